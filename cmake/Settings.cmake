@@ -1,0 +1,8 @@
+# Build settings shared by every first-party target: sanitizers and library assertions.
+add_library(gpucost_settings INTERFACE)
+if(GPUCOST_SANITIZERS)
+  target_compile_options(gpucost_settings INTERFACE -fsanitize=${GPUCOST_SANITIZERS}
+                                                    -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(gpucost_settings INTERFACE -fsanitize=${GPUCOST_SANITIZERS})
+  target_compile_definitions(gpucost_settings INTERFACE _GLIBCXX_ASSERTIONS)
+endif()
