@@ -15,7 +15,8 @@ enum class Mode { per_job, keep_alive, always_on };
 // Which price a row pays: the on-demand price or the interruptible (spot) price.
 enum class Pricing { on_demand, spot };
 
-// How jobs arrive: a Poisson stream at the monthly volume, or sparse (every job cold, full timeout).
+// How jobs arrive: a Poisson stream at the monthly volume, or sparse (every job cold, full
+// timeout).
 enum class Traffic { poisson, sparse };
 
 // The spellings used in flags and output: "per-job", "keep-alive", "always-on".
@@ -32,22 +33,20 @@ std::optional<Pricing> parse_pricing(std::string_view text);
 std::optional<Traffic> parse_traffic(std::string_view text);
 
 // One option with every trait resolved: the input of the pure cost model. Seconds and USD.
-struct ModelOption
-{
-  double usd_per_hour = 0;           // the billed instance's rate for this row (spot rate on spot rows)
-  double granularity_s = 1;          // billing rounds a session up to a multiple of this
-  double minimum_s = 0;              // a session is billed at least this long
-  double cold_start_s = 0;           // C: start-up seconds before a job can run
-  bool cold_start_billed = true;     // whether C is charged
-  double idle_timeout_s = 0;         // T: keep-alive seconds after the last job
-  int slots = 1;                     // concurrent jobs one instance runs (floor(gpus / gpus_per_job))
-  double egress_usd_per_job = 0;     // output_gb times the egress price
+struct ModelOption {
+  double usd_per_hour = 0;       // the billed instance's rate for this row (spot rate on spot rows)
+  double granularity_s = 1;      // billing rounds a session up to a multiple of this
+  double minimum_s = 0;          // a session is billed at least this long
+  double cold_start_s = 0;       // C: start-up seconds before a job can run
+  bool cold_start_billed = true; // whether C is charged
+  double idle_timeout_s = 0;     // T: keep-alive seconds after the last job
+  int slots = 1;                 // concurrent jobs one instance runs (floor(gpus / gpus_per_job))
+  double egress_usd_per_job = 0; // output_gb times the egress price
   double interruptions_per_hour = 0; // h: spot interruptions per hour (0 on on-demand rows)
 };
 
 // The workload as the model sees it for one option.
-struct ModelWorkload
-{
+struct ModelWorkload {
   double job_seconds = 0;                // S: GPU-busy seconds of one job on this option's GPU
   std::optional<double> jobs_per_month;  // volume; empty means the sparse-traffic bound
   Traffic traffic = Traffic::poisson;    // arrival model for keep-alive
@@ -56,8 +55,7 @@ struct ModelWorkload
 };
 
 // Where the money of one job goes, USD per job; the parts add up to cost_per_job.
-struct CostSplit
-{
+struct CostSplit {
   double execution = 0;  // r * S
   double cold_start = 0; // billed start-up time
   double idle = 0;       // keep-alive idle tail, or the unused share of an always-on month
@@ -67,32 +65,30 @@ struct CostSplit
 };
 
 // The cost of one job on one option in one mode (cost-model.md "Outputs of one option").
-struct Estimate
-{
+struct Estimate {
   Mode mode = Mode::per_job;
   Pricing pricing = Pricing::on_demand;
-  double job_seconds = 0;                 // S on this GPU
-  double billed_seconds_per_job = 0;      // every charged second divided by the jobs
-  double cost_per_job = 0;                // USD: r * billed_seconds_per_job + egress
-  CostSplit split;                        // adds up to cost_per_job
-  std::optional<double> monthly_cost;     // USD a month at jobs_per_month; empty without volume
-  std::optional<double> capacity_jobs_per_month;      // always-on: at u_max
-  std::optional<double> capacity_jobs_per_month_full; // always-on: at 100% utilization
-  std::optional<int> workers;             // always-on: n instances needed
-  double p_cold = 1;                      // share of jobs that wait for a cold start
-  std::optional<double> busy_share;       // keep-alive Poisson: B, the share of time busy or starting
-  double utilization = 0;                 // S / billed_seconds_per_job
-  std::optional<double> margin;           // 1 - cost / revenue; empty without revenue
-  double mean_added_latency_s = 0;        // mean wait before a job starts (cold start and queueing)
-  bool best_case = false;                 // always-on without volume: priced at full usable capacity
-  std::vector<std::string> notes;         // plain-English caveats for this row
+  double job_seconds = 0;                    // S on this GPU
+  double billed_seconds_per_job = 0;         // every charged second divided by the jobs
+  double billed_seconds_before_rounding = 0; // the same before rounding up to g and minimums
+  double cost_per_job = 0;                   // USD: r * billed_seconds_per_job + egress
+  CostSplit split;                           // adds up to cost_per_job
+  std::optional<double> monthly_cost;        // USD a month at jobs_per_month; empty without volume
+  std::optional<double> capacity_jobs_per_month;      // always-on: whole jobs a month at u_max
+  std::optional<double> capacity_jobs_per_month_full; // always-on: whole jobs a month at 100%
+  std::optional<int> workers;                         // always-on: n instances needed
+  double p_cold = 1;                                  // share of jobs that wait for a cold start
+  std::optional<double> busy_share; // keep-alive Poisson: B, the share of time busy or starting
+  double utilization = 0;           // S / billed_seconds_per_job (always-on: per slot)
+  std::optional<double> margin;     // 1 - cost / revenue; empty without revenue
+  double mean_added_latency_s = 0;  // mean wait before a job starts (cold start and queueing)
+  bool best_case = false;           // always-on without volume: priced at full usable capacity
+  std::vector<std::string> notes;   // plain-English caveats for this row
 };
 
 // Prices one job on one option in one mode; fails (naming the reason) when the option cannot
 // carry the workload, e.g. a single keep-alive worker busier than 100%.
-Expected<Estimate> estimate_cost(Mode mode,
-                                 Pricing pricing,
-                                 const ModelOption& option,
-                                 const ModelWorkload& workload);
+Expected<Estimate>
+estimate_cost(Mode mode, Pricing pricing, const ModelOption& option, const ModelWorkload& workload);
 
 } // namespace gpucost

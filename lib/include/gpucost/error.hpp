@@ -73,6 +73,22 @@ private:
   std::variant<T, ErrorInfo> m_state;
 };
 
+// The value of an operation that succeeds with nothing to say.
+struct Ok
+{
+};
+
+// Success or an error, for operations that produce no value.
+using Status = Expected<Ok>;
+
+// Returns early from a function returning an Expected when `expr` (an Expected) holds an error.
+#define GPUCOST_TRY(expr)                                                                          \
+  do {                                                                                             \
+    if (auto gpucost_try_result = (expr); !gpucost_try_result) {                                   \
+      return ::gpucost::Unexpected{gpucost_try_result.error()};                                    \
+    }                                                                                              \
+  } while (false)
+
 // Returns the value of an Expected, or throws gpucost::Error with its message (for the CLI edge).
 template<typename T> T value_or_throw(Expected<T> expected)
 {

@@ -42,6 +42,7 @@ struct Offer
   std::optional<double> reliability;             // 0..1 where the provider publishes it
   std::string source;                            // where the price came from (URL or file)
   std::string fetched_at;                        // ISO 8601 UTC time the price was read
+  std::string notes;                             // how the price was derived, caveats
 };
 
 } // namespace gpucost

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gpucost {
 
@@ -36,6 +37,16 @@ struct Workload
   std::optional<double> revenue_per_job;
   std::optional<double> output_gb;              // GB leaving the provider per job
   std::optional<double> interruptions_per_hour; // spot default where an offer has none
+  std::vector<std::string> assumptions;         // stated assumptions, shown in output
+  std::string source;                           // where the figures come from
 };
+
+// Parses a workload file (docs/catalog-format.md "Workload"); errors name the file, line and field.
+// GPU names are kept as written: resolving them is the caller's job.
+Expected<Workload> parse_workload(std::string_view json_text, const std::string& origin);
+
+// Checks ranges: job seconds in (0, one year], jobs a month in (0, 1e9], utilization in (0, 1],
+// no NaN or infinity; the message names the field.
+Status validate_workload(const Workload& workload);
 
 } // namespace gpucost

@@ -1,0 +1,15 @@
+#pragma once
+
+#include "app.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace gpucost::cli {
+
+// `gpucost compare`: rank options by cost per job for a workload.
+void register_compare(CLI::App& app, Context& context);
+
+// `gpucost offers`: list the catalog with the same filters and formats.
+void register_offers(CLI::App& app, Context& context);
+
+} // namespace gpucost::cli

@@ -1,0 +1,193 @@
+#include "common.hpp"
+
+#include <gpucost/catalog.hpp>
+#include <gpucost/suggest.hpp>
+#include <gpucost/time_util.hpp>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+namespace gpucost::cli {
+
+namespace {
+
+constexpr double k_stale_after_s = 30.0 * 24 * 3600;
+
+std::string did_you_mean(const std::vector<std::string>& suggestions)
+{
+  if (suggestions.empty()) {
+    return "";
+  }
+  return fmt::format(" (did you mean \"{}\"?)", suggestions.front());
+}
+
+} // namespace
+
+void add_format_option(CLI::App& command, OutputFormat& format)
+{
+  const std::map<std::string, OutputFormat> formats = {{"table", OutputFormat::table},
+                                                       {"csv", OutputFormat::csv},
+                                                       {"json", OutputFormat::json},
+                                                       {"markdown", OutputFormat::markdown}};
+  command.add_option("--format", format, "Output format: table, csv, json or markdown")
+      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
+      ->default_str("table");
+}
+
+void add_filter_options(CLI::App& command, FilterOptions& options, bool with_modes)
+{
+  command.add_option("--gpu", options.gpus, "Only these GPU models (repeatable, aliases allowed)");
+  command.add_option("--provider", options.providers, "Only these providers (repeatable)");
+  command.add_option("--product", options.products, "Only pod, vm, serverless or dedicated");
+  command.add_option("--region", options.regions, "Only regions starting with this (repeatable)");
+  command.add_option("--min-vram", options.min_vram_gb, "At least this much memory per GPU, GB");
+  command.add_option("--max-price", options.max_price, "At most this many USD per hour");
+  if (with_modes) {
+    command.add_option("--mode", options.mode, "Only per-job, keep-alive or always-on rows");
+    command.add_option("--pricing", options.pricing, "Only on-demand or spot rows");
+  }
+}
+
+OfferFilters resolve_filters(const FilterOptions& options,
+                             const DataSet& data,
+                             const std::vector<Offer>& offers)
+{
+  OfferFilters filters;
+  for (const auto& name : options.gpus) {
+    const GpuSpec* gpu = data.gpus.find(name);
+    if (gpu == nullptr) {
+      throw Error(fmt::format(
+          "--gpu: unknown GPU model \"{}\"{}", name, did_you_mean(data.gpus.suggest(name))));
+    }
+    filters.gpus.push_back(gpu->name);
+  }
+  std::set<std::string> known;
+  for (const auto& provider : data.providers.all()) {
+    known.insert(provider.id);
+  }
+  for (const auto& offer : offers) {
+    known.insert(offer.provider);
+  }
+  const std::vector<std::string> known_list(known.begin(), known.end());
+  for (const auto& name : options.providers) {
+    if (known.count(name) == 0) {
+      const std::string near = closest_match(name, known_list);
+      throw Error(fmt::format("--provider: unknown provider \"{}\"{}",
+                              name,
+                              near.empty() ? std::string(" (see 'gpucost offers' for the list)")
+                                           : fmt::format(" (did you mean \"{}\"?)", near)));
+    }
+    filters.providers.push_back(name);
+  }
+  for (const auto& name : options.products) {
+    const auto product = parse_product(name);
+    if (!product) {
+      throw Error(fmt::format(
+          "--product: unknown product \"{}\" (expected pod, vm, serverless or dedicated)", name));
+    }
+    filters.products.push_back(*product);
+  }
+  filters.regions = options.regions;
+  if (options.min_vram_gb && !(*options.min_vram_gb >= 0 && *options.min_vram_gb < 1e6)) {
+    throw Error(fmt::format("--min-vram: must be a number of GB >= 0 (got {})", *options.min_vram_gb));
+  }
+  filters.min_vram_gb = options.min_vram_gb;
+  if (options.max_price && !(*options.max_price > 0 && *options.max_price < 1e9)) {
+    throw Error(fmt::format("--max-price: must be a positive USD amount (got {})", *options.max_price));
+  }
+  filters.max_price_per_hour = options.max_price;
+  if (!options.mode.empty()) {
+    filters.mode = parse_mode(options.mode);
+    if (!filters.mode) {
+      throw Error(fmt::format(
+          "--mode: unknown mode \"{}\" (expected per-job, keep-alive or always-on)", options.mode));
+    }
+  }
+  if (!options.pricing.empty()) {
+    filters.pricing = parse_pricing(options.pricing);
+    if (!filters.pricing) {
+      throw Error(fmt::format(
+          "--pricing: unknown pricing \"{}\" (expected on-demand or spot)", options.pricing));
+    }
+  }
+  return filters;
+}
+
+void add_catalog_options(CLI::App& command, CatalogOptions& options)
+{
+  command.add_option("--catalog", options.catalogs, "Use exactly these catalog files (repeatable)");
+  command.add_option(
+      "--add-offers", options.add_offers, "Merge these offers over the catalog (repeatable)");
+}
+
+Inputs load_inputs(const CatalogOptions& options, Context& context)
+{
+  Inputs inputs;
+  inputs.now_s = value_or_throw(current_time(context.env));
+  const std::string dir = value_or_throw(find_data_dir(context.env, context.executable));
+  inputs.data = value_or_throw(load_data_set(dir));
+  if (!options.catalogs.empty()) {
+    inputs.catalog = value_or_throw(load_catalog_files(options.catalogs, "file", inputs.data.fx));
+  } else {
+    inputs.catalog = value_or_throw(load_bundled_catalog(dir, inputs.data.fx));
+  }
+  if (!options.add_offers.empty()) {
+    auto added = value_or_throw(load_catalog_files(options.add_offers, "file", inputs.data.fx));
+    inputs.catalog.offers = merge_offers(std::move(inputs.catalog.offers), added.offers);
+    inputs.catalog.sources.insert(
+        inputs.catalog.sources.end(), added.sources.begin(), added.sources.end());
+  }
+  return inputs;
+}
+
+TableStyle table_style(const Context& context)
+{
+  TableStyle style;
+  style.columns = 120;
+  if (const auto columns = context.env("COLUMNS"); columns && !columns->empty()) {
+    try {
+      style.columns = std::clamp(std::stoi(*columns), 40, 1000);
+    } catch (const std::exception&) {
+      // An unparsable COLUMNS is ignored, like ls does.
+    }
+  } else if (context.out_is_terminal) {
+    winsize size{};
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+      style.columns = std::max(40, static_cast<int>(size.ws_col));
+    }
+  }
+  const auto no_color = context.env("NO_COLOR");
+  style.color = context.out_is_terminal && !(no_color && !no_color->empty());
+  return style;
+}
+
+std::vector<std::string> staleness_warnings(const std::vector<CatalogSource>& sources,
+                                            std::int64_t now_s)
+{
+  std::vector<std::string> warnings;
+  for (const auto& source : sources) {
+    const auto age = cache_age_s(source.fetched_at, now_s);
+    if (age && *age > k_stale_after_s) {
+      warnings.push_back(fmt::format("prices in {} are {} old (older than 30 days): check them "
+                                     "against the provider before deciding",
+                                     source.location,
+                                     format_age(*age)));
+    }
+  }
+  return warnings;
+}
+
+void print_warnings(Context& context, const std::vector<std::string>& warnings)
+{
+  for (const auto& warning : warnings) {
+    fmt::print(context.err, "gpucost: warning: {}\n", warning);
+  }
+}
+
+} // namespace gpucost::cli

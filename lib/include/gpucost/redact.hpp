@@ -1,0 +1,18 @@
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace gpucost {
+
+// Returns `url` with the values of the query parameters key, api_key, apikey, token and
+// access_token (names matched case-insensitively) and any user-info password replaced by
+// "REDACTED"; everything else, the fragment included, is kept as it was.
+std::string redact_url(std::string_view url);
+
+// Returns `text` with every occurrence of each non-empty secret (and of its percent-encoded
+// form) replaced by "REDACTED"; used on every error message and warning that may echo a key.
+std::string redact_secrets(std::string_view text, std::span<const std::string> secrets);
+
+} // namespace gpucost

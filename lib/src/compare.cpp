@@ -1,0 +1,390 @@
+#include <gpucost/compare.hpp>
+#include <gpucost/time_util.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <tuple>
+
+namespace gpucost {
+
+namespace {
+
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix)
+{
+  if (prefix.size() > text.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i]))
+        != std::tolower(static_cast<unsigned char>(prefix[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+template<typename T> bool allowed(const std::vector<T>& list, const T& value)
+{
+  return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
+}
+
+std::optional<double> class_figure(const GpuSpec& gpu, WorkloadClass workload_class)
+{
+  switch (workload_class) {
+  case WorkloadClass::compute:
+    return gpu.fp16_tflops;
+  case WorkloadClass::memory:
+    return gpu.memory_bandwidth_gbs;
+  case WorkloadClass::encode:
+    if (gpu.nvenc) {
+      return static_cast<double>(*gpu.nvenc);
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::string_view figure_name(WorkloadClass workload_class)
+{
+  switch (workload_class) {
+  case WorkloadClass::compute:
+    return "FP16 tensor TFLOPS";
+  case WorkloadClass::memory:
+    return "memory bandwidth";
+  case WorkloadClass::encode:
+    return "NVENC engine count";
+  }
+  return "";
+}
+
+// Traits after the offer, then providers.json, then the built-in defaults; flags beat all.
+struct ResolvedTraits
+{
+  ModelOption option;
+  std::vector<std::string> defaulted_billing;  // g, m: relevant to per-job and keep-alive
+  std::vector<std::string> defaulted_start;    // C, C_billed
+  bool timeout_known = false;                  // T came from somewhere other than a default
+  std::vector<std::string> defaulted_other;    // egress
+};
+
+template<typename T>
+T pick(const std::optional<T>& from_offer,
+       const std::optional<T>& from_provider,
+       T fallback,
+       std::string_view name,
+       std::vector<std::string>& defaulted)
+{
+  if (from_offer) {
+    return *from_offer;
+  }
+  if (from_provider) {
+    return *from_provider;
+  }
+  defaulted.emplace_back(name);
+  return fallback;
+}
+
+ResolvedTraits resolve_traits(const Offer& offer,
+                              const ProviderTable& providers,
+                              const Workload& workload)
+{
+  const ProductTraits none;
+  const ProductTraits* found = providers.traits(offer.provider, offer.product);
+  const ProductTraits& traits = found != nullptr ? *found : none;
+  const ProviderInfo* info = providers.find(offer.provider);
+
+  ResolvedTraits resolved;
+  ModelOption& option = resolved.option;
+  option.granularity_s = pick(offer.billing_granularity_s,
+                              traits.billing_granularity_s,
+                              1.0,
+                              "billing_granularity_s",
+                              resolved.defaulted_billing);
+  option.minimum_s = pick(offer.billing_minimum_s,
+                          traits.billing_minimum_s,
+                          0.0,
+                          "billing_minimum_s",
+                          resolved.defaulted_billing);
+  if (workload.cold_start_s) {
+    option.cold_start_s = *workload.cold_start_s;
+  } else {
+    option.cold_start_s =
+        pick(offer.cold_start_s, traits.cold_start_s, 0.0, "cold_start_s", resolved.defaulted_start);
+  }
+  option.cold_start_billed = pick(offer.cold_start_billed,
+                                  traits.cold_start_billed,
+                                  true,
+                                  "cold_start_billed",
+                                  resolved.defaulted_start);
+  if (workload.idle_timeout_s) {
+    option.idle_timeout_s = *workload.idle_timeout_s;
+    resolved.timeout_known = true;
+  } else if (offer.idle_timeout_s || traits.idle_timeout_s) {
+    option.idle_timeout_s = offer.idle_timeout_s ? *offer.idle_timeout_s : *traits.idle_timeout_s;
+    resolved.timeout_known = true;
+  }
+  if (workload.output_gb) {
+    const std::optional<double> provider_egress =
+        info != nullptr ? info->egress_per_gb : std::optional<double>{};
+    const double per_gb =
+        pick(offer.egress_per_gb, provider_egress, 0.0, "egress_per_gb", resolved.defaulted_other);
+    option.egress_usd_per_job = *workload.output_gb * per_gb;
+  }
+  option.slots = std::max(1, offer.gpu_count / std::max(1, workload.gpus_per_job));
+  return resolved;
+}
+
+// One row to price: a mode, a pricing and the hourly rate it pays.
+struct RowPlan
+{
+  Mode mode;
+  Pricing pricing;
+  double usd_per_hour;
+  bool serverless_per_job = false; // keep-alive with T = 0, reported as per-job
+};
+
+std::vector<RowPlan> plan_rows(const Offer& offer, const ProductTraits* traits, bool timeout_known)
+{
+  std::vector<RowPlan> rows;
+  const auto& on_demand = offer.price_per_hour;
+  const auto& spot = offer.spot_price_per_hour;
+  switch (offer.product) {
+  case Product::pod:
+  case Product::vm:
+    if (on_demand) {
+      rows.push_back({Mode::per_job, Pricing::on_demand, *on_demand});
+      if (timeout_known) {
+        rows.push_back({Mode::keep_alive, Pricing::on_demand, *on_demand});
+      }
+      rows.push_back({Mode::always_on, Pricing::on_demand, *on_demand});
+    }
+    if (spot) {
+      rows.push_back({Mode::per_job, Pricing::spot, *spot});
+      rows.push_back({Mode::always_on, Pricing::spot, *spot});
+    }
+    break;
+  case Product::serverless:
+    if (on_demand) {
+      rows.push_back({Mode::per_job, Pricing::on_demand, *on_demand, true});
+      rows.push_back({Mode::keep_alive, Pricing::on_demand, *on_demand});
+    }
+    if (offer.always_on_price_per_hour) {
+      rows.push_back({Mode::always_on, Pricing::on_demand, *offer.always_on_price_per_hour});
+    } else if (on_demand && traits != nullptr && traits->always_on.value_or(false)) {
+      rows.push_back({Mode::always_on, Pricing::on_demand, *on_demand});
+    }
+    break;
+  case Product::dedicated:
+    if (offer.monthly_price) {
+      rows.push_back({Mode::always_on, Pricing::on_demand, *offer.monthly_price / 730.0});
+    } else if (on_demand) {
+      rows.push_back({Mode::always_on, Pricing::on_demand, *on_demand});
+    }
+    break;
+  }
+  return rows;
+}
+
+auto sort_key(const RankedOption& row)
+{
+  return std::make_tuple(row.estimate.cost_per_job,
+                         std::cref(row.offer.provider),
+                         static_cast<int>(row.offer.product),
+                         std::cref(row.offer.gpu),
+                         row.offer.gpu_count,
+                         std::cref(row.offer.region),
+                         std::cref(row.offer.name),
+                         static_cast<int>(row.estimate.mode),
+                         static_cast<int>(row.estimate.pricing));
+}
+
+} // namespace
+
+bool offer_matches(const Offer& offer, const GpuDatabase& gpus, const OfferFilters& filters)
+{
+  if (!allowed(filters.providers, offer.provider) || !allowed(filters.products, offer.product)) {
+    return false;
+  }
+  const GpuSpec* spec = gpus.find(offer.gpu);
+  if (!filters.gpus.empty()) {
+    const std::string name = spec != nullptr ? spec->name : offer.gpu;
+    if (!allowed(filters.gpus, name)) {
+      return false;
+    }
+  }
+  if (!filters.regions.empty()
+      && std::none_of(filters.regions.begin(), filters.regions.end(), [&](const auto& region) {
+           return starts_with_ignoring_case(offer.region, region);
+         })) {
+    return false;
+  }
+  if (filters.min_vram_gb) {
+    std::optional<double> memory = offer.gpu_memory_gb;
+    if (!memory && spec != nullptr) {
+      memory = spec->memory_gb;
+    }
+    if (!memory || *memory < *filters.min_vram_gb) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Expected<double> job_seconds_on(const Workload& workload, const GpuSpec& gpu, const GpuDatabase& gpus)
+{
+  for (const auto& [name, seconds] : workload.measured_seconds) {
+    if (gpus.find(name) == &gpu) {
+      return seconds;
+    }
+  }
+  if (!workload.job_seconds) {
+    return make_error(fmt::format("no measured time for {} and no reference job time", gpu.name));
+  }
+  const GpuSpec* reference = gpus.find(workload.ref_gpu);
+  if (reference == nullptr) {
+    return make_error(fmt::format("reference GPU \"{}\" is unknown", workload.ref_gpu));
+  }
+  if (workload.workload_class == WorkloadClass::encode && gpu.nvenc && *gpu.nvenc == 0) {
+    return make_error(
+        fmt::format("{} has no NVENC engine, so an encode workload cannot run on it", gpu.name));
+  }
+  if (reference == &gpu) {
+    return *workload.job_seconds;
+  }
+  const auto target = class_figure(gpu, workload.workload_class);
+  const auto base = class_figure(*reference, workload.workload_class);
+  if (!target || !base || *target <= 0 || *base <= 0) {
+    const GpuSpec& missing = (!target || *target <= 0) ? gpu : *reference;
+    return make_error(fmt::format("data/gpus.json has no {} for {}, so the job time cannot be scaled "
+                                  "(measure it and give measured_seconds)",
+                                  figure_name(workload.workload_class),
+                                  missing.name));
+  }
+  return *workload.job_seconds * *base / *target;
+}
+
+CompareResult rank_options(const std::vector<Offer>& offers,
+                           const GpuDatabase& gpus,
+                           const ProviderTable& providers,
+                           const Workload& workload,
+                           const OfferFilters& filters,
+                           std::int64_t now_s)
+{
+  CompareResult result;
+  result.workload = workload;
+  std::map<std::string, std::size_t> left_out;
+
+  for (const Offer& source : offers) {
+    if (!offer_matches(source, gpus, filters)) {
+      continue;
+    }
+    const GpuSpec* spec = gpus.find(source.gpu);
+    if (spec == nullptr) {
+      ++left_out[fmt::format("GPU \"{}\" is not in data/gpus.json", source.gpu)];
+      continue;
+    }
+    if (source.gpu_count < workload.gpus_per_job) {
+      ++left_out[fmt::format("fewer GPUs than the {} a job needs", workload.gpus_per_job)];
+      continue;
+    }
+    const auto seconds = job_seconds_on(workload, *spec, gpus);
+    if (!seconds) {
+      ++left_out[seconds.error().message];
+      continue;
+    }
+    Offer offer = source;
+    offer.gpu = spec->name;
+    if (!offer.gpu_memory_gb) {
+      offer.gpu_memory_gb = spec->memory_gb;
+    }
+    const ResolvedTraits traits = resolve_traits(offer, providers, workload);
+    const ProductTraits* product_traits = providers.traits(offer.provider, offer.product);
+
+    for (const RowPlan& plan : plan_rows(offer, product_traits, traits.timeout_known)) {
+      if ((filters.mode && *filters.mode != plan.mode)
+          || (filters.pricing && *filters.pricing != plan.pricing)
+          || (filters.max_price_per_hour && plan.usd_per_hour > *filters.max_price_per_hour)) {
+        continue;
+      }
+      if (plan.mode == Mode::keep_alive && traits.option.idle_timeout_s <= 0) {
+        continue; // a zero timeout is the per-job row
+      }
+      ModelOption option = traits.option;
+      option.usd_per_hour = plan.usd_per_hour;
+      std::vector<std::string> defaulted;
+      if (plan.pricing == Pricing::spot) {
+        if (offer.interruptions_per_hour) {
+          option.interruptions_per_hour = *offer.interruptions_per_hour;
+        } else if (workload.interruptions_per_hour) {
+          option.interruptions_per_hour = *workload.interruptions_per_hour;
+        } else {
+          defaulted.emplace_back("interruptions_per_hour");
+        }
+      }
+      if (plan.mode != Mode::always_on) {
+        defaulted.insert(
+            defaulted.end(), traits.defaulted_billing.begin(), traits.defaulted_billing.end());
+        defaulted.insert(
+            defaulted.end(), traits.defaulted_start.begin(), traits.defaulted_start.end());
+      }
+      defaulted.insert(defaulted.end(), traits.defaulted_other.begin(), traits.defaulted_other.end());
+
+      ModelWorkload model_workload{*seconds,
+                                   workload.jobs_per_month,
+                                   workload.traffic,
+                                   workload.max_utilization,
+                                   workload.revenue_per_job};
+      Mode model_mode = plan.mode;
+      if (plan.serverless_per_job) {
+        option.idle_timeout_s = 0;
+        model_mode = Mode::keep_alive;
+      }
+      auto estimate = estimate_cost(model_mode, plan.pricing, option, model_workload);
+      if (!estimate) {
+        ++left_out[fmt::format("{} {} {}: {}",
+                               offer.provider,
+                               to_string(offer.product),
+                               to_string(plan.mode),
+                               estimate.error().message)];
+        continue;
+      }
+      estimate->mode = plan.mode;
+      if (plan.pricing == Pricing::spot && !offer.interruptions_per_hour
+          && !workload.interruptions_per_hour) {
+        estimate->notes.emplace_back(
+            "interruption rate unknown: reruns are not priced (give --interruptions-per-hour)");
+      }
+
+      RankedOption row;
+      row.offer = offer;
+      row.offer.billing_granularity_s = option.granularity_s;
+      row.offer.billing_minimum_s = option.minimum_s;
+      row.offer.cold_start_s = option.cold_start_s;
+      row.offer.cold_start_billed = option.cold_start_billed;
+      row.offer.idle_timeout_s = option.idle_timeout_s;
+      row.estimate = std::move(*estimate);
+      row.usd_per_hour = plan.usd_per_hour;
+      row.defaulted = std::move(defaulted);
+      row.price_age_s = cache_age_s(offer.fetched_at, now_s);
+      result.options.push_back(std::move(row));
+    }
+  }
+
+  std::sort(result.options.begin(), result.options.end(), [](const auto& a, const auto& b) {
+    return sort_key(a) < sort_key(b);
+  });
+  for (std::size_t i = 0; i < result.options.size(); ++i) {
+    result.options[i].rank = static_cast<int>(i + 1);
+  }
+  for (const auto& [reason, count] : left_out) {
+    result.warnings.push_back(
+        fmt::format("left out {} offer{}: {}", count, count == 1 ? "" : "s", reason));
+  }
+  return result;
+}
+
+} // namespace gpucost

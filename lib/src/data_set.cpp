@@ -1,0 +1,177 @@
+#include <gpucost/data_set.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace gpucost {
+
+namespace fs = std::filesystem;
+
+Expected<std::string> read_text_file(const std::string& path)
+{
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    return make_error(fmt::format("cannot read {}: it is a directory", path));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return make_error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) {
+    return make_error(fmt::format("cannot read {}: read error", path));
+  }
+  return buffer.str();
+}
+
+Expected<std::string> find_data_dir(const EnvLookup& env, const std::string& executable_path)
+{
+  if (const auto dir = env("GPUCOST_DATA_DIR"); dir && !dir->empty()) {
+    std::error_code ec;
+    if (!fs::is_regular_file(fs::path(*dir) / "gpus.json", ec)) {
+      return make_error(
+          fmt::format("GPUCOST_DATA_DIR is \"{}\", which has no gpus.json (unset it to use the "
+                      "bundled data)",
+                      *dir));
+    }
+    return *dir;
+  }
+  std::vector<fs::path> candidates;
+  if (!executable_path.empty()) {
+    std::error_code ec;
+    const fs::path exe = fs::weakly_canonical(fs::path(executable_path), ec);
+    const fs::path bin = exe.parent_path();
+    candidates.push_back(bin / "data");
+    candidates.push_back(bin.parent_path() / "share" / "gpucost");
+  }
+#ifdef GPUCOST_SOURCE_DATADIR
+  candidates.emplace_back(GPUCOST_SOURCE_DATADIR); // a build tree's own data beats an older install
+#endif
+  candidates.emplace_back(GPUCOST_INSTALL_DATADIR);
+  std::string looked;
+  for (const auto& candidate : candidates) {
+    std::error_code ec;
+    if (fs::is_regular_file(candidate / "gpus.json", ec)) {
+      return candidate.string();
+    }
+    looked += (looked.empty() ? "" : ", ") + candidate.string();
+  }
+  return make_error(
+      fmt::format("cannot find gpucost's data directory (looked in {}); set GPUCOST_DATA_DIR", looked));
+}
+
+Expected<DataSet> load_data_set(const std::string& dir)
+{
+  DataSet data;
+  data.dir = dir;
+  const std::string gpus_path = (fs::path(dir) / "gpus.json").string();
+  auto gpus_text = read_text_file(gpus_path);
+  if (!gpus_text) {
+    return Unexpected{gpus_text.error()};
+  }
+  auto gpus = GpuDatabase::parse(*gpus_text, gpus_path);
+  if (!gpus) {
+    return Unexpected{gpus.error()};
+  }
+  data.gpus = std::move(*gpus);
+
+  const std::string providers_path = (fs::path(dir) / "providers.json").string();
+  auto providers_text = read_text_file(providers_path);
+  if (!providers_text) {
+    return Unexpected{providers_text.error()};
+  }
+  auto providers = ProviderTable::parse(*providers_text, providers_path);
+  if (!providers) {
+    return Unexpected{providers.error()};
+  }
+  data.providers = std::move(*providers);
+
+  const std::string fx_path = (fs::path(dir) / "fx.json").string();
+  std::error_code ec;
+  if (fs::exists(fx_path, ec)) {
+    auto fx_text = read_text_file(fx_path);
+    if (!fx_text) {
+      return Unexpected{fx_text.error()};
+    }
+    auto fx = parse_fx_rates(*fx_text, fx_path);
+    if (!fx) {
+      return Unexpected{fx.error()};
+    }
+    data.fx = std::move(*fx);
+  }
+  return data;
+}
+
+std::string oldest_fetched_at(const std::vector<Offer>& offers)
+{
+  std::string oldest;
+  std::optional<std::int64_t> oldest_s;
+  for (const auto& offer : offers) {
+    const auto at = parse_iso8601(offer.fetched_at);
+    if (at && (!oldest_s || *at < *oldest_s)) {
+      oldest_s = at;
+      oldest = offer.fetched_at;
+    }
+  }
+  return oldest;
+}
+
+Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths,
+                                           const std::string& origin,
+                                           const std::vector<FxRate>& fx)
+{
+  LoadedCatalog catalog;
+  for (const auto& path : paths) {
+    auto text = read_text_file(path);
+    if (!text) {
+      return Unexpected{text.error()};
+    }
+    auto offers = parse_catalog(*text, path, fx);
+    if (!offers) {
+      return Unexpected{offers.error()};
+    }
+    CatalogSource source;
+    source.origin = origin;
+    source.location = path;
+    source.fetched_at = oldest_fetched_at(*offers);
+    source.offers = offers->size();
+    if (!offers->empty()
+        && std::all_of(offers->begin(), offers->end(), [&](const Offer& offer) {
+             return offer.provider == offers->front().provider;
+           })) {
+      source.provider = offers->front().provider;
+    }
+    catalog.sources.push_back(std::move(source));
+    catalog.offers.insert(catalog.offers.end(),
+                          std::make_move_iterator(offers->begin()),
+                          std::make_move_iterator(offers->end()));
+  }
+  return catalog;
+}
+
+Expected<LoadedCatalog> load_bundled_catalog(const std::string& data_dir,
+                                             const std::vector<FxRate>& fx)
+{
+  const fs::path dir = fs::path(data_dir) / "catalog";
+  std::error_code ec;
+  std::vector<std::string> paths;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".json") {
+      paths.push_back(entry.path().string());
+    }
+  }
+  if (ec) {
+    return make_error(fmt::format("cannot read the bundled catalog in {}: {}", dir.string(), ec.message()));
+  }
+  std::sort(paths.begin(), paths.end());
+  return load_catalog_files(paths, "bundled", fx);
+}
+
+} // namespace gpucost
