@@ -170,17 +170,29 @@ TableStyle table_style(const Context& context)
 std::vector<std::string> staleness_warnings(const std::vector<CatalogSource>& sources,
                                             std::int64_t now_s)
 {
-  std::vector<std::string> warnings;
+  std::size_t stale = 0;
+  double oldest_age = 0;
+  std::string oldest;
   for (const auto& source : sources) {
     const auto age = cache_age_s(source.fetched_at, now_s);
     if (age && *age > k_stale_after_s) {
-      warnings.push_back(fmt::format("prices in {} are {} old (older than 30 days): check them "
-                                     "against the provider before deciding",
-                                     source.location,
-                                     format_age(*age)));
+      ++stale;
+      if (*age > oldest_age) {
+        oldest_age = *age;
+        oldest = source.location;
+      }
     }
   }
-  return warnings;
+  if (stale == 0) {
+    return {};
+  }
+  return {fmt::format("{} of {} price source{} older than 30 days (oldest: {}, {}); check "
+                      "prices against the providers before deciding",
+                      stale,
+                      sources.size(),
+                      sources.size() == 1 ? " is" : "s are",
+                      oldest,
+                      format_age(oldest_age))};
 }
 
 void print_warnings(Context& context, const std::vector<std::string>& warnings)

@@ -68,7 +68,7 @@ Inputs load_inputs(const CatalogOptions& options, Context& context);
 // terminal without NO_COLOR.
 TableStyle table_style(const Context& context);
 
-// Warnings for sources older than the stated age (30 days).
+// One warning counting the sources older than the stated age (30 days) and naming the oldest.
 std::vector<std::string> staleness_warnings(const std::vector<CatalogSource>& sources,
                                             std::int64_t now_s);
 

@@ -8,11 +8,10 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <random>
 #include <sstream>
-
-#include <fcntl.h>
 #include <unistd.h>
 
 namespace gpucost {
@@ -24,9 +23,7 @@ constexpr std::string_view k_status_schema = "gpucost/cache-status";
 constexpr int k_schema_version = 1;
 
 // strerror text with a lower-case first letter, as every message here is.
-std::string
-error_text(int error_number)
-{
+std::string error_text(int error_number) {
   std::string text = std::strerror(error_number);
   if (!text.empty()) {
     text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
@@ -35,16 +32,12 @@ error_text(int error_number)
 }
 
 // Unique among processes (pid) and among threads and calls of one process (random).
-std::string
-temporary_name(const std::filesystem::path& target)
-{
+std::string temporary_name(const std::filesystem::path& target) {
   thread_local std::mt19937_64 generator{std::random_device{}()};
   return fmt::format(".{}.tmp.{}.{:016x}", target.filename().string(), getpid(), generator());
 }
 
-bool
-write_all(int fd, std::string_view contents)
-{
+bool write_all(int fd, std::string_view contents) {
   while (!contents.empty()) {
     const ssize_t written = ::write(fd, contents.data(), contents.size());
     if (written < 0) {
@@ -58,9 +51,7 @@ write_all(int fd, std::string_view contents)
   return true;
 }
 
-Expected<std::string>
-read_text(const std::filesystem::path& path)
-{
+Expected<std::string> read_text(const std::filesystem::path& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     return make_error(fmt::format("{}: cannot open: {}", path.string(), error_text(errno)));
@@ -73,32 +64,25 @@ read_text(const std::filesystem::path& path)
   return text.str();
 }
 
-Unexpected
-invalid_id(std::string_view provider_id)
-{
-  return make_error(fmt::format(
-    "invalid provider id \"{}\" (expected lower-case letters, digits, '-' and '_')", provider_id));
+Unexpected invalid_id(std::string_view provider_id) {
+  return make_error(
+      fmt::format("invalid provider id \"{}\" (expected lower-case letters, digits, '-' and '_')",
+                  provider_id));
 }
 
-std::string
-string_field(const nlohmann::ordered_json& object, const char* name)
-{
+std::string string_field(const nlohmann::ordered_json& object, const char* name) {
   const auto it = object.find(name);
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-bool
-bool_field(const nlohmann::ordered_json& object, const char* name)
-{
+bool bool_field(const nlohmann::ordered_json& object, const char* name) {
   const auto it = object.find(name);
   return it != object.end() && it->is_boolean() && it->get<bool>();
 }
 
 } // namespace
 
-Expected<std::filesystem::path>
-default_cache_dir(const EnvLookup& env)
-{
+Expected<std::filesystem::path> default_cache_dir(const EnvLookup& env) {
   if (const auto dir = env("GPUCOST_CACHE_DIR"); dir && !dir->empty()) {
     return std::filesystem::path(*dir);
   }
@@ -110,12 +94,10 @@ default_cache_dir(const EnvLookup& env)
     return std::filesystem::path(*home) / ".cache" / "gpucost";
   }
   return make_error(
-    "cannot find a cache directory: HOME is not set (set XDG_CACHE_HOME or GPUCOST_CACHE_DIR)");
+      "cannot find a cache directory: HOME is not set (set XDG_CACHE_HOME or GPUCOST_CACHE_DIR)");
 }
 
-bool
-is_valid_provider_id(std::string_view provider_id)
-{
+bool is_valid_provider_id(std::string_view provider_id) {
   if (provider_id.empty()) {
     return false;
   }
@@ -127,27 +109,24 @@ is_valid_provider_id(std::string_view provider_id)
   return true;
 }
 
-std::filesystem::path
-provider_cache_path(const std::filesystem::path& dir, std::string_view provider_id)
-{
+std::filesystem::path provider_cache_path(const std::filesystem::path& dir,
+                                          std::string_view provider_id) {
   return dir / fmt::format("{}.json", provider_id);
 }
 
-std::filesystem::path
-provider_status_path(const std::filesystem::path& dir, std::string_view provider_id)
-{
+std::filesystem::path provider_status_path(const std::filesystem::path& dir,
+                                           std::string_view provider_id) {
   return dir / fmt::format("{}.status.json", provider_id);
 }
 
-Expected<std::filesystem::path>
-write_file_atomic(const std::filesystem::path& target, std::string_view contents)
-{
+Expected<std::filesystem::path> write_file_atomic(const std::filesystem::path& target,
+                                                  std::string_view contents) {
   const auto dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
     return make_error(
-      fmt::format("{}: cannot create directory: {}", dir.string(), error_text(ec.value())));
+        fmt::format("{}: cannot create directory: {}", dir.string(), error_text(ec.value())));
   }
 
   const auto temporary = dir / temporary_name(target);
@@ -157,7 +136,8 @@ write_file_atomic(const std::filesystem::path& target, std::string_view contents
   }
   const auto fail = [&](int error_number) -> Unexpected {
     ::unlink(temporary.c_str());
-    return make_error(fmt::format("{}: cannot write: {}", target.string(), error_text(error_number)));
+    return make_error(
+        fmt::format("{}: cannot write: {}", target.string(), error_text(error_number)));
   };
   if (!write_all(fd, contents) || ::fsync(fd) != 0) {
     const int error_number = errno;
@@ -180,13 +160,11 @@ write_file_atomic(const std::filesystem::path& target, std::string_view contents
   return target;
 }
 
-Expected<std::filesystem::path>
-write_provider_cache(const std::filesystem::path& dir,
-                     std::string_view provider_id,
-                     const std::vector<Offer>& offers,
-                     std::string_view fetched_at,
-                     std::string_view source_url)
-{
+Expected<std::filesystem::path> write_provider_cache(const std::filesystem::path& dir,
+                                                     std::string_view provider_id,
+                                                     const std::vector<Offer>& offers,
+                                                     std::string_view fetched_at,
+                                                     std::string_view source_url) {
   if (!is_valid_provider_id(provider_id)) {
     return invalid_id(provider_id);
   }
@@ -202,9 +180,8 @@ write_provider_cache(const std::filesystem::path& dir,
   return write_file_atomic(provider_cache_path(dir, provider_id), catalog.dump(2) + "\n");
 }
 
-Expected<ProviderCache>
-read_provider_cache(const std::filesystem::path& dir, std::string_view provider_id)
-{
+Expected<ProviderCache> read_provider_cache(const std::filesystem::path& dir,
+                                            std::string_view provider_id) {
   if (!is_valid_provider_id(provider_id)) {
     return invalid_id(provider_id);
   }
@@ -212,8 +189,8 @@ read_provider_cache(const std::filesystem::path& dir, std::string_view provider_
   cache.path = provider_cache_path(dir, provider_id);
   std::error_code ec;
   if (!std::filesystem::exists(cache.path, ec)) {
-    return make_error(fmt::format(
-      "{}: no cached prices (the provider has not been fetched yet)", cache.path.string()));
+    return make_error(fmt::format("{}: no cached prices (the provider has not been fetched yet)",
+                                  cache.path.string()));
   }
   auto text = read_text(cache.path);
   if (!text) {
@@ -243,7 +220,7 @@ read_provider_cache(const std::filesystem::path& dir, std::string_view provider_
   cache.provider = string_field(catalog, "provider");
   if (cache.provider != provider_id) {
     return make_error(fmt::format(
-      "{}: holds prices of provider \"{}\", not \"{}\"", where, cache.provider, provider_id));
+        "{}: holds prices of provider \"{}\", not \"{}\"", where, cache.provider, provider_id));
   }
   cache.fetched_at = string_field(catalog, "fetched_at");
   cache.source_url = string_field(catalog, "source_url");
@@ -254,15 +231,14 @@ read_provider_cache(const std::filesystem::path& dir, std::string_view provider_
   }
   if (const auto actual = sha256_hex(offers->dump()); actual != cache.content_sha256) {
     return make_error(fmt::format(
-      "{}: content_sha256 does not match the offers (the file was damaged or edited)", where));
+        "{}: content_sha256 does not match the offers (the file was damaged or edited)", where));
   }
   cache.offers = nlohmann::json(*offers);
   return cache;
 }
 
-Expected<std::filesystem::path>
-write_provider_status(const std::filesystem::path& dir, const CacheStatus& status)
-{
+Expected<std::filesystem::path> write_provider_status(const std::filesystem::path& dir,
+                                                      const CacheStatus& status) {
   if (!is_valid_provider_id(status.provider)) {
     return invalid_id(status.provider);
   }
@@ -273,17 +249,16 @@ write_provider_status(const std::filesystem::path& dir, const CacheStatus& statu
   json["attempted_at"] = status.attempted_at;
   json["ok"] = status.ok;
   json["skipped"] = status.skipped;
-  json["error"] = status.error.empty() ? nlohmann::ordered_json(nullptr)
-                                       : nlohmann::ordered_json(status.error);
+  json["error"] =
+      status.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(status.error);
   json["offers"] = status.offers;
   json["warnings"] = status.warnings;
   json["duration_s"] = status.duration_s;
   return write_file_atomic(provider_status_path(dir, status.provider), json.dump(2) + "\n");
 }
 
-Expected<CacheStatus>
-read_provider_status(const std::filesystem::path& dir, std::string_view provider_id)
-{
+Expected<CacheStatus> read_provider_status(const std::filesystem::path& dir,
+                                           std::string_view provider_id) {
   if (!is_valid_provider_id(provider_id)) {
     return invalid_id(provider_id);
   }
@@ -293,8 +268,7 @@ read_provider_status(const std::filesystem::path& dir, std::string_view provider
     return Unexpected{text.error()};
   }
   const auto json = nlohmann::ordered_json::parse(*text, nullptr, false);
-  if (json.is_discarded() || !json.is_object()
-      || string_field(json, "schema") != k_status_schema) {
+  if (json.is_discarded() || !json.is_object() || string_field(json, "schema") != k_status_schema) {
     return make_error(fmt::format("{}: not a gpucost status file", path.string()));
   }
   CacheStatus status;
@@ -317,10 +291,8 @@ read_provider_status(const std::filesystem::path& dir, std::string_view provider
     }
   }
   if (status.provider != provider_id) {
-    return make_error(fmt::format("{}: is for provider \"{}\", not \"{}\"",
-                                  path.string(),
-                                  status.provider,
-                                  provider_id));
+    return make_error(fmt::format(
+        "{}: is for provider \"{}\", not \"{}\"", path.string(), status.provider, provider_id));
   }
   return status;
 }

@@ -8,9 +8,7 @@ namespace gpucost {
 namespace {
 
 // Whole numbers are written as integers ("24", not "24.0"), as the catalog examples are.
-nlohmann::ordered_json
-number(double value)
-{
+nlohmann::ordered_json number(double value) {
   constexpr double k_max_exact = 9007199254740992.0; // 2^53
   if (std::isfinite(value) && std::trunc(value) == value && std::fabs(value) <= k_max_exact) {
     return static_cast<std::int64_t>(value);
@@ -18,17 +16,13 @@ number(double value)
   return value; // NaN and infinities become null when dumped
 }
 
-nlohmann::ordered_json
-optional_number(const std::optional<double>& value)
-{
+nlohmann::ordered_json optional_number(const std::optional<double>& value) {
   return value ? number(*value) : nlohmann::ordered_json(nullptr);
 }
 
 } // namespace
 
-nlohmann::ordered_json
-offer_to_json(const Offer& offer)
-{
+nlohmann::ordered_json offer_to_json(const Offer& offer) {
   nlohmann::ordered_json row;
   row["provider"] = offer.provider;
   row["product"] = std::string(to_string(offer.product));
@@ -38,8 +32,8 @@ offer_to_json(const Offer& offer)
   row["gpu_memory_gb"] = optional_number(offer.gpu_memory_gb);
   row["vcpus"] = optional_number(offer.vcpus);
   row["ram_gb"] = optional_number(offer.ram_gb);
-  row["region"] = offer.region.empty() ? nlohmann::ordered_json(nullptr)
-                                       : nlohmann::ordered_json(offer.region);
+  row["region"] =
+      offer.region.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(offer.region);
   row["price_per_hour"] = optional_number(offer.price_per_hour);
   row["spot_price_per_hour"] = optional_number(offer.spot_price_per_hour);
   row["monthly_price"] = optional_number(offer.monthly_price);
@@ -47,8 +41,9 @@ offer_to_json(const Offer& offer)
   row["billing_granularity_s"] = optional_number(offer.billing_granularity_s);
   row["billing_minimum_s"] = optional_number(offer.billing_minimum_s);
   row["cold_start_s"] = optional_number(offer.cold_start_s);
-  row["cold_start_billed"] = offer.cold_start_billed ? nlohmann::ordered_json(*offer.cold_start_billed)
-                                                     : nlohmann::ordered_json(nullptr);
+  row["cold_start_billed"] = offer.cold_start_billed
+                                 ? nlohmann::ordered_json(*offer.cold_start_billed)
+                                 : nlohmann::ordered_json(nullptr);
   row["idle_timeout_s"] = optional_number(offer.idle_timeout_s);
   row["interruptions_per_hour"] = optional_number(offer.interruptions_per_hour);
   row["egress_per_gb"] = optional_number(offer.egress_per_gb);
@@ -61,9 +56,7 @@ offer_to_json(const Offer& offer)
   return row;
 }
 
-nlohmann::ordered_json
-offers_to_json(const std::vector<Offer>& offers)
-{
+nlohmann::ordered_json offers_to_json(const std::vector<Offer>& offers) {
   auto array = nlohmann::ordered_json::array();
   for (const auto& offer : offers) {
     array.push_back(offer_to_json(offer));

@@ -13,24 +13,18 @@ namespace gpucost {
 
 namespace {
 
-std::string
-display_name(const RefreshOptions& options, std::string_view id)
-{
+std::string display_name(const RefreshOptions& options, std::string_view id) {
   const auto it = options.display_names.find(id);
   return it != options.display_names.end() ? it->second : std::string(id);
 }
 
 // Provider messages should start with the provider; a bare one gets the prefix.
-std::string
-with_subject(std::string_view id, std::string message)
-{
+std::string with_subject(std::string_view id, std::string message) {
   const std::string prefix = fmt::format("{}: ", id);
   return message.starts_with(prefix) ? message : prefix + message;
 }
 
-std::string
-now_or_clock(const RefreshOptions& options)
-{
+std::string now_or_clock(const RefreshOptions& options) {
   if (!options.now.empty()) {
     return options.now;
   }
@@ -38,11 +32,19 @@ now_or_clock(const RefreshOptions& options)
   return format_iso8601(std::chrono::duration_cast<std::chrono::seconds>(now).count());
 }
 
+// The offers with the texts that may quote a request URL (source, notes) redacted.
+template<typename Redact>
+std::vector<Offer> redacted_offers(std::vector<Offer> offers, const Redact& redact) {
+  for (auto& offer : offers) {
+    offer.source = redact(offer.source);
+    offer.notes = redact(offer.notes);
+  }
+  return offers;
+}
+
 } // namespace
 
-std::string
-base_url_env(std::string_view provider_id)
-{
+std::string base_url_env(std::string_view provider_id) {
   std::string name = "GPUCOST_";
   for (const char c : provider_id) {
     if (c >= 'a' && c <= 'z') {
@@ -57,8 +59,7 @@ base_url_env(std::string_view provider_id)
 }
 
 RefreshStatus
-refresh_provider(const Provider& provider, HttpClient& http, const RefreshOptions& options)
-{
+refresh_provider(const Provider& provider, HttpClient& http, const RefreshOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   const EnvLookup env = options.env ? options.env : process_env();
   const std::string id(provider.id());
@@ -110,11 +111,14 @@ refresh_provider(const Provider& provider, HttpClient& http, const RefreshOption
       if (fetched->offers.empty()) {
         // An empty answer is far likelier a broken API or filter than a provider with no GPUs.
         status.error = fmt::format("{}: the price API returned no offers", id);
-      } else if (auto written = write_provider_cache(
-                   options.cache_dir, id, fetched->offers, now, status.source_url);
+      } else if (auto written = write_provider_cache(options.cache_dir,
+                                                     id,
+                                                     redacted_offers(fetched->offers, redact),
+                                                     now,
+                                                     status.source_url);
                  !written) {
-        status.error =
-          redact(fmt::format("{}: cannot update the price cache: {}", id, written.error().message));
+        status.error = redact(
+            fmt::format("{}: cannot update the price cache: {}", id, written.error().message));
       } else {
         status.ok = true;
         status.offers = fetched->offers.size();
@@ -122,7 +126,7 @@ refresh_provider(const Provider& provider, HttpClient& http, const RefreshOption
     }
   }
   status.duration_s =
-    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   CacheStatus record;
   record.provider = id;
@@ -135,16 +139,14 @@ refresh_provider(const Provider& provider, HttpClient& http, const RefreshOption
   record.duration_s = status.duration_s;
   if (auto written = write_provider_status(options.cache_dir, record); !written) {
     status.warnings.push_back(
-      redact(fmt::format("{}: cannot record the fetch status: {}", id, written.error().message)));
+        redact(fmt::format("{}: cannot record the fetch status: {}", id, written.error().message)));
   }
   return status;
 }
 
-std::vector<RefreshStatus>
-refresh_providers(std::span<const Provider* const> providers,
-                  const HttpClientFactory& make_client,
-                  const RefreshOptions& options)
-{
+std::vector<RefreshStatus> refresh_providers(std::span<const Provider* const> providers,
+                                             const HttpClientFactory& make_client,
+                                             const RefreshOptions& options) {
   std::vector<RefreshStatus> results(providers.size());
   std::mutex callback_mutex;
   {
@@ -171,7 +173,7 @@ refresh_providers(std::span<const Provider* const> providers,
           // An escaping exception would end the process; report it as this provider's failure.
           status.ok = false;
           status.error =
-            redact_url(fmt::format("{}: internal error: {}", providers[i]->id(), e.what()));
+              redact_url(fmt::format("{}: internal error: {}", providers[i]->id(), e.what()));
         }
       });
     }

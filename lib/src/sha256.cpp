@@ -1,15 +1,12 @@
 #include <gpucost/sha256.hpp>
 
-#include <openssl/evp.h>
-
 #include <array>
+#include <openssl/evp.h>
 #include <stdexcept>
 
 namespace gpucost {
 
-std::string
-sha256_hex(std::string_view data)
-{
+std::string sha256_hex(std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
   // EVP_Digest only fails when the library cannot allocate; that is not a recoverable error.

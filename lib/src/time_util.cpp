@@ -11,9 +11,7 @@ namespace gpucost {
 namespace {
 
 // Reads exactly `digits` decimal digits at `pos`, advancing it; nullopt when they are not there.
-std::optional<int>
-read_number(std::string_view text, std::size_t& pos, std::size_t digits)
-{
+std::optional<int> read_number(std::string_view text, std::size_t& pos, std::size_t digits) {
   if (pos + digits > text.size()) {
     return std::nullopt;
   }
@@ -29,9 +27,7 @@ read_number(std::string_view text, std::size_t& pos, std::size_t digits)
   return value;
 }
 
-bool
-consume(std::string_view text, std::size_t& pos, char expected)
-{
+bool consume(std::string_view text, std::size_t& pos, char expected) {
   if (pos < text.size() && text[pos] == expected) {
     ++pos;
     return true;
@@ -40,9 +36,7 @@ consume(std::string_view text, std::size_t& pos, char expected)
 }
 
 // The offset east of UTC in seconds for "Z", "+HH:MM", "-HH:MM" or "+HHMM" at `pos`.
-std::optional<std::int64_t>
-read_offset(std::string_view text, std::size_t& pos)
-{
+std::optional<std::int64_t> read_offset(std::string_view text, std::size_t& pos) {
   if (consume(text, pos, 'Z') || consume(text, pos, 'z')) {
     return 0;
   }
@@ -65,9 +59,7 @@ read_offset(std::string_view text, std::size_t& pos)
 
 } // namespace
 
-EnvLookup
-process_env()
-{
+EnvLookup process_env() {
   return [](std::string_view name) -> std::optional<std::string> {
     const std::string key(name);
     if (const char* value = std::getenv(key.c_str())) {
@@ -77,9 +69,7 @@ process_env()
   };
 }
 
-std::optional<std::int64_t>
-parse_iso8601(std::string_view text)
-{
+std::optional<std::int64_t> parse_iso8601(std::string_view text) {
   using namespace std::chrono;
 
   std::size_t pos = 0;
@@ -141,9 +131,7 @@ parse_iso8601(std::string_view text)
   return midnight + *hour * 3600 + *minute * 60 + second - *offset;
 }
 
-std::string
-format_iso8601(std::int64_t epoch_s)
-{
+std::string format_iso8601(std::int64_t epoch_s) {
   using namespace std::chrono;
 
   const sys_seconds time{seconds{epoch_s}};
@@ -159,25 +147,21 @@ format_iso8601(std::int64_t epoch_s)
                      clock.seconds().count());
 }
 
-Expected<std::int64_t>
-current_time(const EnvLookup& env)
-{
+Expected<std::int64_t> current_time(const EnvLookup& env) {
   if (const auto pinned = env("GPUCOST_NOW"); pinned && !pinned->empty()) {
     if (const auto parsed = parse_iso8601(*pinned)) {
       return *parsed;
     }
     return make_error(fmt::format(
-      "GPUCOST_NOW: invalid time \"{}\" (expected ISO 8601 UTC, e.g. 2026-01-01T00:00:00Z)",
-      *pinned));
+        "GPUCOST_NOW: invalid time \"{}\" (expected ISO 8601 UTC, e.g. 2026-01-01T00:00:00Z)",
+        *pinned));
   }
   const auto now = std::chrono::system_clock::now();
   return std::int64_t{
-    std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count()};
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count()};
 }
 
-std::optional<double>
-cache_age_s(std::string_view fetched_at, std::int64_t now_s)
-{
+std::optional<double> cache_age_s(std::string_view fetched_at, std::int64_t now_s) {
   const auto fetched = parse_iso8601(fetched_at);
   if (!fetched) {
     return std::nullopt;
@@ -185,9 +169,7 @@ cache_age_s(std::string_view fetched_at, std::int64_t now_s)
   return static_cast<double>(now_s - *fetched);
 }
 
-std::string
-format_age(double seconds)
-{
+std::string format_age(double seconds) {
   if (!(seconds > 0)) {
     return "0 s";
   }

@@ -93,7 +93,7 @@ TEST_SUITE("azure") {
     auto parsed = gpucost::parse_azure_sku_table(text, "azure-skus.json");
     REQUIRE(!parsed);
     CHECK(parsed.error().message
-          == "azure-skus.json:5: series[0].sizes[0]: needs exactly one of \"gpu_count\" and "
+          == "azure-skus.json:4: series[0].sizes[0]: needs exactly one of \"gpu_count\" and "
              "\"gpu_fraction\"");
 
     auto bad_regex = gpucost::parse_azure_sku_table(

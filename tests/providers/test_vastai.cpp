@@ -145,7 +145,7 @@ TEST_SUITE("vastai") {
       const auto result = gpucost::parse_vastai_offers(fixture("vastai/truncated.json"), context);
       REQUIRE(!result);
       CHECK(result.error().message.rfind(
-                "vastai: truncated JSON in " + k_source + ": it ends at line 3, column 33 (", 0)
+                "vastai: truncated JSON in " + k_source + ": it ends at line 3, column 30 (", 0)
             == 0);
     }
     SUBCASE("malformed JSON names the line and column") {

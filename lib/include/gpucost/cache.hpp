@@ -38,13 +38,12 @@ Expected<std::filesystem::path> write_file_atomic(const std::filesystem::path& t
                                                   std::string_view contents);
 
 // One provider's cached catalog as read back.
-struct ProviderCache
-{
+struct ProviderCache {
   std::filesystem::path path; // the file read
-  std::string text;           // the whole file: a catalog (docs/catalog-format.md) parse_catalog reads
-  std::string provider;       // "provider" field, equal to the id asked for
-  std::string fetched_at;     // ISO 8601 UTC time of the fetch
-  std::string source_url;     // endpoint the prices came from, without secrets
+  std::string text;       // the whole file: a catalog (docs/catalog-format.md) parse_catalog reads
+  std::string provider;   // "provider" field, equal to the id asked for
+  std::string fetched_at; // ISO 8601 UTC time of the fetch
+  std::string source_url; // endpoint the prices came from, without secrets
   std::string content_sha256; // SHA-256 hex of the compact dump of the offers array
   nlohmann::json offers;      // the "offers" array, rows as written by offer_to_json
 };
@@ -66,8 +65,7 @@ Expected<ProviderCache> read_provider_cache(const std::filesystem::path& dir,
                                             std::string_view provider_id);
 
 // The outcome of the last fetch attempt of one provider (`<id>.status.json`).
-struct CacheStatus
-{
+struct CacheStatus {
   std::string provider;              // provider id
   std::string attempted_at;          // ISO 8601 UTC time of the attempt
   bool ok = false;                   // whether fresh prices were written to `<id>.json`

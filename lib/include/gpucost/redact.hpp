@@ -8,7 +8,9 @@ namespace gpucost {
 
 // Returns `url` with the values of the query parameters key, api_key, apikey, token and
 // access_token (names matched case-insensitively) and any user-info password replaced by
-// "REDACTED"; everything else, the fragment included, is kept as it was.
+// "REDACTED"; everything else, the fragment included, is kept as it was. Also safe on text that
+// contains URLs ("GET https://...?key=abc: timed out"): a value ends at '&', '#', a space or a
+// quote.
 std::string redact_url(std::string_view url);
 
 // Returns `text` with every occurrence of each non-empty secret (and of its percent-encoded

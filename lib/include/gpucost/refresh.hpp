@@ -22,8 +22,7 @@ namespace gpucost {
 using HttpClientFactory = std::function<std::unique_ptr<HttpClient>()>;
 
 // The outcome of refreshing one provider.
-struct RefreshStatus
-{
+struct RefreshStatus {
   std::string id;                    // provider id
   bool ok = false;                   // fresh prices were written to the cache
   bool skipped = false;              // not fetched: its API key is not set
@@ -38,8 +37,7 @@ struct RefreshStatus
 using RefreshCallback = std::function<void(const RefreshStatus& status)>;
 
 // What refresh_providers needs besides the providers and the network.
-struct RefreshOptions
-{
+struct RefreshOptions {
   std::filesystem::path cache_dir;   // where `<id>.json` and `<id>.status.json` are written
   std::string now;                   // ISO 8601 UTC for fetched_at/attempted_at; empty = clock
   EnvLookup env;                     // API keys and GPUCOST_<ID>_URL; empty = process_env()
@@ -47,7 +45,7 @@ struct RefreshOptions
   std::string data_dir;              // handed to each fetch
   std::vector<std::string> regions;  // handed to each fetch
   std::map<std::string, std::string, std::less<>> display_names; // id -> "RunPod" for messages
-  RefreshCallback on_done;           // progress; may be empty
+  RefreshCallback on_done;                                       // progress; may be empty
 };
 
 // The variable that overrides a provider's base URL: "GPUCOST_" + id upper-cased with every
@@ -58,9 +56,8 @@ std::string base_url_env(std::string_view provider_id);
 // offers replace `<id>.json`; on failure (or when a required key is missing, or the API returned
 // no offers) `<id>.json` is left as it was. `<id>.status.json` records the attempt either way.
 // Every message is redacted of the API key and of query-string secrets.
-RefreshStatus refresh_provider(const Provider& provider,
-                               HttpClient& http,
-                               const RefreshOptions& options);
+RefreshStatus
+refresh_provider(const Provider& provider, HttpClient& http, const RefreshOptions& options);
 
 // Refreshes every provider concurrently (a thread and an HttpClient from `make_client` each) and
 // returns their outcomes in the order given; one provider failing never affects another.

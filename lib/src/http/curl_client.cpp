@@ -25,9 +25,7 @@ constexpr std::size_t k_error_body_cap = 64 * 1024;
 constexpr long k_max_redirects = 5;
 constexpr double k_max_connect_timeout_s = 10;
 
-std::string
-to_lower(std::string_view text)
-{
+std::string to_lower(std::string_view text) {
   std::string result(text);
   for (char& c : result) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -35,9 +33,7 @@ to_lower(std::string_view text)
   return result;
 }
 
-std::string_view
-trim(std::string_view text)
-{
+std::string_view trim(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
     text.remove_prefix(1);
   }
@@ -48,81 +44,60 @@ trim(std::string_view text)
 }
 
 // curl's messages start with a capital letter; ours are lower case.
-std::string
-lower_first(std::string text)
-{
+std::string lower_first(std::string text) {
   if (!text.empty()) {
     text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
   }
   return text;
 }
 
-void
-global_init()
-{
+void global_init() {
   // curl_global_init is not thread-safe, and every thread may be the first to send.
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
 // Typed wrappers so that curl's variadic setopt/getinfo are called in one place each.
-CURLcode
-set_long(CURL* curl, CURLoption option, long value)
-{
+CURLcode set_long(CURL* curl, CURLoption option, long value) {
   return curl_easy_setopt(curl, option, value);
 }
 
-CURLcode
-set_string(CURL* curl, CURLoption option, const char* value)
-{
+CURLcode set_string(CURL* curl, CURLoption option, const char* value) {
   return curl_easy_setopt(curl, option, value);
 }
 
-CURLcode
-set_pointer(CURL* curl, CURLoption option, void* value)
-{
+CURLcode set_pointer(CURL* curl, CURLoption option, void* value) {
   return curl_easy_setopt(curl, option, value);
 }
 
-CURLcode
-set_size(CURL* curl, CURLoption option, curl_off_t value)
-{
+CURLcode set_size(CURL* curl, CURLoption option, curl_off_t value) {
   return curl_easy_setopt(curl, option, value);
 }
 
-CURLcode
-set_callback(CURL* curl, CURLoption option, curl_write_callback callback)
-{
+CURLcode set_callback(CURL* curl, CURLoption option, curl_write_callback callback) {
   return curl_easy_setopt(curl, option, callback);
 }
 
-long
-get_long(CURL* curl, CURLINFO info)
-{
+long get_long(CURL* curl, CURLINFO info) {
   long value = 0;
   return curl_easy_getinfo(curl, info, &value) == CURLE_OK ? value : 0;
 }
 
-curl_off_t
-get_size(CURL* curl, CURLINFO info)
-{
+curl_off_t get_size(CURL* curl, CURLINFO info) {
   curl_off_t value = -1;
   return curl_easy_getinfo(curl, info, &value) == CURLE_OK ? value : -1;
 }
 
-struct EasyDeleter
-{
+struct EasyDeleter {
   void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
 };
 
-struct SlistDeleter
-{
+struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
 
 // What one attempt collects while curl runs.
-struct Transfer
-{
+struct Transfer {
   CURL* curl = nullptr;
   const BodySink* sink = nullptr; // streaming when set
   std::string body;
@@ -132,15 +107,11 @@ struct Transfer
   std::exception_ptr exception; // thrown by the sink or an allocation, rethrown after curl returns
 };
 
-bool
-is_success(long status)
-{
+bool is_success(long status) {
   return status >= 200 && status < 300;
 }
 
-std::size_t
-write_callback(char* data, std::size_t size, std::size_t count, void* user)
-{
+std::size_t write_callback(char* data, std::size_t size, std::size_t count, void* user) {
   auto& transfer = *static_cast<Transfer*>(user);
   const std::size_t length = size * count;
   try {
@@ -165,9 +136,7 @@ write_callback(char* data, std::size_t size, std::size_t count, void* user)
   }
 }
 
-std::size_t
-header_callback(char* data, std::size_t size, std::size_t count, void* user)
-{
+std::size_t header_callback(char* data, std::size_t size, std::size_t count, void* user) {
   auto& transfer = *static_cast<Transfer*>(user);
   const std::size_t length = size * count;
   try {
@@ -186,9 +155,8 @@ header_callback(char* data, std::size_t size, std::size_t count, void* user)
   return length;
 }
 
-const std::string*
-find_header(const std::vector<std::pair<std::string, std::string>>& headers, std::string_view name)
-{
+const std::string* find_header(const std::vector<std::pair<std::string, std::string>>& headers,
+                               std::string_view name) {
   for (const auto& [key, value] : headers) {
     if (key == name) {
       return &value;
@@ -198,9 +166,7 @@ find_header(const std::vector<std::pair<std::string, std::string>>& headers, std
 }
 
 // Retry-After as seconds from now: delta-seconds or an HTTP date; nullopt when absent or garbled.
-std::optional<double>
-retry_after_s(const HttpResponse& response)
-{
+std::optional<double> retry_after_s(const HttpResponse& response) {
   const auto* header = find_header(response.headers, "retry-after");
   if (header == nullptr) {
     return std::nullopt;
@@ -218,15 +184,11 @@ retry_after_s(const HttpResponse& response)
   return std::max(0.0, std::difftime(date, std::time(nullptr)));
 }
 
-bool
-is_retryable_status(long status)
-{
+bool is_retryable_status(long status) {
   return status == 429 || (status >= 500 && status < 600);
 }
 
-bool
-is_transient(CURLcode code)
-{
+bool is_transient(CURLcode code) {
   switch (code) {
   case CURLE_COULDNT_CONNECT:
   case CURLE_OPERATION_TIMEDOUT:
@@ -241,11 +203,9 @@ is_transient(CURLcode code)
 }
 
 // Header values that may be credentials, so that no error message can echo them.
-std::vector<std::string>
-request_secrets(const HttpRequest& request)
-{
+std::vector<std::string> request_secrets(const HttpRequest& request) {
   static constexpr std::string_view k_markers[] = {
-    "auth", "key", "token", "secret", "cookie", "session", "password"};
+      "auth", "key", "token", "secret", "cookie", "session", "password"};
   std::vector<std::string> secrets;
   for (const auto& [name, value] : request.headers) {
     const auto lower = to_lower(name);
@@ -267,26 +227,22 @@ request_secrets(const HttpRequest& request)
 }
 
 // The outcome of one attempt: a response, or a transport failure described for a message.
-struct AttemptResult
-{
+struct AttemptResult {
   std::optional<HttpResponse> response;
   std::string failure; // set when there is no usable response
   bool transient = false;
   std::size_t delivered = 0;
 };
 
-class CurlClient final : public HttpClient
-{
+class CurlClient final : public HttpClient {
 public:
   explicit CurlClient(const HttpOptions& options) : m_options(options) { global_init(); }
 
-  Expected<HttpResponse> send(const HttpRequest& request) override
-  {
+  Expected<HttpResponse> send(const HttpRequest& request) override {
     return send_with_retries(request, nullptr);
   }
 
-  Expected<HttpResponse> send_streaming(const HttpRequest& request, const BodySink& sink) override
-  {
+  Expected<HttpResponse> send_streaming(const HttpRequest& request, const BodySink& sink) override {
     return send_with_retries(request, &sink);
   }
 
@@ -298,16 +254,13 @@ private:
   HttpOptions m_options;
 };
 
-double
-CurlClient::backoff_s(int attempt) const
-{
+double CurlClient::backoff_s(int attempt) const {
   const double delay = m_options.backoff_s * std::pow(2.0, attempt - 1);
   return std::clamp(delay, 0.0, std::max(0.0, m_options.max_backoff_s));
 }
 
-Expected<HttpResponse>
-CurlClient::send_with_retries(const HttpRequest& request, const BodySink* sink)
-{
+Expected<HttpResponse> CurlClient::send_with_retries(const HttpRequest& request,
+                                                     const BodySink* sink) {
   const std::string shown_url = redact_url(request.url);
   const auto describe = [&](std::string_view what) {
     return redact_secrets(fmt::format("{} {}: {}", request.method, shown_url, what),
@@ -345,9 +298,7 @@ CurlClient::send_with_retries(const HttpRequest& request, const BodySink* sink)
   }
 }
 
-AttemptResult
-CurlClient::attempt(const HttpRequest& request, const BodySink* sink) const
-{
+AttemptResult CurlClient::attempt(const HttpRequest& request, const BodySink* sink) const {
   AttemptResult result;
   std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
   if (!curl) {
@@ -376,11 +327,11 @@ CurlClient::attempt(const HttpRequest& request, const BodySink* sink) const
   char error_buffer[CURL_ERROR_SIZE] = {};
   const std::string user_agent = "gpucost/" GPUCOST_VERSION;
   const long timeout_ms =
-    m_options.timeout_s > 0 ? std::max(1L, std::lround(m_options.timeout_s * 1000)) : 0L;
+      m_options.timeout_s > 0 ? std::max(1L, std::lround(m_options.timeout_s * 1000)) : 0L;
   const long connect_timeout_ms =
-    m_options.timeout_s > 0
-      ? std::max(1L, std::lround(std::min(m_options.timeout_s, k_max_connect_timeout_s) * 1000))
-      : 0L;
+      m_options.timeout_s > 0
+          ? std::max(1L, std::lround(std::min(m_options.timeout_s, k_max_connect_timeout_s) * 1000))
+          : 0L;
 
   CURLcode setup = CURLE_OK;
   const auto check = [&](CURLcode code) {
@@ -420,7 +371,7 @@ CurlClient::attempt(const HttpRequest& request, const BodySink* sink) const
         || request.method == "PATCH") {
       check(set_string(handle, CURLOPT_POSTFIELDS, request.body.c_str()));
       check(set_size(
-        handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size())));
+          handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size())));
     }
   }
   if (setup != CURLE_OK) {
@@ -434,14 +385,14 @@ CurlClient::attempt(const HttpRequest& request, const BodySink* sink) const
   }
   result.delivered = transfer.delivered;
 
-  const std::string detail = error_buffer[0] != '\0' ? lower_first(error_buffer)
-                                                     : lower_first(curl_easy_strerror(code));
+  const std::string detail =
+      error_buffer[0] != '\0' ? lower_first(error_buffer) : lower_first(curl_easy_strerror(code));
   if (code == CURLE_OPERATION_TIMEDOUT) {
     const bool connected = get_size(handle, CURLINFO_CONNECT_TIME_T) > 0;
     result.failure = !connected && connect_timeout_ms < timeout_ms
-                       ? fmt::format("timed out connecting after {:g} s",
-                                     static_cast<double>(connect_timeout_ms) / 1000)
-                       : fmt::format("timed out after {:g} s", m_options.timeout_s);
+                         ? fmt::format("timed out connecting after {:g} s",
+                                       static_cast<double>(connect_timeout_ms) / 1000)
+                         : fmt::format("timed out after {:g} s", m_options.timeout_s);
     result.transient = true;
     return result;
   }
@@ -451,8 +402,8 @@ CurlClient::attempt(const HttpRequest& request, const BodySink* sink) const
     return result;
   }
   if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && transfer.sink_stopped)) {
-    result.failure = code == CURLE_COULDNT_CONNECT ? fmt::format("cannot connect ({})", detail)
-                                                   : detail;
+    result.failure =
+        code == CURLE_COULDNT_CONNECT ? fmt::format("cannot connect ({})", detail) : detail;
     result.transient = is_transient(code);
     return result;
   }
@@ -464,7 +415,7 @@ CurlClient::attempt(const HttpRequest& request, const BodySink* sink) const
   const curl_off_t received = get_size(handle, CURLINFO_SIZE_DOWNLOAD_T);
   if (body_expected && !transfer.sink_stopped && declared >= 0 && received != declared) {
     result.failure =
-      fmt::format("response body truncated (got {} of {} bytes)", received, declared);
+        fmt::format("response body truncated (got {} of {} bytes)", received, declared);
     result.transient = true;
     return result;
   }
@@ -480,9 +431,7 @@ CurlClient::attempt(const HttpRequest& request, const BodySink* sink) const
 
 } // namespace
 
-std::unique_ptr<HttpClient>
-make_curl_client(const HttpOptions& options)
-{
+std::unique_ptr<HttpClient> make_curl_client(const HttpOptions& options) {
   return std::make_unique<CurlClient>(options);
 }
 

@@ -28,8 +28,7 @@ constexpr std::string_view k_unit_hour = "h";
 constexpr std::string_view k_unit_gib_hour = "GiBy.h";
 constexpr std::string_view k_unit_gib_month = "GiBy.mo";
 
-std::string lower(std::string_view text)
-{
+std::string lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(), [](char c) {
     return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -37,8 +36,7 @@ std::string lower(std::string_view text)
   return out;
 }
 
-std::string percent_encode(std::string_view text)
-{
+std::string percent_encode(std::string_view text) {
   std::string out;
   for (const char c : text) {
     const auto u = static_cast<unsigned char>(c);
@@ -52,8 +50,7 @@ std::string percent_encode(std::string_view text)
 }
 
 // A required, non-empty list of strings.
-Status read_names(const JsonReader& reader, std::string_view key, std::vector<std::string>& out)
-{
+Status read_names(const JsonReader& reader, std::string_view key, std::vector<std::string>& out) {
   GPUCOST_TRY(reader.string_list_field(key, out));
   if (out.empty()) {
     return Unexpected{reader.error(key, "must list at least one SKU description")};
@@ -62,9 +59,10 @@ Status read_names(const JsonReader& reader, std::string_view key, std::vector<st
 }
 
 // Reads an object of named objects ({"a2": {...}, ...}) as readers, in file order.
-Expected<std::vector<std::pair<std::string, JsonReader>>>
-named_objects(const JsonReader& root, std::string_view key, const std::string_view text, const std::string& origin)
-{
+Expected<std::vector<std::pair<std::string, JsonReader>>> named_objects(const JsonReader& root,
+                                                                        std::string_view key,
+                                                                        const std::string_view text,
+                                                                        const std::string& origin) {
   const auto it = root.node().find(std::string(key));
   if (it == root.node().end() || !it->is_object()) {
     return Unexpected{root.error(key, "must be an object")};
@@ -79,8 +77,8 @@ named_objects(const JsonReader& root, std::string_view key, const std::string_vi
 
 } // namespace
 
-Expected<GcpMachineTable> parse_gcp_machine_table(std::string_view json_text, const std::string& origin)
-{
+Expected<GcpMachineTable> parse_gcp_machine_table(std::string_view json_text,
+                                                  const std::string& origin) {
   auto document = parse_json_document(json_text, origin);
   if (!document) {
     return Unexpected{document.error()};
@@ -151,7 +149,10 @@ Expected<GcpMachineTable> parse_gcp_machine_table(std::string_view json_text, co
     GPUCOST_TRY(reader.number_field("local_ssd_gib", local_ssd_gib, 0));
     GPUCOST_TRY(reader.int_field("gpu_count", gpu_count, 1));
     if (!vcpus || !ram_gb || !gpu_count) {
-      return Unexpected{reader.error(!vcpus ? "vcpus" : !ram_gb ? "ram_gb" : "gpu_count", "is required")};
+      return Unexpected{reader.error(!vcpus    ? "vcpus"
+                                     : !ram_gb ? "ram_gb"
+                                               : "gpu_count",
+                                     "is required")};
     }
     if (table.families.count(type.family) == 0) {
       return Unexpected{reader.error("family", fmt::format("unknown family \"{}\"", type.family))};
@@ -171,8 +172,7 @@ Expected<GcpMachineTable> parse_gcp_machine_table(std::string_view json_text, co
   return table;
 }
 
-Expected<GcpMachineTable> load_gcp_machine_table(const std::string& data_dir)
-{
+Expected<GcpMachineTable> load_gcp_machine_table(const std::string& data_dir) {
   const std::string dir = data_dir.empty() ? std::string(GPUCOST_INSTALL_DATADIR) : data_dir;
   const std::string path = dir + "/" + std::string(k_table_file);
   auto text = read_text_file(path);
@@ -182,8 +182,7 @@ Expected<GcpMachineTable> load_gcp_machine_table(const std::string& data_dir)
   return parse_gcp_machine_table(*text, path);
 }
 
-std::string gcp_component_name(std::string_view description)
-{
+std::string gcp_component_name(std::string_view description) {
   std::string name = lower(trim(description));
   for (const std::string_view prefix : {"spot preemptible ", "preemptible "}) {
     if (name.rfind(prefix, 0) == 0) {
@@ -201,26 +200,24 @@ std::string gcp_component_name(std::string_view description)
   return std::string(trim(name));
 }
 
-bool gcp_excluded_description(std::string_view description)
-{
+bool gcp_excluded_description(std::string_view description) {
   static constexpr std::array<std::string_view, 11> k_words = {"commitment",
-                                                                "sole tenancy",
-                                                                "reserved",
-                                                                "reservation",
-                                                                "premium",
-                                                                "custom",
-                                                                "dws",
-                                                                "calendar mode",
-                                                                "flex start",
-                                                                "flex-start",
-                                                                "suspended"};
+                                                               "sole tenancy",
+                                                               "reserved",
+                                                               "reservation",
+                                                               "premium",
+                                                               "custom",
+                                                               "dws",
+                                                               "calendar mode",
+                                                               "flex start",
+                                                               "flex-start",
+                                                               "suspended"};
   return std::any_of(k_words.begin(), k_words.end(), [&](std::string_view word) {
     return contains_nocase(description, word);
   });
 }
 
-std::optional<double> gcp_tiered_price(const nlohmann::json& tiered_rates)
-{
+std::optional<double> gcp_tiered_price(const nlohmann::json& tiered_rates) {
   if (!tiered_rates.is_array()) {
     return std::nullopt;
   }
@@ -230,7 +227,8 @@ std::optional<double> gcp_tiered_price(const nlohmann::json& tiered_rates)
     if (unit_price == nullptr) {
       continue;
     }
-    if (const auto currency = string_field(*unit_price, "currencyCode"); currency && *currency != "USD") {
+    if (const auto currency = string_field(*unit_price, "currencyCode");
+        currency && *currency != "USD") {
       continue;
     }
     // units is an int64 sent as a JSON string; nanos an int32 number (either may be absent = 0).
@@ -242,7 +240,8 @@ std::optional<double> gcp_tiered_price(const nlohmann::json& tiered_rates)
     }
     tiers.emplace_back(number_field(rate, "startUsageAmount").value_or(0), price);
   }
-  std::stable_sort(tiers.begin(), tiers.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(
+      tiers.begin(), tiers.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [start, price] : tiers) {
     if (price > 0) {
       return price;
@@ -251,8 +250,8 @@ std::optional<double> gcp_tiered_price(const nlohmann::json& tiered_rates)
   return std::nullopt;
 }
 
-std::string gcp_skus_url(std::string_view base_url, std::string_view api_key, std::string_view page_token)
-{
+std::string
+gcp_skus_url(std::string_view base_url, std::string_view api_key, std::string_view page_token) {
   std::string url = join_url(base_url.empty() ? k_default_base_url : base_url,
                              fmt::format("/v1/services/{}/skus", k_gcp_compute_service));
   url += fmt::format("?key={}&pageSize=5000&currencyCode=USD", percent_encode(api_key));
@@ -263,8 +262,7 @@ std::string gcp_skus_url(std::string_view base_url, std::string_view api_key, st
 }
 
 GcpPriceBook::GcpPriceBook(const GcpMachineTable& table, ParseContext context)
-  : m_table(table), m_context(std::move(context))
-{
+    : m_table(table), m_context(std::move(context)) {
   for (const auto& [name, family] : m_table.families) {
     for (const auto& core : family.core) {
       m_wanted_units.emplace(lower(core), k_unit_hour);
@@ -283,8 +281,7 @@ GcpPriceBook::GcpPriceBook(const GcpMachineTable& table, ParseContext context)
   }
 }
 
-Expected<std::string> GcpPriceBook::add_page(std::string_view json, std::string_view source)
-{
+Expected<std::string> GcpPriceBook::add_page(std::string_view json, std::string_view source) {
   auto document = parse_json_body(k_provider, json, source);
   if (!document) {
     return Unexpected{document.error()};
@@ -300,7 +297,8 @@ Expected<std::string> GcpPriceBook::add_page(std::string_view json, std::string_
       continue;
     }
     const auto* category = find_field(sku, "category");
-    const std::string usage = category == nullptr ? "" : string_field(*category, "usageType").value_or("");
+    const std::string usage =
+        category == nullptr ? "" : string_field(*category, "usageType").value_or("");
     if (usage != "OnDemand" && usage != "Preemptible") {
       continue; // Commit1Yr, Commit3Yr, ...
     }
@@ -362,8 +360,7 @@ Expected<std::string> GcpPriceBook::add_page(std::string_view json, std::string_
 
 std::optional<double> GcpPriceBook::component(const std::vector<std::string>& names,
                                               bool spot,
-                                              const std::string& region) const
-{
+                                              const std::string& region) const {
   // Descriptions are alternatives (the wording changed over time): the first one priced wins.
   for (const auto& name : names) {
     if (const auto it = m_prices.find(Key{lower(name), spot, region}); it != m_prices.end()) {
@@ -373,8 +370,7 @@ std::optional<double> GcpPriceBook::component(const std::vector<std::string>& na
   return std::nullopt;
 }
 
-FetchResult GcpPriceBook::finish(const std::vector<std::string>& regions)
-{
+FetchResult GcpPriceBook::finish(const std::vector<std::string>& regions) {
   FetchResult result;
   result.source_url = m_context.source_url;
   std::set<std::string> all_regions;
@@ -414,7 +410,8 @@ FetchResult GcpPriceBook::finish(const std::vector<std::string>& regions)
       offer.provider = std::string(k_provider);
       offer.product = Product::vm;
       offer.name = type.name;
-      const auto resolved = resolve_gpu(k_provider, gpu.gpu, m_context, m_warnings, gpu.gpu_memory_gb);
+      const auto resolved =
+          resolve_gpu(k_provider, gpu.gpu, m_context, m_warnings, gpu.gpu_memory_gb);
       offer.gpu = resolved.name;
       offer.gpu_count = type.gpu_count;
       offer.gpu_memory_gb = gpu.gpu_memory_gb;
@@ -445,8 +442,7 @@ FetchResult GcpPriceBook::finish(const std::vector<std::string>& regions)
 Expected<FetchResult> parse_gcp_skus(const std::vector<std::string>& pages,
                                      const GcpMachineTable& table,
                                      const ParseContext& context,
-                                     const std::vector<std::string>& regions)
-{
+                                     const std::vector<std::string>& regions) {
   GcpPriceBook book(table, context);
   for (const auto& page : pages) {
     auto next = book.add_page(page, context.source_url);
@@ -459,16 +455,14 @@ Expected<FetchResult> parse_gcp_skus(const std::vector<std::string>& pages,
 
 namespace {
 
-class GcpProvider final : public Provider
-{
+class GcpProvider final : public Provider {
 public:
   std::string_view id() const override { return k_provider; }
   std::string_view api_key_env() const override { return k_key_env; }
   bool key_required() const override { return true; }
   std::string_view default_base_url() const override { return k_default_base_url; }
 
-  Expected<FetchResult> fetch(HttpClient& http, const FetchOptions& options) const override
-  {
+  Expected<FetchResult> fetch(HttpClient& http, const FetchOptions& options) const override {
     auto result = fetch_unredacted(http, options);
     if (!result) {
       // Belt and braces: no message may carry the key, whatever produced it.
@@ -479,8 +473,7 @@ public:
   }
 
 private:
-  static Expected<FetchResult> fetch_unredacted(HttpClient& http, const FetchOptions& options)
-  {
+  static Expected<FetchResult> fetch_unredacted(HttpClient& http, const FetchOptions& options) {
     if (options.api_key.empty()) {
       return make_error(fmt::format("{}: {} is not set (the Cloud Billing Catalog API needs an API "
                                     "key: https://cloud.google.com/docs/authentication/api-keys)",
@@ -491,7 +484,8 @@ private:
     if (!table) {
       return make_error(fmt::format("{}: {}", k_provider, table.error().message));
     }
-    const std::string base = options.base_url.empty() ? std::string(k_default_base_url) : options.base_url;
+    const std::string base =
+        options.base_url.empty() ? std::string(k_default_base_url) : options.base_url;
     const std::string first_url = redact_url(gcp_skus_url(base, options.api_key, ""));
     GcpPriceBook book(*table, make_parse_context(options, first_url));
     const HttpCallInfo call{k_provider, k_key_env};
@@ -499,8 +493,11 @@ private:
     std::set<std::string> seen;
     for (int page = 0;; ++page) {
       if (page >= k_gcp_max_pages) {
-        return make_error(fmt::format(
-            "{}: gave up after {} pages of {} (nextPageToken never ended)", k_provider, page, first_url));
+        return make_error(
+            fmt::format("{}: gave up after {} pages of {} (nextPageToken never ended)",
+                        k_provider,
+                        page,
+                        first_url));
       }
       HttpRequest request;
       request.url = gcp_skus_url(base, options.api_key, token);
@@ -511,7 +508,8 @@ private:
             fmt::format("{}: GET {} failed: {}", k_provider, shown_url, response.error().message));
       }
       // An invalid key is a 400 with "API key not valid" rather than a 401.
-      if (response->status == 400 && contains_nocase(server_error_message(response->body), "api key")) {
+      if (response->status == 400
+          && contains_nocase(server_error_message(response->body), "api key")) {
         return make_error(fmt::format("{}: GET {} returned HTTP 400: bad API key (set {}) (server "
                                       "said \"{}\")",
                                       k_provider,
@@ -530,8 +528,8 @@ private:
         break;
       }
       if (!seen.insert(*next).second) {
-        return make_error(
-            fmt::format("{}: nextPageToken repeats a page already read at {}", k_provider, shown_url));
+        return make_error(fmt::format(
+            "{}: nextPageToken repeats a page already read at {}", k_provider, shown_url));
       }
       token = std::move(*next);
     }
@@ -543,8 +541,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<Provider> make_gcp_provider()
-{
+std::unique_ptr<Provider> make_gcp_provider() {
   return std::make_unique<GcpProvider>();
 }
 

@@ -33,35 +33,31 @@ inline constexpr double k_gcp_hours_per_month = 730;
 inline constexpr int k_gcp_max_pages = 200;
 
 // The SKU descriptions that price one machine family's vCPUs and memory.
-struct GcpFamily
-{
+struct GcpFamily {
   std::vector<std::string> core; // per vCPU-hour, e.g. "A2 Instance Core"
   std::vector<std::string> ram;  // per GiB-hour, e.g. "A2 Instance Ram"
 };
 
 // One GPU model and the SKU descriptions of its per-GPU-hour price.
-struct GcpGpu
-{
+struct GcpGpu {
   std::vector<std::string> gpu;          // GPU name candidates, most specific first
   std::optional<double> gpu_memory_gb;   // per GPU, as marketed
   std::vector<std::string> descriptions; // e.g. "Nvidia Tesla A100 GPU"
 };
 
 // One machine type (or N1 type plus attached GPUs) of the table.
-struct GcpMachineType
-{
-  std::string name;   // "a2-highgpu-1g", "n1-standard-8+2xT4"
-  std::string family; // key of GcpMachineTable::families
-  double vcpus = 0;   // billed vCPUs
-  double ram_gb = 0;  // billed memory, GiB (the docs' "GB")
-  std::string gpu;    // key of GcpMachineTable::gpus
-  int gpu_count = 0;  // GPUs billed per GPU-hour
+struct GcpMachineType {
+  std::string name;         // "a2-highgpu-1g", "n1-standard-8+2xT4"
+  std::string family;       // key of GcpMachineTable::families
+  double vcpus = 0;         // billed vCPUs
+  double ram_gb = 0;        // billed memory, GiB (the docs' "GB")
+  std::string gpu;          // key of GcpMachineTable::gpus
+  int gpu_count = 0;        // GPUs billed per GPU-hour
   double local_ssd_gib = 0; // bundled local SSD, billed per GiB-month
 };
 
 // data/providers/gcp-machine-types.json.
-struct GcpMachineTable
-{
+struct GcpMachineTable {
   std::map<std::string, GcpFamily> families;
   std::map<std::string, GcpGpu> gpus;
   std::vector<std::string> local_ssd; // descriptions of the local SSD SKU
@@ -71,7 +67,8 @@ struct GcpMachineTable
 
 // Parses gcp-machine-types.json text; errors name `origin`, the line and the field, including a
 // machine type naming an unknown family or GPU. Never throws.
-Expected<GcpMachineTable> parse_gcp_machine_table(std::string_view json_text, const std::string& origin);
+Expected<GcpMachineTable> parse_gcp_machine_table(std::string_view json_text,
+                                                  const std::string& origin);
 
 // Reads and parses `data_dir`/providers/gcp-machine-types.json (the install's data when empty).
 Expected<GcpMachineTable> load_gcp_machine_table(const std::string& data_dir);
@@ -95,11 +92,11 @@ std::optional<double> gcp_tiered_price(const nlohmann::json& tiered_rates);
 
 // The page URL: `base_url`/v1/services/6F81-5844-456A/skus?key=KEY&pageSize=5000&currencyCode=USD
 // [&pageToken=TOKEN], key and token percent-encoded. Holds the key: never print it unredacted.
-std::string gcp_skus_url(std::string_view base_url, std::string_view api_key, std::string_view page_token);
+std::string
+gcp_skus_url(std::string_view base_url, std::string_view api_key, std::string_view page_token);
 
 // Accumulates SKU pages into per-region component prices, then composes machine prices.
-class GcpPriceBook
-{
+class GcpPriceBook {
 public:
   // `table` must outlive the book.
   GcpPriceBook(const GcpMachineTable& table, ParseContext context);
@@ -118,15 +115,15 @@ public:
 
 private:
   // Price of one component in one region; the later effectiveTime wins between duplicates.
-  struct Price
-  {
+  struct Price {
     double usd = 0;
     std::string effective_time;
   };
   // (component name, spot, region) -> price
   using Key = std::tuple<std::string, bool, std::string>;
 
-  std::optional<double> component(const std::vector<std::string>& names, bool spot, const std::string& region) const;
+  std::optional<double>
+  component(const std::vector<std::string>& names, bool spot, const std::string& region) const;
 
   const GcpMachineTable& m_table;
   ParseContext m_context;

@@ -1,0 +1,20 @@
+# A few runs of the real binary (the rest run in-process): exit codes, offline default catalog,
+# and the JSON output validated against docs/compare.schema.json.
+include(${CMAKE_CURRENT_LIST_DIR}/python.cmake)
+set(GPUCOST_BINARY_ENV "GPUCOST_NOW=2026-11-23T12:00:00Z;NO_COLOR=1;COLUMNS=120")
+
+add_test(NAME binary_version COMMAND gpucost --version)
+set_tests_properties(binary_version PROPERTIES PASS_REGULAR_EXPRESSION "^gpucost ${PROJECT_VERSION}")
+
+add_test(NAME binary_usage_error_exits_1 COMMAND gpucost compare --no-such-flag)
+set_tests_properties(binary_usage_error_exits_1 PROPERTIES WILL_FAIL TRUE)
+
+add_test(NAME binary_compare_example
+         COMMAND gpucost compare --workload ${PROJECT_SOURCE_DIR}/data/examples/video-render.json --top 5)
+set_tests_properties(binary_compare_example PROPERTIES ENVIRONMENT "${GPUCOST_BINARY_ENV}"
+                     PASS_REGULAR_EXPRESSION "Prices from")
+
+add_test(NAME binary_compare_json_matches_schema
+         COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:gpucost> -DPYTHON=${GPUCOST_PYTHON}
+                 -DSOURCE=${PROJECT_SOURCE_DIR} -DOUT=${CMAKE_CURRENT_BINARY_DIR}/schema-check
+                 -P ${PROJECT_SOURCE_DIR}/tests/schema/check_schema.cmake)
