@@ -109,6 +109,11 @@ std::string redact_url(std::string_view url) {
            && !ends_url_part(text[value_end])) {
       ++value_end;
     }
+    // In text, "...?key=abc: timed out" or "(...?key=abc)": trailing punctuation is not the key's.
+    while (value_end > equals + 1
+           && std::string_view(":;,.)]").find(text[value_end - 1]) != std::string_view::npos) {
+      --value_end;
+    }
     result.append(text, copied, equals + 1 - copied);
     result += k_redacted;
     copied = value_end;

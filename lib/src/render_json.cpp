@@ -19,27 +19,23 @@ constexpr int k_schema_version = 1;
 
 // A number at full precision (nlohmann writes the shortest text that reads back exactly); null
 // when unknown, and for NaN or infinity, which JSON cannot carry.
-Json number(std::optional<double> value)
-{
+Json number(std::optional<double> value) {
   if (!value || !std::isfinite(*value)) {
     return nullptr;
   }
   return *value;
 }
 
-Json integer(std::optional<int> value)
-{
+Json integer(std::optional<int> value) {
   return value ? Json(*value) : Json(nullptr);
 }
 
 // Strings whose empty value means "unknown" (timestamps, hashes, reference GPU) become null.
-Json text_or_null(const std::string& text)
-{
+Json text_or_null(const std::string& text) {
   return text.empty() ? Json(nullptr) : Json(text);
 }
 
-Json workload_json(const Workload& workload)
-{
+Json workload_json(const Workload& workload) {
   Json measured = Json::object();
   for (const auto& [gpu, seconds] : workload.measured_seconds) {
     measured[gpu] = number(seconds);
@@ -63,8 +59,7 @@ Json workload_json(const Workload& workload)
   };
 }
 
-Json catalog_json(const CatalogInfo& catalog)
-{
+Json catalog_json(const CatalogInfo& catalog) {
   Json sources = Json::array();
   for (const auto& source : catalog.sources) {
     sources.push_back(Json{
@@ -78,8 +73,7 @@ Json catalog_json(const CatalogInfo& catalog)
   return Json{{"sources", std::move(sources)}, {"sha256", text_or_null(catalog.sha256)}};
 }
 
-Json split_json(const CostSplit& split)
-{
+Json split_json(const CostSplit& split) {
   return Json{
       {"execution", number(split.execution)},
       {"cold_start", number(split.cold_start)},
@@ -90,8 +84,7 @@ Json split_json(const CostSplit& split)
   };
 }
 
-Json option_json(const RankedOption& option)
-{
+Json option_json(const RankedOption& option) {
   const Offer& offer = option.offer;
   const Estimate& estimate = option.estimate;
   return Json{
@@ -130,8 +123,7 @@ Json option_json(const RankedOption& option)
 
 } // namespace
 
-std::string render_compare_json(const CompareResult& result)
-{
+std::string render_compare_json(const CompareResult& result) {
   Json options = Json::array();
   for (const auto& option : result.options) {
     options.push_back(option_json(option));

@@ -22,10 +22,22 @@ using CodeRange = std::pair<char32_t, char32_t>;
 
 // Combining marks, zero-width characters and variation selectors: they take no column.
 constexpr std::array<CodeRange, 16> k_zero_width = {{
-    {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x0610, 0x061A},
-    {0x064B, 0x065F}, {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x200B, 0x200F},
-    {0x202A, 0x202E}, {0x2060, 0x2064}, {0x20D0, 0x20FF}, {0xFE00, 0xFE0F},
-    {0xFE20, 0xFE2F}, {0xFEFF, 0xFEFF}, {0x1F3FB, 0x1F3FF}, {0xE0100, 0xE01EF},
+    {0x0300, 0x036F},
+    {0x0483, 0x0489},
+    {0x0591, 0x05BD},
+    {0x0610, 0x061A},
+    {0x064B, 0x065F},
+    {0x1AB0, 0x1AFF},
+    {0x1DC0, 0x1DFF},
+    {0x200B, 0x200F},
+    {0x202A, 0x202E},
+    {0x2060, 0x2064},
+    {0x20D0, 0x20FF},
+    {0xFE00, 0xFE0F},
+    {0xFE20, 0xFE2F},
+    {0xFEFF, 0xFEFF},
+    {0x1F3FB, 0x1F3FF},
+    {0xE0100, 0xE01EF},
 }};
 
 // East Asian wide and fullwidth blocks and the emoji blocks (the bulk of UAX #11 "W"/"F").
@@ -37,23 +49,20 @@ constexpr std::array<CodeRange, 19> k_double_width = {{
     {0x1FA70, 0x1FAFF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD},
 }};
 
-template<std::size_t N> bool in_ranges(char32_t code, const std::array<CodeRange, N>& ranges)
-{
+template<std::size_t N> bool in_ranges(char32_t code, const std::array<CodeRange, N>& ranges) {
   return std::any_of(ranges.begin(), ranges.end(), [code](const CodeRange& range) {
     return code >= range.first && code <= range.second;
   });
 }
 
 // One code point read from UTF-8; an invalid byte reads as itself with length 1.
-struct CodePoint
-{
+struct CodePoint {
   char32_t code = 0;
   std::size_t length = 1;
   bool valid = true;
 };
 
-CodePoint decode_utf8(std::string_view text, std::size_t pos)
-{
+CodePoint decode_utf8(std::string_view text, std::size_t pos) {
   const auto lead = static_cast<unsigned char>(text[pos]);
   if (lead < 0x80) {
     return {lead, 1, true};
@@ -85,8 +94,7 @@ CodePoint decode_utf8(std::string_view text, std::size_t pos)
   return {code, length, true};
 }
 
-std::size_t code_point_width(const CodePoint& point)
-{
+std::size_t code_point_width(const CodePoint& point) {
   if (!point.valid) {
     return 1;
   }
@@ -99,13 +107,11 @@ std::size_t code_point_width(const CodePoint& point)
   return in_ranges(point.code, k_double_width) ? 2 : 1;
 }
 
-std::string plural(std::size_t count, std::string_view noun)
-{
+std::string plural(std::size_t count, std::string_view noun) {
   return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
 }
 
-std::string source_age(std::string_view fetched_at, std::string_view generated_at)
-{
+std::string source_age(std::string_view fetched_at, std::string_view generated_at) {
   const auto fetched = parse_iso8601(fetched_at);
   const auto generated = parse_iso8601(generated_at);
   if (!fetched || !generated) {
@@ -115,8 +121,7 @@ std::string source_age(std::string_view fetched_at, std::string_view generated_a
 }
 
 template<typename CellOf>
-std::vector<std::string> cells_of(const std::vector<RankedOption>& options, CellOf cell_of)
-{
+std::vector<std::string> cells_of(const std::vector<RankedOption>& options, CellOf cell_of) {
   std::vector<std::string> cells;
   cells.reserve(options.size());
   for (const auto& option : options) {
@@ -125,15 +130,13 @@ std::vector<std::string> cells_of(const std::vector<RankedOption>& options, Cell
   return cells;
 }
 
-std::string text_or_unknown(const std::string& text)
-{
+std::string text_or_unknown(const std::string& text) {
   return text.empty() ? std::string(k_unknown) : text;
 }
 
 // Cells of a money column: one number of decimals for the whole column so the points line up.
 std::vector<std::string> money_cells(const std::vector<std::optional<double>>& values,
-                                     int max_decimals)
-{
+                                     int max_decimals) {
   const int decimals = decimals_for_significant(values, k_money_significant, 2, max_decimals);
   std::vector<std::string> cells;
   cells.reserve(values.size());
@@ -145,8 +148,7 @@ std::vector<std::string> money_cells(const std::vector<std::optional<double>>& v
 
 template<typename ValueOf>
 std::vector<std::optional<double>> values_of(const std::vector<RankedOption>& options,
-                                             ValueOf value_of)
-{
+                                             ValueOf value_of) {
   std::vector<std::optional<double>> values;
   values.reserve(options.size());
   for (const auto& option : options) {
@@ -157,16 +159,14 @@ std::vector<std::optional<double>> values_of(const std::vector<RankedOption>& op
 
 // The cold start a job on this row may wait for, as the model resolved it: always-on workers
 // never start cold, and the workload's override beats the offer's figure.
-std::optional<double> cold_start_s(const RankedOption& option, const Workload& workload)
-{
+std::optional<double> cold_start_s(const RankedOption& option, const Workload& workload) {
   if (option.estimate.mode == Mode::always_on) {
     return 0.0;
   }
   return workload.cold_start_s ? workload.cold_start_s : option.offer.cold_start_s;
 }
 
-std::string note_marker(const std::vector<std::size_t>& numbers)
-{
+std::string note_marker(const std::vector<std::size_t>& numbers) {
   if (numbers.empty()) {
     return {};
   }
@@ -178,99 +178,107 @@ std::string note_marker(const std::vector<std::size_t>& numbers)
   return "[" + join(parts, ",") + "]";
 }
 
-bool all_unknown(const Column& column)
-{
+bool all_unknown(const Column& column) {
   return std::all_of(column.cells.begin(), column.cells.end(), [](const std::string& cell) {
     return cell.empty() || cell == k_unknown;
   });
 }
 
-Column make_column(std::string header, Align align, int drop_order, std::vector<std::string> cells)
-{
-  return Column{std::move(header), align, drop_order, std::move(cells)};
+Column
+make_column(std::string header, Align align, int drop_order, std::vector<std::string> cells) {
+  return Column{std::move(header), align, drop_order, false, std::move(cells)};
+}
+
+// `column`, marked to be left out when nothing in it is known.
+Column when_known(Column column) {
+  column.optional = true;
+  return column;
+}
+
+// The mode as a table shows it: "per-job", or "per-job spot" on a spot row.
+std::string mode_cell(const RankedOption& option) {
+  std::string mode(to_string(option.estimate.mode));
+  return option.estimate.pricing == Pricing::spot ? mode + " spot" : mode;
+}
+
+std::string margin_cell(const RankedOption& option) {
+  const auto& margin = option.estimate.margin;
+  return margin ? format_fixed(*margin * 100, 1) + "%" : std::string(k_unknown);
+}
+
+std::string price_age_cell(const RankedOption& option) {
+  return option.price_age_s ? format_age_short(*option.price_age_s) : std::string(k_unknown);
 }
 
 // The columns every result has, left to right; drop_order says which go first on a narrow screen.
-std::vector<Column> all_columns(const CompareResult& result, const NoteIndex& notes)
-{
+std::vector<Column> all_columns(const CompareResult& result, const NoteIndex& notes) {
   const auto& options = result.options;
   const auto& workload = result.workload;
-  std::vector<Column> columns;
-  columns.push_back(make_column("#", Align::right, 0, cells_of(options, [](const auto& option) {
-                                  return std::to_string(option.rank);
-                                })));
-  columns.push_back(make_column("provider", Align::left, 0, cells_of(options, [](const auto& o) {
-                                  return text_or_unknown(o.offer.provider);
-                                })));
-  columns.push_back(make_column("product", Align::left, 5, cells_of(options, [](const auto& o) {
-                                  return std::string(to_string(o.offer.product));
-                                })));
-  columns.push_back(make_column("mode", Align::left, 0, cells_of(options, [](const auto& o) {
-                                  std::string mode(to_string(o.estimate.mode));
-                                  return o.estimate.pricing == Pricing::spot ? mode + " spot" : mode;
-                                })));
-  columns.push_back(make_column("instance", Align::left, 1, cells_of(options, [](const auto& o) {
-                                  return text_or_unknown(o.offer.name);
-                                })));
-  columns.push_back(make_column("gpu", Align::left, 0, cells_of(options, [](const auto& o) {
-                                  return fmt::format("{} x{}", o.offer.gpu, o.offer.gpu_count);
-                                })));
-  columns.push_back(make_column("region", Align::left, 2, cells_of(options, [](const auto& o) {
-                                  return text_or_unknown(o.offer.region);
-                                })));
-  columns.push_back(make_column(
-      "$/hour",
-      Align::right,
-      7,
-      money_cells(values_of(options, [](const auto& o) { return o.usd_per_hour; }), 4)));
-  columns.push_back(make_column("job time", Align::right, 6, cells_of(options, [](const auto& o) {
-                                  return format_duration(o.estimate.job_seconds);
-                                })));
-  columns.push_back(
-      make_column("cold start", Align::right, 3, cells_of(options, [&workload](const auto& o) {
-                    const auto seconds = cold_start_s(o, workload);
-                    return seconds ? format_duration(*seconds) : std::string(k_unknown);
-                  })));
-  columns.push_back(make_column(
-      "$/job",
-      Align::right,
-      0,
-      money_cells(values_of(options, [](const auto& o) { return o.estimate.cost_per_job; }), 8)));
-  columns.push_back(make_column(
-      "$/month",
-      Align::right,
-      9,
-      money_cells(values_of(options, [](const auto& o) { return o.estimate.monthly_cost; }), 4)));
-  columns.push_back(make_column("margin", Align::right, 8, cells_of(options, [](const auto& o) {
-                                  const auto& margin = o.estimate.margin;
-                                  return margin ? format_fixed(*margin * 100, 1) + "%"
-                                                : std::string(k_unknown);
-                                })));
-  columns.push_back(make_column("price age", Align::right, 4, cells_of(options, [](const auto& o) {
-                                  return o.price_age_s ? format_age_short(*o.price_age_s)
-                                                       : std::string(k_unknown);
-                                })));
+  const auto rank = [](const RankedOption& o) { return std::to_string(o.rank); };
+  const auto provider = [](const RankedOption& o) { return text_or_unknown(o.offer.provider); };
+  const auto product = [](const RankedOption& o) {
+    return std::string(to_string(o.offer.product));
+  };
+  const auto instance = [](const RankedOption& o) { return text_or_unknown(o.offer.name); };
+  const auto gpu = [](const RankedOption& o) {
+    return fmt::format("{} x{}", o.offer.gpu, o.offer.gpu_count);
+  };
+  const auto region = [](const RankedOption& o) { return text_or_unknown(o.offer.region); };
+  const auto job_time = [](const RankedOption& o) {
+    return format_duration(o.estimate.job_seconds);
+  };
+  const auto cold_start = [&workload](const RankedOption& o) {
+    const auto seconds = cold_start_s(o, workload);
+    return seconds ? format_duration(*seconds) : std::string(k_unknown);
+  };
+  const auto usd_per_hour = [](const RankedOption& o) { return o.usd_per_hour; };
+  const auto cost_per_job = [](const RankedOption& o) { return o.estimate.cost_per_job; };
+  const auto monthly_cost = [](const RankedOption& o) { return o.estimate.monthly_cost; };
   std::vector<std::string> markers;
-  markers.reserve(notes.row_numbers.size());
   for (const auto& numbers : notes.row_numbers) {
     markers.push_back(note_marker(numbers));
   }
-  columns.push_back(make_column("notes", Align::left, 0, std::move(markers)));
+
+  std::vector<Column> columns;
+  columns.push_back(make_column("#", Align::right, 0, cells_of(options, rank)));
+  columns.push_back(make_column("provider", Align::left, 0, cells_of(options, provider)));
+  columns.push_back(make_column("product", Align::left, 5, cells_of(options, product)));
+  columns.push_back(make_column("mode", Align::left, 0, cells_of(options, mode_cell)));
+  columns.push_back(
+      when_known(make_column("instance", Align::left, 1, cells_of(options, instance))));
+  columns.push_back(make_column("gpu", Align::left, 0, cells_of(options, gpu)));
+  columns.push_back(when_known(make_column("region", Align::left, 2, cells_of(options, region))));
+  columns.push_back(
+      make_column("$/hour", Align::right, 7, money_cells(values_of(options, usd_per_hour), 4)));
+  columns.push_back(make_column("job time", Align::right, 6, cells_of(options, job_time)));
+  columns.push_back(make_column("cold start", Align::right, 3, cells_of(options, cold_start)));
+  columns.push_back(
+      make_column("$/job", Align::right, 0, money_cells(values_of(options, cost_per_job), 8)));
+  columns.push_back(when_known(
+      make_column("$/month", Align::right, 9, money_cells(values_of(options, monthly_cost), 4))));
+  columns.push_back(
+      when_known(make_column("margin", Align::right, 8, cells_of(options, margin_cell))));
+  columns.push_back(
+      when_known(make_column("price age", Align::right, 4, cells_of(options, price_age_cell))));
+  columns.push_back(when_known(make_column("notes", Align::left, 0, std::move(markers))));
+  for (auto& column : columns) {
+    for (auto& cell : column.cells) {
+      cell = printable(cell);
+    }
+  }
   return columns;
 }
 
 } // namespace
 
-std::string format_shortest(double value)
-{
+std::string format_shortest(double value) {
   if (!std::isfinite(value)) {
     return {};
   }
   return fmt::format("{}", value);
 }
 
-std::string format_fixed(double value, int decimals)
-{
+std::string format_fixed(double value, int decimals) {
   if (!std::isfinite(value)) {
     return std::string(k_unknown);
   }
@@ -285,8 +293,7 @@ std::string format_fixed(double value, int decimals)
 int decimals_for_significant(const std::vector<std::optional<double>>& values,
                              int significant,
                              int min_decimals,
-                             int max_decimals)
-{
+                             int max_decimals) {
   double smallest = std::numeric_limits<double>::infinity();
   for (const auto& value : values) {
     if (value && std::isfinite(*value) && *value != 0) {
@@ -297,11 +304,11 @@ int decimals_for_significant(const std::vector<std::optional<double>>& values,
     return min_decimals;
   }
   const double wanted = significant - 1 - std::floor(std::log10(smallest));
-  return static_cast<int>(std::clamp(wanted, static_cast<double>(min_decimals), static_cast<double>(max_decimals)));
+  return static_cast<int>(
+      std::clamp(wanted, static_cast<double>(min_decimals), static_cast<double>(max_decimals)));
 }
 
-std::string format_duration(double seconds)
-{
+std::string format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) {
     return std::string(k_unknown);
   }
@@ -318,8 +325,7 @@ std::string format_duration(double seconds)
   return fmt::format("{}h{:02}m", whole / 3600, whole % 3600 / 60);
 }
 
-std::string format_age_short(double seconds)
-{
+std::string format_age_short(double seconds) {
   if (!std::isfinite(seconds)) {
     return std::string(k_unknown);
   }
@@ -337,14 +343,12 @@ std::string format_age_short(double seconds)
   return fmt::format("{:.0f}s", std::floor(age));
 }
 
-std::string format_quantity(double value)
-{
+std::string format_quantity(double value) {
   std::string text = format_shortest(value);
   return text.empty() ? std::string(k_unknown) : text;
 }
 
-std::size_t display_width(std::string_view text)
-{
+std::size_t display_width(std::string_view text) {
   std::size_t width = 0;
   for (std::size_t pos = 0; pos < text.size();) {
     const CodePoint point = decode_utf8(text, pos);
@@ -354,8 +358,24 @@ std::size_t display_width(std::string_view text)
   return width;
 }
 
-std::string truncate_to_width(std::string_view text, std::size_t width)
-{
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t pos = 0; pos < text.size();) {
+    const CodePoint point = decode_utf8(text, pos);
+    const bool control =
+        point.valid && (point.code < 0x20 || (point.code >= 0x7F && point.code < 0xA0));
+    if (control) {
+      out += ' ';
+    } else {
+      out.append(text.substr(pos, point.length));
+    }
+    pos += point.length;
+  }
+  return out;
+}
+
+std::string truncate_to_width(std::string_view text, std::size_t width) {
   if (display_width(text) <= width) {
     return std::string(text);
   }
@@ -377,8 +397,7 @@ std::string truncate_to_width(std::string_view text, std::size_t width)
   return kept + "~";
 }
 
-std::string join(const std::vector<std::string>& parts, std::string_view separator)
-{
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string joined;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (i > 0) {
@@ -389,18 +408,15 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
   return joined;
 }
 
-std::string describe_workload(const Workload& workload)
-{
-  std::string title = workload.name.empty()
-                          ? std::string("Cost per job")
-                          : fmt::format("Cost per job for \"{}\"", workload.name);
+std::string describe_workload(const Workload& workload) {
+  std::string title = workload.name.empty() ? std::string("Cost per job")
+                                            : fmt::format("Cost per job for \"{}\"", workload.name);
   std::vector<std::string> details;
   if (workload.job_seconds) {
-    details.push_back(workload.ref_gpu.empty()
-                          ? fmt::format("{} s per job", format_quantity(*workload.job_seconds))
-                          : fmt::format("{} s on {}",
-                                        format_quantity(*workload.job_seconds),
-                                        workload.ref_gpu));
+    details.push_back(
+        workload.ref_gpu.empty()
+            ? fmt::format("{} s per job", format_quantity(*workload.job_seconds))
+            : fmt::format("{} s on {}", format_quantity(*workload.job_seconds), workload.ref_gpu));
   }
   if (!workload.measured_seconds.empty()) {
     details.push_back("measured on " + plural(workload.measured_seconds.size(), "GPU"));
@@ -429,8 +445,7 @@ std::string describe_workload(const Workload& workload)
   return title + ": " + join(details, ", ");
 }
 
-std::string describe_source(const CatalogSource& source, std::string_view generated_at)
-{
+std::string describe_source(const CatalogSource& source, std::string_view generated_at) {
   std::vector<std::string> details;
   if (!source.provider.empty()) {
     details.push_back(source.provider);
@@ -453,16 +468,14 @@ std::string describe_source(const CatalogSource& source, std::string_view genera
   return join(names, " ") + (names.empty() ? "(" : " (") + join(details, ", ") + ")";
 }
 
-std::string defaulted_note(const std::vector<std::string>& traits)
-{
+std::string defaulted_note(const std::vector<std::string>& traits) {
   if (traits.empty()) {
     return {};
   }
   return "built-in defaults used for " + join(traits, ", ");
 }
 
-NoteIndex number_notes(const std::vector<RankedOption>& options)
-{
+NoteIndex number_notes(const std::vector<RankedOption>& options) {
   NoteIndex index;
   index.row_numbers.reserve(options.size());
   for (const auto& option : options) {
@@ -487,17 +500,10 @@ NoteIndex number_notes(const std::vector<RankedOption>& options)
   return index;
 }
 
-std::vector<Column> build_columns(const CompareResult& result, const NoteIndex& notes)
-{
-  // Columns that only sometimes apply disappear when nothing in them is known.
-  constexpr std::array<std::string_view, 6> k_optional = {
-      "instance", "region", "$/month", "margin", "price age", "notes"};
+std::vector<Column> build_columns(const CompareResult& result, const NoteIndex& notes) {
   std::vector<Column> columns = all_columns(result, notes);
-  std::erase_if(columns, [&k_optional](const Column& column) {
-    const bool optional = std::find(k_optional.begin(), k_optional.end(), column.header)
-                          != k_optional.end();
-    return optional && all_unknown(column);
-  });
+  std::erase_if(columns,
+                [](const Column& column) { return column.optional && all_unknown(column); });
   return columns;
 }
 

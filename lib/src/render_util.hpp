@@ -47,6 +47,11 @@ std::string format_quantity(double value);
 // characters and emoji two, everything else one; each byte of invalid UTF-8 counts as one.
 std::size_t display_width(std::string_view text);
 
+// `text` safe to print on a terminal or in one table cell: control characters (C0, DEL and C1,
+// line breaks and ESC included) become spaces, so provider data cannot break the layout or send
+// escape sequences; everything else is kept byte for byte.
+std::string printable(std::string_view text);
+
 // `text` cut to at most `width` display columns, ending in "~" when something was cut.
 std::string truncate_to_width(std::string_view text, std::size_t width);
 
@@ -65,8 +70,7 @@ std::string describe_source(const CatalogSource& source, std::string_view genera
 std::string defaulted_note(const std::vector<std::string>& traits);
 
 // The footnotes of a result: each distinct text once, numbered from 1 in row order.
-struct NoteIndex
-{
+struct NoteIndex {
   std::vector<std::string> notes;                    // notes[i] is footnote i + 1
   std::vector<std::vector<std::size_t>> row_numbers; // per option: its footnote numbers
 };
@@ -78,12 +82,12 @@ NoteIndex number_notes(const std::vector<RankedOption>& options);
 enum class Align { left, right };
 
 // One column of the table and markdown outputs, with every cell already formatted.
-struct Column
-{
-  std::string header;
-  Align align = Align::left;
-  int drop_order = 0; // 0: always kept; otherwise columns are dropped in increasing drop_order
-  std::vector<std::string> cells; // one per option, in rank order
+struct Column {
+  std::string header;        // column title, also the markdown header
+  Align align = Align::left; // text left, numbers right
+  int drop_order = 0;    // 0: always kept; otherwise columns are dropped in increasing drop_order
+  bool optional = false; // left out when no cell is known
+  std::vector<std::string> cells; // one per option, in rank order; k_unknown where unknown
 };
 
 // The human-readable columns of a result, left to right. Optional columns whose every cell is

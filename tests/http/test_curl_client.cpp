@@ -473,6 +473,12 @@ TEST_SUITE("redact") {
     CHECK(redact_url("http://h/p?") == "http://h/p?");
     CHECK(redact_url("https://user:pass@h:8080/p?q=1") == "https://user:REDACTED@h:8080/p?q=1");
     CHECK(redact_url("https://user@h/p") == "https://user@h/p");
+    // Text that contains URLs keeps everything around the redacted values.
+    CHECK(redact_url("GET https://h/p?key=abc: timed out (see https://u:pw@h/x?token=t&a=1).")
+          == "GET https://h/p?key=REDACTED: timed out (see "
+             "https://u:REDACTED@h/x?token=REDACTED&a=1).");
+    CHECK(redact_url("GET https://h/p?api_key=abc returned HTTP 401: \"bad\"")
+          == "GET https://h/p?api_key=REDACTED returned HTTP 401: \"bad\"");
   }
 
   TEST_CASE("redact_secrets replaces every occurrence of every secret") {

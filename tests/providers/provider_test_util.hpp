@@ -62,7 +62,7 @@ inline const GpuDatabase& test_gpus() {
   static const GpuDatabase gpus(std::vector<GpuSpec>{
       spec("RTX 4090", 24, {"GeForce RTX 4090"}),
       spec("RTX 3070", 8),
-      spec("H100 SXM", 80, {"H100", "H100 SXM5", "H100 80GB HBM3"}),
+      spec("H100 SXM", 80, {"H100 SXM5", "H100 80GB HBM3"}),
       spec("H100 PCIe", 80, {"H100 PCIE", "H100 80GB PCIe"}),
       spec("H200", 141, {"H200 SXM"}),
       spec("A100 40GB", 40, {"A100", "A100 SXM 40GB", "A100-SXM4-40GB", "A100 PCIE"}),

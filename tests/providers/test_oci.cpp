@@ -100,7 +100,7 @@ TEST_SUITE("oci") {
     const auto& h100 = shape(result, "BM.GPU.H100.8");
     CHECK(h100.provider == "oci");
     CHECK(h100.product == Product::vm);
-    CHECK(h100.gpu == "H100 SXM"); // "H100" is an alias of the SXM card in the test table
+    CHECK(h100.gpu == "H100 SXM"); // bare metal: looked up as "H100 SXM" before plain "H100"
     CHECK(h100.gpu_count == 8);
     CHECK(h100.price_per_hour == doctest::Approx(80));
     CHECK(!h100.spot_price_per_hour);

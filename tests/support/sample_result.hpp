@@ -9,8 +9,7 @@
 namespace gpucost::test {
 
 // R1: RunPod RTX 4090 pod, per-job, 15 s at 0.74 $/h (cost-model.md), revenue 0.004 $ per job.
-inline RankedOption sample_runpod_pod()
-{
+inline RankedOption sample_runpod_pod() {
   RankedOption option;
   option.rank = 1;
   option.offer.provider = "runpod";
@@ -39,8 +38,7 @@ inline RankedOption sample_runpod_pod()
 }
 
 // RunPod serverless keep-alive with Poisson arrivals, a defaulted trait and a note.
-inline RankedOption sample_runpod_serverless()
-{
+inline RankedOption sample_runpod_serverless() {
   RankedOption option;
   option.rank = 2;
   option.offer.provider = "runpod";
@@ -69,15 +67,15 @@ inline RankedOption sample_runpod_serverless()
   option.estimate.utilization = 0.7142857142857143;
   option.estimate.margin = -0.6275;
   option.estimate.mean_added_latency_s = 0.99;
-  option.estimate.notes = {"keep-alive treats the instance as one worker running one job at a time"};
+  option.estimate.notes = {
+      "keep-alive treats the instance as one worker running one job at a time"};
   option.defaulted = {"billing_minimum_s"};
   option.price_age_s = 302400;
   return option;
 }
 
 // R6: AWS g5.xlarge per-job on spot with a 60 s minimum; cold start unknown, price 5 h old.
-inline RankedOption sample_aws_spot()
-{
+inline RankedOption sample_aws_spot() {
   RankedOption option;
   option.rank = 3;
   option.offer.provider = "aws";
@@ -113,8 +111,7 @@ inline RankedOption sample_aws_spot()
 }
 
 // A dedicated server always on: no region, no fetch time, so no price age.
-inline RankedOption sample_hetzner_dedicated()
-{
+inline RankedOption sample_hetzner_dedicated() {
   RankedOption option;
   option.rank = 4;
   option.offer.provider = "hetzner";
@@ -142,8 +139,7 @@ inline RankedOption sample_hetzner_dedicated()
 }
 
 // The whole sample: workload, two catalog sources, a warning and the four rows in rank order.
-inline CompareResult sample_result()
-{
+inline CompareResult sample_result() {
   CompareResult result;
   result.tool_version = "0.1.0";
   result.generated_at = "2026-11-23T12:00:00Z";

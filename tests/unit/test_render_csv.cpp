@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,10 +25,10 @@ constexpr std::string_view k_header =
     "cold_start_usd,idle_usd,rounding_usd,rerun_usd,egress_usd,monthly_cost_usd,"
     "capacity_jobs_per_month,p_cold,utilization,margin,defaulted,notes,source,fetched_at";
 
-// A strict RFC 4180 reader: CRLF record ends, quoted fields with doubled quotes. A bare LF or CR
-// outside quotes, or text after a closing quote, fails the test.
-std::vector<Record> parse_csv(const std::string& text)
-{
+// A strict RFC 4180 reader: CRLF record ends, quoted fields with doubled quotes; nullopt on a bare
+// LF or CR outside quotes, a quote inside an unquoted field, text after a closing quote or a last
+// record without its CRLF.
+std::optional<std::vector<Record>> read_csv(const std::string& text) {
   std::vector<Record> records;
   Record record;
   std::string field;
@@ -35,31 +36,38 @@ std::vector<Record> parse_csv(const std::string& text)
   while (i < text.size()) {
     if (text[i] == '"') {
       for (++i; i < text.size(); ++i) {
-        if (text[i] == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        if (text[i] != '"') {
+          field += text[i];
+        } else if (text.compare(i, 2, "\"\"") == 0) {
           field += '"';
           ++i;
-        } else if (text[i] == '"') {
-          break;
         } else {
-          field += text[i];
+          break;
         }
       }
-      ++i;
-      REQUIRE((i == text.size() || text[i] == ',' || text[i] == '\r'));
+      ++i; // past the closing quote
+      if (i < text.size() && text[i] != ',' && text[i] != '\r') {
+        return std::nullopt;
+      }
     }
-    while (i < text.size() && text[i] != ',' && text[i] != '\r') {
-      REQUIRE(text[i] != '\n');
-      REQUIRE(text[i] != '"');
-      field += text[i++];
+    for (; i < text.size() && text[i] != ',' && text[i] != '\r'; ++i) {
+      if (text[i] == '\n' || text[i] == '"') {
+        return std::nullopt;
+      }
+      field += text[i];
     }
-    REQUIRE(i < text.size()); // the last record ends with CRLF too
+    if (i >= text.size()) {
+      return std::nullopt;
+    }
     record.push_back(std::move(field));
     field.clear();
     if (text[i] == ',') {
       ++i;
       continue;
     }
-    REQUIRE(text.compare(i, 2, "\r\n") == 0);
+    if (text.compare(i, 2, "\r\n") != 0) {
+      return std::nullopt;
+    }
     i += 2;
     records.push_back(std::move(record));
     record.clear();
@@ -67,8 +75,13 @@ std::vector<Record> parse_csv(const std::string& text)
   return records;
 }
 
-Record header_names()
-{
+std::vector<Record> parse_csv(const std::string& text) {
+  auto records = read_csv(text);
+  REQUIRE(records.has_value());
+  return std::move(*records);
+}
+
+Record header_names() {
   Record names;
   std::string_view rest = k_header;
   while (!rest.empty()) {
@@ -79,8 +92,7 @@ Record header_names()
   return names;
 }
 
-std::string cell(const std::vector<Record>& records, std::size_t row, std::string_view column)
-{
+std::string cell(const std::vector<Record>& records, std::size_t row, std::string_view column) {
   const Record names = header_names();
   const auto at = std::find(names.begin(), names.end(), column);
   REQUIRE(at != names.end());
@@ -89,10 +101,8 @@ std::string cell(const std::vector<Record>& records, std::size_t row, std::strin
 
 } // namespace
 
-TEST_SUITE("render_csv")
-{
-  TEST_CASE("one header row with units in the names, CRLF after every record")
-  {
+TEST_SUITE("render_csv") {
+  TEST_CASE("one header row with units in the names, CRLF after every record") {
     const std::string csv = render_compare_csv(sample_result());
     CHECK(csv.rfind(std::string(k_header) + "\r\n", 0) == 0);
     CHECK(csv.substr(csv.size() - 2) == "\r\n");
@@ -109,8 +119,16 @@ TEST_SUITE("render_csv")
     CHECK(records[0] == header_names());
   }
 
-  TEST_CASE("the first row, exactly")
-  {
+  TEST_CASE("the test's reader is strict") {
+    CHECK(read_csv("a,\"b\"\"c\"\r\n") == std::vector<Record>{{"a", "b\"c"}});
+    CHECK(!read_csv("a\nb\r\n"));
+    CHECK(!read_csv("a,b"));
+    CHECK(!read_csv("a\"b\r\n"));
+    CHECK(!read_csv("\"a\"b\r\n"));
+    CHECK(!read_csv("\"a\r\n"));
+  }
+
+  TEST_CASE("the first row, exactly") {
     const std::string csv = render_compare_csv(sample_result());
     const std::size_t start = csv.find("\r\n") + 2;
     CHECK(csv.substr(start, csv.find("\r\n", start) - start)
@@ -119,8 +137,7 @@ TEST_SUITE("render_csv")
              "0.22916666666666663,,,data/catalog/runpod.json,2026-11-20T00:00:00Z");
   }
 
-  TEST_CASE("numbers at full precision, unknown as an empty cell")
-  {
+  TEST_CASE("numbers at full precision, unknown as an empty cell") {
     const auto records = parse_csv(render_compare_csv(sample_result()));
     CHECK(cell(records, 1, "cost_per_job_usd") == "0.0030833333333333333");
     CHECK(cell(records, 4, "price_per_hour_usd") == "0.25205479452054796");
@@ -131,8 +148,7 @@ TEST_SUITE("render_csv")
     CHECK(cell(records, 1, "name").empty());
   }
 
-  TEST_CASE("defaulted traits and notes are joined with a semicolon")
-  {
+  TEST_CASE("defaulted traits and notes are joined with a semicolon") {
     const auto records = parse_csv(render_compare_csv(sample_result()));
     CHECK(cell(records, 3, "defaulted") == "interruptions_per_hour; cold_start_billed");
     CHECK(cell(records, 3, "notes")
@@ -140,8 +156,7 @@ TEST_SUITE("render_csv")
              "billed at least 60 s per session");
   }
 
-  TEST_CASE("fields with a comma, a quote or a line break are quoted")
-  {
+  TEST_CASE("fields with a comma, a quote or a line break are quoted") {
     CompareResult result = sample_result();
     result.options.resize(1);
     result.options[0].offer.name = "pod, \"secure\"";
@@ -157,8 +172,7 @@ TEST_SUITE("render_csv")
     CHECK(cell(records, 1, "notes") == "line one\nline two");
   }
 
-  TEST_CASE("formula starts get an apostrophe in text columns only")
-  {
+  TEST_CASE("formula starts get an apostrophe in text columns only") {
     CompareResult result = sample_result();
     result.options.resize(1);
     auto& option = result.options[0];
@@ -184,8 +198,7 @@ TEST_SUITE("render_csv")
     CHECK(cell(records, 1, "egress_usd") == "-0.5");
   }
 
-  TEST_CASE("NaN and infinity become empty cells")
-  {
+  TEST_CASE("NaN and infinity become empty cells") {
     CompareResult result = sample_result();
     result.options.resize(1);
     result.options[0].estimate.utilization = std::numeric_limits<double>::quiet_NaN();
@@ -195,8 +208,7 @@ TEST_SUITE("render_csv")
     CHECK(cell(records, 1, "monthly_cost_usd").empty());
   }
 
-  TEST_CASE("no options: the header alone")
-  {
+  TEST_CASE("no options: the header alone") {
     CompareResult result = sample_result();
     result.options.clear();
     CHECK(render_compare_csv(result) == std::string(k_header) + "\r\n");

@@ -22,15 +22,13 @@ namespace {
 // against docs/compare.schema.json. GPUCOST_UPDATE_GOLDEN=1 rewrites it.
 const std::string k_fixture = GPUCOST_TEST_FIXTURES "/render/sample_compare.json";
 
-Json parse(const std::string& text)
-{
+Json parse(const std::string& text) {
   Json document = Json::parse(text, nullptr, false);
   REQUIRE(!document.is_discarded());
   return document;
 }
 
-std::string read_file(const std::string& path)
-{
+std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream content;
   content << in.rdbuf();
@@ -39,10 +37,8 @@ std::string read_file(const std::string& path)
 
 } // namespace
 
-TEST_SUITE("render_json")
-{
-  TEST_CASE("the document parses back, keys in order, with a trailing newline")
-  {
+TEST_SUITE("render_json") {
+  TEST_CASE("the document parses back, keys in order, with a trailing newline") {
     const std::string text = render_compare_json(sample_result());
     CHECK(text.substr(text.size() - 2) == "}\n");
     const Json document = parse(text);
@@ -69,8 +65,7 @@ TEST_SUITE("render_json")
     CHECK(spot["best_case"] == false);
   }
 
-  TEST_CASE("full precision: the exact double comes back")
-  {
+  TEST_CASE("full precision: the exact double comes back") {
     const std::string text = render_compare_json(sample_result());
     CHECK(text.find("\"cost_per_job\": 0.0030833333333333333,") != std::string::npos);
     const Json document = parse(text);
@@ -79,8 +74,7 @@ TEST_SUITE("render_json")
     CHECK(document["options"][2]["margin"].get<double>() == -3.1916666666666664);
   }
 
-  TEST_CASE("unknown values are null")
-  {
+  TEST_CASE("unknown values are null") {
     const Json document = parse(render_compare_json(sample_result()));
     CHECK(document["workload"]["idle_timeout_s"].is_null());
     CHECK(document["workload"]["output_gb"].is_null());
@@ -97,8 +91,7 @@ TEST_SUITE("render_json")
     CHECK(dedicated["capacity_jobs_per_month_full"] == 87600);
   }
 
-  TEST_CASE("NaN and infinity never reach the output")
-  {
+  TEST_CASE("NaN and infinity never reach the output") {
     CompareResult result = sample_result();
     result.options[0].estimate.utilization = std::numeric_limits<double>::quiet_NaN();
     result.options[0].estimate.monthly_cost = -std::numeric_limits<double>::infinity();
@@ -113,8 +106,7 @@ TEST_SUITE("render_json")
     CHECK(document["workload"]["max_utilization"].is_null());
   }
 
-  TEST_CASE("an empty result is still a whole document")
-  {
+  TEST_CASE("an empty result is still a whole document") {
     const Json document = parse(render_compare_json(CompareResult{}));
     CHECK(document["options"] == Json::array());
     CHECK(document["warnings"] == Json::array());
@@ -124,16 +116,14 @@ TEST_SUITE("render_json")
     CHECK(document["workload"]["measured_seconds"] == Json::object());
   }
 
-  TEST_CASE("invalid UTF-8 from a provider is replaced, not thrown")
-  {
+  TEST_CASE("invalid UTF-8 from a provider is replaced, not thrown") {
     CompareResult result = sample_result();
     result.options[0].offer.name = "bad\xff";
     const Json document = parse(render_compare_json(result));
     CHECK(document["options"][0]["name"] == "bad\xef\xbf\xbd");
   }
 
-  TEST_CASE("the sample matches tests/fixtures/render/sample_compare.json")
-  {
+  TEST_CASE("the sample matches tests/fixtures/render/sample_compare.json") {
     const std::string text = render_compare_json(sample_result());
     const char* update = std::getenv("GPUCOST_UPDATE_GOLDEN");
     if (update != nullptr && std::string(update) == "1") {

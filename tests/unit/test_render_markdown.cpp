@@ -10,10 +10,8 @@ using gpucost::CompareResult;
 using gpucost::render_compare_markdown;
 using gpucost::test::sample_result;
 
-TEST_SUITE("render_markdown")
-{
-  TEST_CASE("the sample result, exactly")
-  {
+TEST_SUITE("render_markdown") {
+  TEST_CASE("the sample result, exactly") {
     const std::string expected =
         "### Cost per job for \"render-60s\": 15 s on RTX 4090, 1000 jobs/month, revenue "
         "\\$0.004/job\n"
@@ -50,8 +48,7 @@ TEST_SUITE("render_markdown")
     CHECK(render_compare_markdown(sample_result()) == expected);
   }
 
-  TEST_CASE("cells cannot break the table or start markup")
-  {
+  TEST_CASE("cells cannot break the table or start markup") {
     CompareResult result = sample_result();
     result.options.resize(1);
     result.options[0].offer.provider = "a|b";
@@ -65,8 +62,7 @@ TEST_SUITE("render_markdown")
     CHECK(markdown.find("| line break |") != std::string::npos);
   }
 
-  TEST_CASE("every table row has the same number of cells")
-  {
+  TEST_CASE("every table row has the same number of cells") {
     CompareResult result = sample_result();
     result.options[1].offer.provider = "x|y|z";
     const std::string markdown = render_compare_markdown(result);
@@ -87,8 +83,7 @@ TEST_SUITE("render_markdown")
     CHECK(rows == 6); // header, alignment, four options
   }
 
-  TEST_CASE("no options, no sources, no notes")
-  {
+  TEST_CASE("no options, no sources, no notes") {
     CompareResult result;
     result.workload.job_seconds = 60;
     CHECK(render_compare_markdown(result)

@@ -26,8 +26,7 @@ using gpucost::test::sample_result;
 
 namespace {
 
-std::vector<std::string> lines_of(const std::string& text)
-{
+std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream stream(text);
   for (std::string line; std::getline(stream, line);) {
@@ -37,8 +36,7 @@ std::vector<std::string> lines_of(const std::string& text)
 }
 
 // The lines of the table itself: from the header (starting "#") to the first blank line.
-std::vector<std::string> table_lines(const std::string& text)
-{
+std::vector<std::string> table_lines(const std::string& text) {
   std::vector<std::string> table;
   bool inside = false;
   for (const auto& line : lines_of(text)) {
@@ -53,8 +51,7 @@ std::vector<std::string> table_lines(const std::string& text)
   return table;
 }
 
-std::string strip_ansi(const std::string& text)
-{
+std::string strip_ansi(const std::string& text) {
   std::string plain;
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '\x1b') {
@@ -68,17 +65,18 @@ std::string strip_ansi(const std::string& text)
 
 } // namespace
 
-TEST_SUITE("render_table")
-{
-  TEST_CASE("the sample result at 100 columns")
-  {
+TEST_SUITE("render_table") {
+  TEST_CASE("the sample result at 100 columns") {
     const std::string expected =
         "Cost per job for \"render-60s\": 15 s on RTX 4090, 1000 jobs/month, revenue $0.004/job\n"
         "\n"
-        "#  provider  mode          gpu                  $/hour    $/job  $/month    margin  notes\n"
+        "#  provider  mode          gpu                  $/hour    $/job  $/month    margin  "
+        "notes\n"
         "1  runpod    per-job       RTX 4090 x1           0.740  0.00308     3.08     22.9%\n"
-        "2  runpod    keep-alive    RTX 4090 x1           1.116  0.00651     6.51    -62.7%  [1,2]\n"
-        "3  aws       per-job spot  A10G x1               1.006  0.01677    16.77   -319.2%  [3,4,5]\n"
+        "2  runpod    keep-alive    RTX 4090 x1           1.116  0.00651     6.51    -62.7%  "
+        "[1,2]\n"
+        "3  aws       per-job spot  A10G x1               1.006  0.01677    16.77   -319.2%  "
+        "[3,4,5]\n"
         "4  hetzner   always-on     RTX 4000 SFF Ada x1   0.252  0.18400   184.00  -4500.0%\n"
         "\n"
         "[1] keep-alive treats the instance as one worker running one job at a time\n"
@@ -92,15 +90,15 @@ TEST_SUITE("render_table")
         "Prices from (catalog sha256 9f86d081884c):\n"
         "  bundled data/catalog/runpod.json (runpod, 12 offers, fetched 2026-11-20T00:00:00Z, 3d "
         "old)\n"
-        "  cache /home/u/.cache/gpucost/aws.json (aws, 340 offers, fetched 2026-11-23T07:00:00Z, 5h "
+        "  cache /home/u/.cache/gpucost/aws.json (aws, 340 offers, fetched 2026-11-23T07:00:00Z, "
+        "5h "
         "old)\n"
         "  file data/catalog/hetzner.json (1 offer, fetch time unknown)\n";
     CHECK(render_compare_table(sample_result(), TableStyle{.columns = 100, .color = false})
           == expected);
   }
 
-  TEST_CASE("a wide terminal shows every column")
-  {
+  TEST_CASE("a wide terminal shows every column") {
     const std::string table =
         render_compare_table(sample_result(), TableStyle{.columns = 200, .color = false});
     const auto lines = table_lines(table);
@@ -116,8 +114,7 @@ TEST_SUITE("render_table")
              "0.252       30s          0s  0.18400   184.00  -4500.0%          -");
   }
 
-  TEST_CASE("60 columns drop the least useful columns and every line fits")
-  {
+  TEST_CASE("60 columns drop the least useful columns and every line fits") {
     const std::string table =
         render_compare_table(sample_result(), TableStyle{.columns = 60, .color = false});
     const auto lines = table_lines(table);
@@ -129,8 +126,7 @@ TEST_SUITE("render_table")
     }
   }
 
-  TEST_CASE("columns come back when a less useful one frees enough space")
-  {
+  TEST_CASE("columns come back when a less useful one frees enough space") {
     // At 112 columns product (12 wide with its gap) must go, and then the narrower price age,
     // dropped before it, fits again.
     const auto lines =
@@ -142,15 +138,13 @@ TEST_SUITE("render_table")
     CHECK(display_width(lines[0]) <= 112);
   }
 
-  TEST_CASE("a non-positive width never drops a column")
-  {
+  TEST_CASE("a non-positive width never drops a column") {
     const auto lines = table_lines(render_compare_table(sample_result(), TableStyle{.columns = 0}));
     REQUIRE(!lines.empty());
     CHECK(lines[0].find("instance") != std::string::npos);
   }
 
-  TEST_CASE("colour: bold header, green rank 1, and the same layout without the escapes")
-  {
+  TEST_CASE("colour: bold header, green rank 1, and the same layout without the escapes") {
     const CompareResult result = sample_result();
     const std::string plain = render_compare_table(result, TableStyle{.columns = 100});
     const std::string coloured =
@@ -163,8 +157,7 @@ TEST_SUITE("render_table")
     CHECK(coloured.find("\x1b[33mwarning:\x1b[0m lambda") != std::string::npos);
   }
 
-  TEST_CASE("optional columns with nothing known are left out")
-  {
+  TEST_CASE("optional columns with nothing known are left out") {
     CompareResult result = sample_result();
     result.workload.revenue_per_job.reset();
     for (auto& option : result.options) {
@@ -178,8 +171,7 @@ TEST_SUITE("render_table")
     CHECK(lines[0].find("$/job") != std::string::npos);
   }
 
-  TEST_CASE("no options")
-  {
+  TEST_CASE("no options") {
     CompareResult result = sample_result();
     result.options.clear();
     result.catalog.sources.clear();
@@ -195,8 +187,20 @@ TEST_SUITE("render_table")
              "Prices from: no catalog source recorded\n");
   }
 
-  TEST_CASE("equal notes share one footnote number")
-  {
+  TEST_CASE("control characters in provider data cannot break the layout") {
+    CompareResult result = sample_result();
+    result.options[0].offer.provider = "evil\x1b[2J\nco";
+    result.options[0].estimate.notes = {"line\r\nbreak"};
+    result.warnings = {"bell\a"};
+    const std::string table = render_compare_table(result, TableStyle{.columns = 100});
+    CHECK(table.find('\x1b') == std::string::npos);
+    CHECK(table.find('\r') == std::string::npos);
+    CHECK(table.find('\a') == std::string::npos);
+    CHECK(table.find("1  evil [2J co  ") != std::string::npos);
+    CHECK(table.find("[1] line break\n") != std::string::npos);
+  }
+
+  TEST_CASE("equal notes share one footnote number") {
     CompareResult result = sample_result();
     result.options[3].estimate.notes = {"billed at least 60 s per session"};
     const auto notes = gpucost::render::number_notes(result.options);
@@ -205,8 +209,7 @@ TEST_SUITE("render_table")
     CHECK(notes.row_numbers[3] == std::vector<std::size_t>{4});
   }
 
-  TEST_CASE("long footnotes wrap under their marker")
-  {
+  TEST_CASE("long footnotes wrap under their marker") {
     const auto lines = lines_of(render_compare_table(sample_result(), TableStyle{.columns = 60}));
     CHECK(std::find(lines.begin(),
                     lines.end(),
@@ -216,22 +219,20 @@ TEST_SUITE("render_table")
   }
 }
 
-TEST_SUITE("render_util")
-{
-  TEST_CASE("display width counts terminal columns, not bytes")
-  {
+TEST_SUITE("render_util") {
+  TEST_CASE("display width counts terminal columns, not bytes") {
     CHECK(display_width("RTX 4090 x1") == 11);
-    CHECK(display_width("RTX 4090\u00d71") == 10);       // the multiplication sign is 2 bytes
-    CHECK(display_width("S\u00e3o Paulo") == 9);          // precomposed
-    CHECK(display_width("Sa\u0303o Paulo") == 9);         // combining tilde
-    CHECK(display_width("\u6771\u4eac") == 4);            // Tokyo in kanji: wide
-    CHECK(display_width("\xff") == 1);                    // invalid UTF-8 byte
+    CHECK(display_width("RTX 4090\u00d71") == 10); // the multiplication sign is 2 bytes
+    CHECK(display_width("S\u00e3o Paulo") == 9);   // precomposed
+    CHECK(display_width("Sa\u0303o Paulo") == 9);  // combining tilde
+    CHECK(display_width("\u6771\u4eac") == 4);     // Tokyo in kanji: wide
+    CHECK(display_width("\xff") == 1);             // invalid UTF-8 byte
     CHECK(truncate_to_width("\u6771\u4eac\u90fd", 4) == "\u6771~"); // never splits a wide char
     CHECK(truncate_to_width("abc", 3) == "abc");
+    CHECK(gpucost::render::printable("a\tb\x1b[0m\u0085c\u00e9") == "a b [0m c\u00e9");
   }
 
-  TEST_CASE("money keeps three significant digits of the smallest value in a column")
-  {
+  TEST_CASE("money keeps three significant digits of the smallest value in a column") {
     CHECK(decimals_for_significant({0.0030833333333333333}, 3, 2, 8) == 5);
     CHECK(format_fixed(0.0030833333333333333, 5) == "0.00308");
     CHECK(decimals_for_significant({0.74, 1.006}, 3, 2, 4) == 3);
@@ -242,8 +243,7 @@ TEST_SUITE("render_util")
     CHECK(format_fixed(-1.5, 2) == "-1.50");
   }
 
-  TEST_CASE("durations and ages")
-  {
+  TEST_CASE("durations and ages") {
     CHECK(format_duration(0) == "0s");
     CHECK(format_duration(0.5) == "0.5s");
     CHECK(format_duration(2.24) == "2.2s");
@@ -258,8 +258,7 @@ TEST_SUITE("render_util")
     CHECK(format_age_short(-10) == "0s");
   }
 
-  TEST_CASE("shortest round-trip numbers")
-  {
+  TEST_CASE("shortest round-trip numbers") {
     CHECK(format_shortest(0.0030833333333333333) == "0.0030833333333333333");
     CHECK(format_shortest(15) == "15");
     CHECK(format_shortest(-3.1916666666666664) == "-3.1916666666666664");

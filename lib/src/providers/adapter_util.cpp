@@ -221,7 +221,8 @@ ResolvedGpu resolve_gpu(std::string_view provider,
                         const std::vector<std::string>& candidates,
                         const ParseContext& context,
                         std::vector<std::string>& warnings,
-                        std::optional<double> memory_gb) {
+                        std::optional<double> memory_gb,
+                        std::string_view unknown_name) {
   if (context.gpus) {
     for (const auto& candidate : candidates) {
       const auto* spec = context.gpus->find(candidate);
@@ -235,7 +236,10 @@ ResolvedGpu resolve_gpu(std::string_view provider,
       return ResolvedGpu{spec->name, spec};
     }
   }
-  const std::string kept = candidates.empty() ? std::string() : std::string(trim(candidates[0]));
+  std::string kept(trim(unknown_name));
+  if (kept.empty() && !candidates.empty()) {
+    kept = std::string(trim(candidates[0]));
+  }
   if (context.gpus) {
     add_warning(warnings,
                 fmt::format("{}: unknown GPU \"{}\" kept as is (add it to data/gpus.json)",
@@ -248,8 +252,10 @@ ResolvedGpu resolve_gpu(std::string_view provider,
 ResolvedGpu resolve_gpu(std::string_view provider,
                         std::string_view name,
                         const ParseContext& context,
-                        std::vector<std::string>& warnings) {
-  return resolve_gpu(provider, std::vector<std::string>{std::string(name)}, context, warnings);
+                        std::vector<std::string>& warnings,
+                        std::optional<double> memory_gb) {
+  return resolve_gpu(
+      provider, std::vector<std::string>{std::string(name)}, context, warnings, memory_gb);
 }
 
 void add_warning(std::vector<std::string>& warnings, std::string warning) {

@@ -34,9 +34,9 @@ ParseContext make_parse_context(const FetchOptions& options, std::string source_
 // JSON
 
 // Parses a whole response body; fails with "<provider>: malformed JSON in <source> at line L,
-// column C (<reason>)", "<provider>: truncated JSON in <source>: it ends at line L, column C",
-// "<provider>: empty answer from <source> where JSON was expected" or "<provider>: expected
-// JSON, got an HTML page from <source>". Never throws.
+// column C (<reason>)", "<provider>: truncated JSON in <source>: it ends at line L, column C
+// (<reason>)", "<provider>: empty answer from <source> where JSON was expected" or
+// "<provider>: expected JSON, got an HTML page from <source>". Never throws.
 Expected<nlohmann::json>
 parse_json_body(std::string_view provider, std::string_view body, std::string_view source);
 
@@ -101,20 +101,22 @@ struct ResolvedGpu {
 // Resolves the first of `candidates` the GPU table knows (most specific first, e.g. "H100
 // SXM5", "H100 SXM", "H100"); when `memory_gb` (per GPU, as the provider states it) is given, a
 // match whose marketed memory differs from it by more than 15% is passed over (an "A100 SXM4"
-// alias must not turn a 40 GB card into the 80 GB one). When none matches, keeps candidates[0]
-// as is and adds the warning "<provider>: unknown GPU \"<name>\" kept as is (add it to
-// data/gpus.json)" once.
+// alias must not turn a 40 GB card into the 80 GB one). When none matches, keeps `unknown_name`
+// (candidates[0] when empty) as is and adds the warning "<provider>: unknown GPU \"<name>\" kept
+// as is (add it to data/gpus.json)" once.
 ResolvedGpu resolve_gpu(std::string_view provider,
                         const std::vector<std::string>& candidates,
                         const ParseContext& context,
                         std::vector<std::string>& warnings,
-                        std::optional<double> memory_gb = std::nullopt);
+                        std::optional<double> memory_gb = std::nullopt,
+                        std::string_view unknown_name = {});
 
 // resolve_gpu with a single candidate.
 ResolvedGpu resolve_gpu(std::string_view provider,
                         std::string_view name,
                         const ParseContext& context,
-                        std::vector<std::string>& warnings);
+                        std::vector<std::string>& warnings,
+                        std::optional<double> memory_gb = std::nullopt);
 
 // Appends `warning` unless the same text is already there (warnings are per name, not per row).
 void add_warning(std::vector<std::string>& warnings, std::string warning);

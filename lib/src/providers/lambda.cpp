@@ -198,8 +198,13 @@ Expected<FetchResult> parse_lambda_instance_types(std::string_view json,
       ++unreadable;
       continue;
     }
-    const auto gpu = resolve_gpu(
-        k_provider, gpu_candidates(*description), context, result.warnings, description->memory_gb);
+    // Unknown GPUs keep the bare model ("RTX 6000"), the name to add to data/gpus.json.
+    const auto gpu = resolve_gpu(k_provider,
+                                 gpu_candidates(*description),
+                                 context,
+                                 result.warnings,
+                                 description->memory_gb,
+                                 description->model);
 
     Offer base;
     base.provider = std::string(k_provider);

@@ -244,7 +244,17 @@ Expected<FetchResult> parse_oci_shapes(std::string_view shapes_json,
 
   FetchResult result;
   result.source_url = context.source_url;
+  // Parts any shape refers to, hidden or not: the rest may be shapes missing from shapes.json.
   std::set<std::string> used_parts;
+  for (const auto& item : *items) {
+    if (const auto* products = find_field(item, "products"); products && products->is_array()) {
+      for (const auto& product : *products) {
+        if (auto number = string_field(product, "partNumber")) {
+          used_parts.insert(std::move(*number));
+        }
+      }
+    }
+  }
 
   for (const auto& item : *items) {
     const auto raw_name = string_field(item, "name");
@@ -282,7 +292,6 @@ Expected<FetchResult> parse_oci_shapes(std::string_view shapes_json,
           continue;
         }
         const auto& part = *it->second;
-        used_parts.insert(part.part_number);
         if (!oci_part_is_rental(part)) {
           problem =
               fmt::format("part {} (\"{}\") is not a rental price", number, part.display_name);
@@ -314,18 +323,21 @@ Expected<FetchResult> parse_oci_shapes(std::string_view shapes_json,
       continue;
     }
 
-    const auto gpu = resolve_gpu(
-        k_provider,
-        [&] {
-          auto candidates = oci_shape_gpu_candidates(name);
-          if (candidates.empty()) {
-            candidates.push_back(name);
-          }
-          return candidates;
-        }(),
-        context,
-        result.warnings);
     const bool bare_metal = name.rfind("BM.", 0) == 0;
+    auto names = oci_shape_gpu_candidates(name);
+    if (names.empty()) {
+      names.push_back(name);
+    }
+    // OCI's bare-metal data-centre shapes carry HGX (SXM) boards: BM.GPU.H100.8 is the H100 SXM5,
+    // which the GPU table does not call plain "H100" (that could be PCIe or NVL). Models with no
+    // SXM form (A10, L40S) simply fail this first look-up.
+    std::vector<std::string> candidates;
+    if (bare_metal && names.front().find(' ') == std::string::npos) {
+      candidates.push_back(names.front() + " SXM");
+    }
+    candidates.insert(candidates.end(), names.begin(), names.end());
+    const auto gpu =
+        resolve_gpu(k_provider, candidates, context, result.warnings, std::nullopt, names.front());
     Offer offer;
     offer.provider = std::string(k_provider);
     offer.product = Product::vm;

@@ -45,7 +45,7 @@ Expected<OciPricePage> parse_oci_products_page(std::string_view json, const Pars
 // not Cloud@Customer or VMware, and metered per GPU or OCPU hour.
 bool oci_part_is_rental(const OciPricePart& part);
 
-// Names to look the GPU of a shape up by, most specific first: "BM.GPU.H100.8" -> {"H100"},
+// Names to look the GPU of a shape up by, plain model first: "BM.GPU.H100.8" -> {"H100"},
 // "BM.GPU4.8" -> {"A100 40GB", ...}, "BM.GPU.A100-v2.8" -> {"A100 80GB", ...},
 // "BM.GPU.GB200.4 (NVL72)" -> {"GB200"}; empty when the name is not a GPU shape.
 std::vector<std::string> oci_shape_gpu_candidates(std::string_view shape_name);
@@ -53,10 +53,11 @@ std::vector<std::string> oci_shape_gpu_candidates(std::string_view shape_name);
 // Joins shapes.json ({"items": [...]}) with the price list into "vm" offers, one per GPU shape
 // that is not hidden: price = the shape's "GPU Per Hour" part x gpuQty (plus "OCPU Per Hour"
 // parts x qty), spot = 0.5 x price when allowPreemptible, billing per second with a 60 s minimum
-// on VM.* and 3600 s on BM.* shapes, gpu_memory_gb from the GPU table (gpuMemoryQty is
-// unreliable), vcpus = 2 per OCPU (1 on Grace). Shapes whose part has no rental price are
-// skipped with a warning, and GPU price parts no shape uses are listed in one warning. Fails on
-// malformed JSON or a missing "items" array; never throws.
+// on VM.* and 3600 s on BM.* shapes, the GPU looked up as "<model> SXM" first on BM.* shapes,
+// gpu_memory_gb from the GPU table (gpuMemoryQty is unreliable), vcpus = 2 per OCPU (1 on
+// Grace). Shapes whose part has no rental price are skipped with a warning, and GPU price parts
+// no shape refers to are listed in one warning. Fails on malformed JSON or a missing "items"
+// array; never throws.
 Expected<FetchResult> parse_oci_shapes(std::string_view shapes_json,
                                        const std::vector<OciPricePart>& parts,
                                        const ParseContext& context);
