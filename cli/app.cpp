@@ -3,15 +3,77 @@
 #include "commands.hpp"
 
 #include <gpucost/error.hpp>
+#include <gpucost/suggest.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
+#include <cctype>
 #include <iostream>
+#include <string>
+#include <vector>
 #include <unistd.h>
 
 namespace gpucost::cli {
+
+namespace {
+
+// CLI11's message, made to follow the house style, with "did you mean" for a mistyped option.
+std::string describe_parse_error(const CLI::App& app, const CLI::ParseError& error)
+{
+  std::string message = error.what();
+  if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr
+      && message.find("subcommand") != std::string::npos) {
+    std::vector<std::string> names;
+    for (const auto* command : app.get_subcommands({})) {
+      names.push_back(command->get_name());
+    }
+    return fmt::format("a command is required: one of {}", fmt::join(names, ", "));
+  }
+  if (const auto* extras = dynamic_cast<const CLI::ExtrasError*>(&error); extras != nullptr) {
+    const auto parsed = app.get_subcommands();
+    const CLI::App& command = parsed.empty() ? app : *parsed.front();
+    std::vector<std::string> options;
+    for (const auto* option : command.get_options()) {
+      for (const auto& name : option->get_lnames()) {
+        options.push_back("--" + name);
+      }
+    }
+    // CLI11 lists the unexpected words after the colon of its message.
+    std::vector<std::string> words;
+    const std::string list = message.substr(message.find(": ") == std::string::npos ? message.size()
+                                                                                      : message.find(": ") + 2);
+    for (std::size_t start = 0; start < list.size();) {
+      const std::size_t end = std::min(list.find(' ', start), list.size());
+      if (end > start) {
+        words.push_back(list.substr(start, end - start));
+      }
+      start = end + 1;
+    }
+    std::reverse(words.begin(), words.end()); // CLI11 lists them last first
+    for (const auto& word : words) {
+      if (word.rfind("--", 0) == 0) {
+        const std::string flag = word.substr(0, word.find('='));
+        const std::string near = closest_match(flag, options);
+        return fmt::format("unknown option \"{}\"{}",
+                           flag,
+                           near.empty() ? std::string()
+                                        : fmt::format(" (did you mean \"{}\"?)", near));
+      }
+    }
+    return fmt::format(
+        "unexpected argument{}: {}", words.size() == 1 ? "" : "s", fmt::join(words, " "));
+  }
+  if (!message.empty()) {
+    message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+  }
+  return message;
+}
+
+} // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
 {
@@ -41,7 +103,7 @@ int run(int argc, const char* const* argv, Context& context)
     } catch (const CLI::CallForVersion& e) {
       return app.exit(e, context.out, context.err);
     } catch (const CLI::ParseError& e) {
-      fmt::print(context.err, "gpucost: error: {}\n", e.what());
+      fmt::print(context.err, "gpucost: error: {}\n", describe_parse_error(app, e));
       fmt::print(context.err, "run 'gpucost --help' for usage\n");
       return 1; // CLI11's own codes (100+) become 1
     }

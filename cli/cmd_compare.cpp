@@ -6,12 +6,12 @@
 #include <gpucost/catalog.hpp>
 #include <gpucost/compare.hpp>
 #include <gpucost/render.hpp>
-#include <gpucost/sha256.hpp>
 #include <gpucost/workload.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <limits>
 #include <memory>
 
 namespace gpucost::cli {
@@ -136,17 +136,21 @@ void run_compare(const CompareOptions& options, Context& context)
   const Workload workload = build_workload(options, inputs.data);
   const OfferFilters filters = resolve_filters(options.filters, inputs.data, inputs.catalog.offers);
 
-  CompareResult result = rank_options(
-      inputs.catalog.offers, inputs.data.gpus, inputs.data.providers, workload, filters, inputs.now_s);
+  const std::size_t limit = options.top ? static_cast<std::size_t>(*options.top)
+                                        : std::numeric_limits<std::size_t>::max();
+  CompareResult result = rank_options(inputs.catalog.offers,
+                                      inputs.data.gpus,
+                                      inputs.data.providers,
+                                      workload,
+                                      filters,
+                                      inputs.now_s,
+                                      limit);
   result.tool_version = GPUCOST_VERSION;
   result.generated_at = format_iso8601(inputs.now_s);
   result.catalog.sources = inputs.catalog.sources;
-  result.catalog.sha256 = sha256_hex(serialize_catalog(inputs.catalog.offers));
+  result.catalog.sha256 = catalog_sha256(inputs.catalog);
   auto stale = staleness_warnings(inputs.catalog.sources, inputs.now_s);
   result.warnings.insert(result.warnings.end(), stale.begin(), stale.end());
-  if (options.top && result.options.size() > static_cast<std::size_t>(*options.top)) {
-    result.options.resize(static_cast<std::size_t>(*options.top));
-  }
   if (result.options.empty()) {
     result.warnings.emplace_back("no option matches: loosen the filters or check the catalog");
   }

@@ -5,7 +5,6 @@
 
 #include <gpucost/catalog.hpp>
 #include <gpucost/render_offers.hpp>
-#include <gpucost/sha256.hpp>
 
 #include <fmt/format.h>
 
@@ -53,7 +52,7 @@ void run_offers(const OffersOptions& options, Context& context)
   listing.tool_version = GPUCOST_VERSION;
   listing.generated_at = format_iso8601(inputs.now_s);
   listing.catalog.sources = inputs.catalog.sources;
-  listing.catalog.sha256 = sha256_hex(serialize_catalog(inputs.catalog.offers));
+  listing.catalog.sha256 = catalog_sha256(inputs.catalog);
   std::map<std::string, std::size_t> unknown;
   for (const Offer& source : inputs.catalog.offers) {
     if (!offer_matches(source, inputs.data.gpus, filters)) {

@@ -31,12 +31,23 @@ std::string did_you_mean(const std::vector<std::string>& suggestions)
 
 void add_format_option(CLI::App& command, OutputFormat& format)
 {
-  const std::map<std::string, OutputFormat> formats = {{"table", OutputFormat::table},
-                                                       {"csv", OutputFormat::csv},
-                                                       {"json", OutputFormat::json},
-                                                       {"markdown", OutputFormat::markdown}};
-  command.add_option("--format", format, "Output format: table, csv, json or markdown")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
+  static const std::map<std::string, OutputFormat> k_formats = {{"table", OutputFormat::table},
+                                                                {"csv", OutputFormat::csv},
+                                                                {"json", OutputFormat::json},
+                                                                {"markdown", OutputFormat::markdown}};
+  command
+      .add_option_function<std::string>(
+          "--format",
+          [&format](const std::string& name) {
+            const auto it = k_formats.find(name);
+            if (it == k_formats.end()) {
+              throw CLI::ValidationError(
+                  "--format",
+                  fmt::format("unknown format \"{}\" (expected table, csv, json or markdown)", name));
+            }
+            format = it->second;
+          },
+          "Output format: table, csv, json or markdown")
       ->default_str("table");
 }
 
@@ -142,6 +153,8 @@ Inputs load_inputs(const CatalogOptions& options, Context& context)
     inputs.catalog.offers = merge_offers(std::move(inputs.catalog.offers), added.offers);
     inputs.catalog.sources.insert(
         inputs.catalog.sources.end(), added.sources.begin(), added.sources.end());
+    inputs.catalog.file_sha256.insert(
+        inputs.catalog.file_sha256.end(), added.file_sha256.begin(), added.file_sha256.end());
   }
   return inputs;
 }

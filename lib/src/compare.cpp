@@ -189,15 +189,25 @@ std::vector<RowPlan> plan_rows(const Offer& offer, const ProductTraits* traits, 
   return rows;
 }
 
-auto sort_key(const RankedOption& row)
+// A priced row before it is ranked: the offer stays in the caller's vector until the row is shown.
+struct PricedRow
+{
+  std::size_t offer_index = 0;
+  Estimate estimate;
+  ModelOption option;
+  double usd_per_hour = 0;
+  std::vector<std::string> defaulted;
+};
+
+auto sort_key(const PricedRow& row, const Offer& offer, const std::string& gpu)
 {
   return std::make_tuple(row.estimate.cost_per_job,
-                         std::cref(row.offer.provider),
-                         static_cast<int>(row.offer.product),
-                         std::cref(row.offer.gpu),
-                         row.offer.gpu_count,
-                         std::cref(row.offer.region),
-                         std::cref(row.offer.name),
+                         std::cref(offer.provider),
+                         static_cast<int>(offer.product),
+                         std::cref(gpu),
+                         offer.gpu_count,
+                         std::cref(offer.region),
+                         std::cref(offer.name),
                          static_cast<int>(row.estimate.mode),
                          static_cast<int>(row.estimate.pricing));
 }
@@ -272,13 +282,17 @@ CompareResult rank_options(const std::vector<Offer>& offers,
                            const ProviderTable& providers,
                            const Workload& workload,
                            const OfferFilters& filters,
-                           std::int64_t now_s)
+                           std::int64_t now_s,
+                           std::size_t limit)
 {
   CompareResult result;
   result.workload = workload;
   std::map<std::string, std::size_t> left_out;
 
-  for (const Offer& source : offers) {
+  std::vector<PricedRow> rows;
+  std::vector<const GpuSpec*> specs(offers.size(), nullptr);
+  for (std::size_t index = 0; index < offers.size(); ++index) {
+    const Offer& source = offers[index];
     if (!offer_matches(source, gpus, filters)) {
       continue;
     }
@@ -296,11 +310,8 @@ CompareResult rank_options(const std::vector<Offer>& offers,
       ++left_out[seconds.error().message];
       continue;
     }
-    Offer offer = source;
-    offer.gpu = spec->name;
-    if (!offer.gpu_memory_gb) {
-      offer.gpu_memory_gb = spec->memory_gb;
-    }
+    specs[index] = spec;
+    const Offer& offer = source;
     const ResolvedTraits traits = resolve_traits(offer, providers, workload);
     const ProductTraits* product_traits = providers.traits(offer.provider, offer.product);
 
@@ -359,26 +370,50 @@ CompareResult rank_options(const std::vector<Offer>& offers,
             "interruption rate unknown: reruns are not priced (give --interruptions-per-hour)");
       }
 
-      RankedOption row;
-      row.offer = offer;
-      row.offer.billing_granularity_s = option.granularity_s;
-      row.offer.billing_minimum_s = option.minimum_s;
-      row.offer.cold_start_s = option.cold_start_s;
-      row.offer.cold_start_billed = option.cold_start_billed;
-      row.offer.idle_timeout_s = option.idle_timeout_s;
+      PricedRow row;
+      row.offer_index = index;
       row.estimate = std::move(*estimate);
+      row.option = option;
       row.usd_per_hour = plan.usd_per_hour;
       row.defaulted = std::move(defaulted);
-      row.price_age_s = cache_age_s(offer.fetched_at, now_s);
-      result.options.push_back(std::move(row));
+      rows.push_back(std::move(row));
     }
   }
 
-  std::sort(result.options.begin(), result.options.end(), [](const auto& a, const auto& b) {
-    return sort_key(a) < sort_key(b);
-  });
-  for (std::size_t i = 0; i < result.options.size(); ++i) {
-    result.options[i].rank = static_cast<int>(i + 1);
+  // Rank indices, not rows: with --top only the shown rows are ever fully sorted or copied.
+  std::vector<std::size_t> order(rows.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  const auto before = [&](std::size_t a, std::size_t b) {
+    const PricedRow& x = rows[a];
+    const PricedRow& y = rows[b];
+    return sort_key(x, offers[x.offer_index], specs[x.offer_index]->name)
+           < sort_key(y, offers[y.offer_index], specs[y.offer_index]->name);
+  };
+  const std::size_t shown = std::min(limit, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(shown), order.end(), before);
+  result.total_options = rows.size();
+  for (std::size_t position = 0; position < shown; ++position) {
+    PricedRow& priced = rows[order[position]];
+    const GpuSpec* spec = specs[priced.offer_index];
+    RankedOption row;
+    row.rank = static_cast<int>(position + 1);
+    row.offer = offers[priced.offer_index];
+    row.offer.gpu = spec->name;
+    if (!row.offer.gpu_memory_gb) {
+      row.offer.gpu_memory_gb = spec->memory_gb;
+    }
+    row.offer.billing_granularity_s = priced.option.granularity_s;
+    row.offer.billing_minimum_s = priced.option.minimum_s;
+    row.offer.cold_start_s = priced.option.cold_start_s;
+    row.offer.cold_start_billed = priced.option.cold_start_billed;
+    row.offer.idle_timeout_s = priced.option.idle_timeout_s;
+    row.estimate = std::move(priced.estimate);
+    row.usd_per_hour = priced.usd_per_hour;
+    row.defaulted = std::move(priced.defaulted);
+    row.price_age_s = cache_age_s(row.offer.fetched_at, now_s);
+    result.options.push_back(std::move(row));
   }
   for (const auto& [reason, count] : left_out) {
     result.warnings.push_back(

@@ -158,7 +158,7 @@ Estimate per_job(Pricing pricing, const ModelOption& option, const ModelWorkload
   estimate.p_cold = 1;
   estimate.utilization = s / billed;
   estimate.mean_added_latency_s = option.cold_start_s;
-  if (pricing == Pricing::spot) {
+  if (pricing == Pricing::spot && option.interruptions_per_hour > 0) {
     estimate.notes.push_back(spot_note(option, rerun));
   }
   finish(estimate, option, workload);
@@ -312,7 +312,7 @@ always_on(Pricing pricing, const ModelOption& option, const ModelWorkload& workl
   estimate.utilization = s / slots / billed;
   // No cold starts; queueing across n * slots workers kept below u_max is not modelled.
   estimate.mean_added_latency_s = 0;
-  if (pricing == Pricing::spot) {
+  if (pricing == Pricing::spot && option.interruptions_per_hour > 0) {
     estimate.notes.push_back(spot_note(option, rerun));
   }
   finish(estimate, option, workload);

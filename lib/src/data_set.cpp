@@ -1,5 +1,7 @@
 #include <gpucost/data_set.hpp>
 
+#include <gpucost/sha256.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -133,6 +135,7 @@ Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths
     if (!text) {
       return Unexpected{text.error()};
     }
+    catalog.file_sha256.push_back(sha256_hex(*text));
     auto offers = parse_catalog(*text, path, fx);
     if (!offers) {
       return Unexpected{offers.error()};
@@ -154,6 +157,18 @@ Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths
                           std::make_move_iterator(offers->end()));
   }
   return catalog;
+}
+
+std::string catalog_sha256(const LoadedCatalog& catalog)
+{
+  if (catalog.file_sha256.size() == 1) {
+    return catalog.file_sha256.front();
+  }
+  std::string digests;
+  for (const auto& digest : catalog.file_sha256) {
+    digests += digest;
+  }
+  return sha256_hex(digests);
 }
 
 Expected<LoadedCatalog> load_bundled_catalog(const std::string& data_dir,

@@ -1,6 +1,10 @@
 #include "table_layout.hpp"
 
+#include <gpucost/time_util.hpp>
+
 #include <fmt/format.h>
+
+#include <filesystem>
 
 #include <algorithm>
 #include <string_view>
@@ -13,6 +17,7 @@ namespace {
 constexpr std::size_t k_gap = 2;                 // spaces between two columns
 constexpr std::size_t k_min_truncated_width = 4; // a cut column keeps at least this much
 constexpr std::size_t k_sha256_shown = 12;       // hex digits of the catalog hash in the footer
+constexpr std::size_t k_sources_listed = 4;      // more sources in one folder are summarized
 constexpr std::string_view k_green = "\x1b[32m";
 constexpr std::string_view k_yellow = "\x1b[33m";
 constexpr std::string_view k_reset = "\x1b[0m";
@@ -247,8 +252,42 @@ std::string render_sources(const CatalogInfo& catalog, std::string_view generate
     return out + ": no catalog source recorded\n";
   }
   out += ":\n";
+  // Many files of one origin in one folder (the bundled catalog) read better as one summary.
+  std::vector<std::pair<std::string, std::vector<const CatalogSource*>>> groups;
   for (const auto& source : catalog.sources) {
-    out += wrap(describe_source(source, generated_at), "  ", "    ", columns);
+    const std::string folder = source.origin + " "
+                               + std::filesystem::path(source.location).parent_path().string();
+    if (groups.empty() || groups.back().first != folder) {
+      groups.emplace_back(folder, std::vector<const CatalogSource*>{});
+    }
+    groups.back().second.push_back(&source);
+  }
+  const auto now = parse_iso8601(generated_at);
+  for (const auto& [folder, sources] : groups) {
+    if (sources.size() <= k_sources_listed || !now) {
+      for (const auto* source : sources) {
+        out += wrap(describe_source(*source, generated_at), "  ", "    ", columns);
+      }
+      continue;
+    }
+    std::size_t offers = 0;
+    std::vector<std::string> ages;
+    for (const auto* source : sources) {
+      offers += source->offers;
+      const auto age = cache_age_s(source->fetched_at, *now);
+      const std::string name =
+          source->provider.empty() ? std::filesystem::path(source->location).stem().string()
+                                   : source->provider;
+      ages.push_back(fmt::format("{} {}", name, age ? format_age_short(*age) : "-"));
+    }
+    out += wrap(fmt::format("{}/ ({} files, {} offers; price age: {})",
+                            folder,
+                            sources.size(),
+                            offers,
+                            join(ages, ", ")),
+                "  ",
+                "    ",
+                columns);
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include <gpucost/workload.hpp>
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,13 +36,15 @@ bool offer_matches(const Offer& offer, const GpuDatabase& gpus, const OfferFilte
 Expected<double> job_seconds_on(const Workload& workload, const GpuSpec& gpu, const GpuDatabase& gpus);
 
 // Prices every offer in every mode it has and ranks the rows by cost per job (ties broken by
-// provider, product, GPU, region, name, mode, pricing). Offers that cannot run the workload are
-// left out with a warning. `now_s` gives price ages. Pure: no files, network or clock.
+// provider, product, GPU, region, name, mode, pricing), keeping the `limit` cheapest. Offers that
+// cannot run the workload are left out with a warning. `now_s` gives price ages. Pure: no files,
+// network or clock.
 CompareResult rank_options(const std::vector<Offer>& offers,
                            const GpuDatabase& gpus,
                            const ProviderTable& providers,
                            const Workload& workload,
                            const OfferFilters& filters,
-                           std::int64_t now_s);
+                           std::int64_t now_s,
+                           std::size_t limit = std::numeric_limits<std::size_t>::max());
 
 } // namespace gpucost

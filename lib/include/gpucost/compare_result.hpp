@@ -46,7 +46,8 @@ struct CompareResult
   std::string currency = "USD";
   Workload workload;                   // as given, after flag overrides
   CatalogInfo catalog;
-  std::vector<RankedOption> options;   // sorted by rank
+  std::vector<RankedOption> options;   // sorted by rank, at most the number asked for
+  std::size_t total_options = 0;       // rows priced before --top cut the list
   std::vector<std::string> warnings;   // e.g. GPUs left out, stale prices
 };
 

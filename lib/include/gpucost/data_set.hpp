@@ -26,7 +26,12 @@ struct LoadedCatalog
 {
   std::vector<Offer> offers;
   std::vector<CatalogSource> sources;
+  std::vector<std::string> file_sha256; // hex SHA-256 of each file read, in order
 };
+
+// The catalog's identity: the SHA-256 of the one file read (what `sha256sum` prints), or of the
+// concatenated hex digests of several files in order.
+std::string catalog_sha256(const LoadedCatalog& catalog);
 
 // Reads a whole file; fails with "cannot read PATH: REASON".
 Expected<std::string> read_text_file(const std::string& path);
