@@ -12,4 +12,7 @@ void register_compare(CLI::App& app, Context& context);
 // `gpucost offers`: list the catalog with the same filters and formats.
 void register_offers(CLI::App& app, Context& context);
 
+// `gpucost catalog update|status|export`: the live price cache.
+void register_catalog(CLI::App& app, Context& context);
+
 } // namespace gpucost::cli

@@ -1,11 +1,14 @@
 #include "common.hpp"
 
+#include <gpucost/cache.hpp>
 #include <gpucost/catalog.hpp>
+#include <gpucost/providers/provider.hpp>
 #include <gpucost/suggest.hpp>
 #include <gpucost/time_util.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <map>
@@ -135,6 +138,58 @@ void add_catalog_options(CLI::App& command, CatalogOptions& options)
   command.add_option("--catalog", options.catalogs, "Use exactly these catalog files (repeatable)");
   command.add_option(
       "--add-offers", options.add_offers, "Merge these offers over the catalog (repeatable)");
+  command.add_flag("--offline", options.offline, "Never fetch: use the cache and bundled prices");
+  command.add_flag("--refresh", options.refresh, "Fetch live prices even when the cache is fresh");
+  command.add_option("--max-age", options.max_age, "Oldest cache used without refreshing (6h)");
+  command.add_option("--timeout", options.timeout_s, "Seconds per request when fetching (60)");
+}
+
+std::filesystem::path cache_dir(const Context& context)
+{
+  return value_or_throw(default_cache_dir(context.env));
+}
+
+std::vector<RefreshStatus> refresh_live_providers(const std::vector<std::string>& ids,
+                                                  const DataSet& data,
+                                                  std::int64_t now_s,
+                                                  double timeout_s,
+                                                  const std::filesystem::path& dir,
+                                                  Context& context)
+{
+  const auto all = make_providers();
+  std::vector<const Provider*> chosen;
+  for (const auto& provider : all) {
+    if (std::find(ids.begin(), ids.end(), provider->id()) != ids.end()) {
+      chosen.push_back(provider.get());
+    }
+  }
+  RefreshOptions options;
+  options.cache_dir = dir;
+  options.now = format_iso8601(now_s);
+  options.env = context.env;
+  options.gpus = &data.gpus;
+  options.data_dir = data.dir;
+  for (const auto& provider : data.providers.all()) {
+    options.display_names[provider.id] = provider.display_name;
+  }
+  if (context.err_is_terminal) {
+    fmt::print(context.err, "gpucost: fetching prices from {}...\n", fmt::join(ids, ", "));
+    options.on_done = [&context](const RefreshStatus& status) {
+      if (status.ok) {
+        fmt::print(context.err,
+                   "gpucost: {}: {} offers in {:.1f} s\n",
+                   status.id,
+                   status.offers,
+                   status.duration_s);
+      } else {
+        fmt::print(context.err, "gpucost: {}: {}\n", status.id, status.error);
+      }
+    };
+  }
+  HttpOptions http;
+  http.timeout_s = timeout_s;
+  return refresh_providers(
+      chosen, [http] { return make_curl_client(http); }, options);
 }
 
 Inputs load_inputs(const CatalogOptions& options, Context& context)
@@ -146,7 +201,35 @@ Inputs load_inputs(const CatalogOptions& options, Context& context)
   if (!options.catalogs.empty()) {
     inputs.catalog = value_or_throw(load_catalog_files(options.catalogs, "file", inputs.data.fx));
   } else {
-    inputs.catalog = value_or_throw(load_bundled_catalog(dir, inputs.data.fx));
+    PriceSourcePolicy policy;
+    const auto offline_env = context.env("GPUCOST_OFFLINE");
+    policy.offline = options.offline || (offline_env && !offline_env->empty() && *offline_env != "0");
+    policy.refresh = options.refresh;
+    policy.max_age_s = value_or_throw(parse_duration_s(options.max_age));
+    if (policy.offline && policy.refresh) {
+      throw Error("--offline and --refresh contradict each other: choose one");
+    }
+    if (!(options.timeout_s > 0 && options.timeout_s <= 3600)) {
+      throw Error(fmt::format("--timeout: must be between 0 and 3600 seconds (got {})", options.timeout_s));
+    }
+    std::vector<std::string> live_ids;
+    for (const auto& provider : make_providers()) {
+      live_ids.emplace_back(provider->id());
+    }
+    const auto dir_of_cache = cache_dir(context);
+    inputs.catalog = assemble_price_sources(
+        value_or_throw(load_bundled_catalog(dir, inputs.data.fx)),
+        inputs.data.fx,
+        live_ids,
+        dir_of_cache,
+        policy,
+        inputs.now_s,
+        [&](const std::vector<std::string>& ids) {
+          return refresh_live_providers(
+              ids, inputs.data, inputs.now_s, options.timeout_s, dir_of_cache, context);
+        },
+        inputs.live);
+    print_price_origins(context, inputs.live, policy.offline);
   }
   if (!options.add_offers.empty()) {
     auto added = value_or_throw(load_catalog_files(options.add_offers, "file", inputs.data.fx));
@@ -206,6 +289,33 @@ std::vector<std::string> staleness_warnings(const std::vector<CatalogSource>& so
                       sources.size() == 1 ? " is" : "s are",
                       oldest,
                       format_age(oldest_age))};
+}
+
+void print_price_origins(Context& context,
+                         const std::vector<ProviderPriceState>& states,
+                         bool offline)
+{
+  std::map<std::string, std::vector<std::string>> by_origin;
+  for (const auto& state : states) {
+    std::string text = state.id;
+    if (state.age_s) {
+      text += " " + format_age(*state.age_s);
+    }
+    if (!state.problem.empty() && state.origin != "live") {
+      text += " (" + state.problem + ")";
+    }
+    by_origin[state.origin].push_back(text);
+  }
+  std::vector<std::string> parts;
+  for (const char* origin : {"live", "cache", "bundled", "none"}) {
+    if (const auto it = by_origin.find(origin); it != by_origin.end()) {
+      parts.push_back(fmt::format("{}: {}", origin, fmt::join(it->second, ", ")));
+    }
+  }
+  fmt::print(context.err,
+             "gpucost: prices{}: {}\n",
+             offline ? " (offline)" : "",
+             fmt::join(parts, "; "));
 }
 
 void print_warnings(Context& context, const std::vector<std::string>& warnings)

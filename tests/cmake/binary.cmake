@@ -1,7 +1,7 @@
 # A few runs of the real binary (the rest run in-process): exit codes, offline default catalog,
 # and the JSON output validated against docs/compare.schema.json.
 include(${CMAKE_CURRENT_LIST_DIR}/python.cmake)
-set(GPUCOST_BINARY_ENV "GPUCOST_NOW=2026-11-23T12:00:00Z;NO_COLOR=1;COLUMNS=120")
+set(GPUCOST_BINARY_ENV "GPUCOST_NOW=2026-11-23T12:00:00Z;NO_COLOR=1;COLUMNS=120;GPUCOST_OFFLINE=1;GPUCOST_CACHE_DIR=${CMAKE_CURRENT_BINARY_DIR}/binary-test-cache")
 
 add_test(NAME binary_version COMMAND gpucost --version)
 set_tests_properties(binary_version PROPERTIES PASS_REGULAR_EXPRESSION "^gpucost ${PROJECT_VERSION}")

@@ -236,7 +236,8 @@ TEST_SUITE("azure") {
   }
 
   TEST_CASE("the shared sample parses when present") {
-    const std::string path = "/work/shared/samples/azure-retail-prices.json";
+    const std::string path =
+        std::string(GPUCOST_SOURCE_DIR) + "/../shared/samples/azure-retail-prices.json";
     if (!std::filesystem::exists(path)) {
       MESSAGE("skipped: " << path << " is absent");
       return;
@@ -260,5 +261,118 @@ TEST_SUITE("azure") {
     CHECK(provider->api_key_env().empty());
     CHECK(!provider->key_required());
     CHECK(provider->default_base_url() == "https://prices.azure.com");
+  }
+}
+
+#include "loopback_server.hpp"
+
+TEST_SUITE("azure fetch") {
+  using gpucost::test::LoopbackServer;
+  using gpucost::test::ScriptedResponse;
+
+  ScriptedResponse reply(int status, std::string body, bool truncate = false) {
+    ScriptedResponse response;
+    response.status = status;
+    response.body = std::move(body);
+    response.truncate = truncate;
+    return response;
+  }
+
+  gpucost::HttpOptions http_options() {
+    gpucost::HttpOptions options;
+    options.timeout_s = 5;
+    options.max_attempts = 1;
+    options.backoff_s = 0.01;
+    options.max_backoff_s = 0.01;
+    return options;
+  }
+
+  gpucost::FetchOptions fetch_options(const std::string& base,
+                                      std::vector<std::string> regions = {}) {
+    gpucost::FetchOptions options;
+    options.base_url = base;
+    options.now = "2026-11-23T00:00:00Z";
+    options.gpus = &test_gpus();
+    options.data_dir = std::string(GPUCOST_SOURCE_DIR) + "/data";
+    options.regions = std::move(regions);
+    return options;
+  }
+
+  TEST_CASE("fetch follows NextPageLink on the override host even when Count < 1000") {
+    LoopbackServer server;
+    server.route("/api/retail/prices", reply(200, fixture("prices-page1.json")));
+    server.route("/api/retail/prices", reply(200, fixture("prices-page2.json")));
+    auto http = gpucost::make_curl_client(http_options());
+    const auto provider = gpucost::make_azure_provider();
+    auto result = provider->fetch(*http, fetch_options(server.url()));
+    REQUIRE_MESSAGE(result, (result ? "" : result.error().message));
+    CHECK(result->offers.size() == 5);
+    CHECK(result->source_url == gpucost::azure_prices_url(server.url(), ""));
+    const auto requests = server.requests();
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[0].target.find("api-version=2023-01-01-preview&$filter=serviceName%20eq")
+          != std::string::npos);
+    CHECK(requests[1].target.find("$skip=1000") != std::string::npos);
+    CHECK(requests[1].target.find("api-version=2023-01-01-preview") != std::string::npos);
+    const auto* spot = find_offer(result->offers, "Standard_NC40ads_H100_v5", "eastus");
+    REQUIRE(spot != nullptr);
+    CHECK(spot->spot_price_per_hour == doctest::Approx(2.792));
+  }
+
+  TEST_CASE("fetch walks each requested region with an armRegionName filter") {
+    LoopbackServer server;
+    server.route("/api/retail/prices", reply(200, fixture("prices-page2.json")));
+    auto http = gpucost::make_curl_client(http_options());
+    auto result = gpucost::make_azure_provider()->fetch(
+        *http, fetch_options(server.url(), {"eastus", "westus2"}));
+    REQUIRE_MESSAGE(result, (result ? "" : result.error().message));
+    const auto requests = server.requests();
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[0].target.find("armRegionName%20eq%20%27eastus%27") != std::string::npos);
+    CHECK(requests[1].target.find("armRegionName%20eq%20%27westus2%27") != std::string::npos);
+    auto bad =
+        gpucost::make_azure_provider()->fetch(*http, fetch_options(server.url(), {"east us'"}));
+    REQUIRE(!bad);
+    CHECK(bad.error().message
+          == "azure: \"east us'\" is not an Azure region name (armRegionName, e.g. eastus)");
+  }
+
+  TEST_CASE("fetch failures name the provider, the URL and the status") {
+    LoopbackServer server;
+    auto http = gpucost::make_curl_client(http_options());
+    const auto provider = gpucost::make_azure_provider();
+    const std::string url = gpucost::azure_prices_url(server.url(), "");
+
+    SUBCASE("500 on the second page") {
+      server.route("/api/retail/prices", reply(200, fixture("prices-page1.json")));
+      server.route("/api/retail/prices", reply(500, R"({"Error": {"Message": "busy"}})"));
+      auto result = provider->fetch(*http, fetch_options(server.url()));
+      REQUIRE(!result);
+      CHECK(result.error().message.rfind(
+                "azure: GET " + server.url() + "/api/retail/prices?$filter=", 0)
+            == 0);
+      CHECK(result.error().message.find("returned HTTP 500: server error; try again later")
+            != std::string::npos);
+    }
+    SUBCASE("a truncated body") {
+      server.route("/api/retail/prices", reply(200, fixture("prices-page1.json"), true));
+      auto result = provider->fetch(*http, fetch_options(server.url()));
+      REQUIRE(!result);
+      INFO(result.error().message);
+      CHECK(result.error().message.rfind("azure: GET " + url, 0) == 0);
+      CHECK(result.error().message.find("truncated") != std::string::npos);
+    }
+    SUBCASE("a NextPageLink that points back to a page already read") {
+      std::string looping = fixture("prices-page2.json");
+      looping.replace(
+          looping.find("\"NextPageLink\": null"),
+          std::string("\"NextPageLink\": null").size(),
+          "\"NextPageLink\": "
+          "\"https://prices.azure.com/api/retail/prices?api-version=2023-01-01-preview&$skip=1\"");
+      server.route("/api/retail/prices", reply(200, looping));
+      auto result = provider->fetch(*http, fetch_options(server.url()));
+      REQUIRE(!result);
+      CHECK(result.error().message.find("repeats a page already read") != std::string::npos);
+    }
   }
 }

@@ -257,7 +257,7 @@ TEST_SUITE("gcp") {
   }
 
   TEST_CASE("the shared sample's three A2 SKUs price a2-highgpu-1g when present") {
-    const std::string path = "/work/shared/samples/gcp-skus.json";
+    const std::string path = std::string(GPUCOST_SOURCE_DIR) + "/../shared/samples/gcp-skus.json";
     if (!std::filesystem::exists(path)) {
       MESSAGE("skipped: " << path << " is absent");
       return;
@@ -277,5 +277,119 @@ TEST_SUITE("gcp") {
     CHECK(provider->api_key_env() == "GCP_API_KEY");
     CHECK(provider->key_required());
     CHECK(provider->default_base_url() == "https://cloudbilling.googleapis.com");
+  }
+}
+
+#include "loopback_server.hpp"
+
+TEST_SUITE("gcp fetch") {
+  using gpucost::test::LoopbackServer;
+  using gpucost::test::ScriptedResponse;
+
+  const std::string k_path = "/v1/services/6F81-5844-456A/skus";
+  const std::string k_key = "AIzaSy-secret-key_123";
+
+  ScriptedResponse reply(int status, std::string body, bool truncate = false) {
+    ScriptedResponse response;
+    response.status = status;
+    response.body = std::move(body);
+    response.truncate = truncate;
+    return response;
+  }
+
+  gpucost::HttpOptions http_options() {
+    gpucost::HttpOptions options;
+    options.timeout_s = 5;
+    options.max_attempts = 1;
+    options.backoff_s = 0.01;
+    options.max_backoff_s = 0.01;
+    return options;
+  }
+
+  gpucost::FetchOptions fetch_options(const std::string& base, std::string key) {
+    gpucost::FetchOptions options;
+    options.base_url = base;
+    options.api_key = std::move(key);
+    options.now = "2026-11-23T00:00:00Z";
+    options.gpus = &test_gpus();
+    options.data_dir = std::string(GPUCOST_SOURCE_DIR) + "/data";
+    return options;
+  }
+
+  TEST_CASE("fetch follows nextPageToken and never shows the key") {
+    LoopbackServer server;
+    server.route(k_path, reply(200, fixture("skus-page1.json")));
+    server.route(k_path, reply(200, fixture("skus-page2.json")));
+    auto http = gpucost::make_curl_client(http_options());
+    auto result = gpucost::make_gcp_provider()->fetch(*http, fetch_options(server.url(), k_key));
+    REQUIRE_MESSAGE(result, (result ? "" : result.error().message));
+    CHECK(result->offers.size() == 28);
+    CHECK(result->source_url.find(k_key) == std::string::npos);
+    CHECK(result->source_url.rfind(server.url() + k_path + "?key=", 0) == 0);
+    for (const auto& offer : result->offers) {
+      CHECK(offer.source.find(k_key) == std::string::npos);
+    }
+    const auto requests = server.requests();
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[0].target == k_path + "?key=" + k_key + "&pageSize=5000&currencyCode=USD");
+    CHECK(requests[1].target
+          == k_path + "?key=" + k_key
+                 + "&pageSize=5000&currencyCode=USD&pageToken="
+                   "CAESJgokNkY4MS01ODQ0LTQ1NkEvc2t1cy9BMDBELUIwMEQtQzAwRA%3D%3D");
+  }
+
+  TEST_CASE("a missing key fails before any request") {
+    LoopbackServer server;
+    auto http = gpucost::make_curl_client(http_options());
+    auto result = gpucost::make_gcp_provider()->fetch(*http, fetch_options(server.url(), ""));
+    REQUIRE(!result);
+    CHECK(result.error().message.rfind("gcp: GCP_API_KEY is not set", 0) == 0);
+    CHECK(server.request_count() == 0);
+  }
+
+  TEST_CASE("errors name the URL with the key redacted") {
+    LoopbackServer server;
+    auto http = gpucost::make_curl_client(http_options());
+    const auto provider = gpucost::make_gcp_provider();
+
+    SUBCASE("a bad key is HTTP 400") {
+      server.route(
+          k_path,
+          reply(
+              400,
+              R"({"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.", "status": "INVALID_ARGUMENT"}})"));
+      auto result = provider->fetch(*http, fetch_options(server.url(), k_key));
+      REQUIRE(!result);
+      CHECK(result.error().message.find(k_key) == std::string::npos);
+      CHECK(result.error().message.find("returned HTTP 400: bad API key (set GCP_API_KEY)")
+            != std::string::npos);
+    }
+    SUBCASE("a 500 whose body echoes the key") {
+      server.route(
+          k_path,
+          reply(500, R"({"error": {"message": "backend failed for key )" + k_key + R"("}})"));
+      auto result = provider->fetch(*http, fetch_options(server.url(), k_key));
+      REQUIRE(!result);
+      CHECK(result.error().message.find(k_key) == std::string::npos);
+      CHECK(result.error().message.find("returned HTTP 500: server error; try again later")
+            != std::string::npos);
+      CHECK(result.error().message.find("gcp: GET " + server.url() + k_path + "?key=") == 0);
+    }
+    SUBCASE("a truncated second page") {
+      server.route(k_path, reply(200, fixture("skus-page1.json")));
+      server.route(k_path, reply(200, fixture("skus-page2.json"), true));
+      auto result = provider->fetch(*http, fetch_options(server.url(), k_key));
+      REQUIRE(!result);
+      CHECK(result.error().message.find(k_key) == std::string::npos);
+      CHECK(result.error().message.find("response body truncated") != std::string::npos);
+      CHECK(result.error().message.find("pageToken=") != std::string::npos);
+    }
+    SUBCASE("malformed JSON") {
+      server.route(k_path, reply(200, R"({"skus": [)"));
+      auto result = provider->fetch(*http, fetch_options(server.url(), k_key));
+      REQUIRE(!result);
+      CHECK(result.error().message.find(k_key) == std::string::npos);
+      CHECK(result.error().message.rfind("gcp: truncated JSON in ", 0) == 0);
+    }
   }
 }

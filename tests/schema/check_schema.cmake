@@ -2,6 +2,8 @@
 # against docs/compare.schema.json with Python's jsonschema.
 set(ENV{GPUCOST_NOW} "2026-11-23T12:00:00Z")
 set(ENV{NO_COLOR} "1")
+set(ENV{GPUCOST_OFFLINE} "1")
+set(ENV{GPUCOST_CACHE_DIR} "${OUT}/cache")
 file(MAKE_DIRECTORY ${OUT})
 set(runs
   "compare;--workload;${SOURCE}/data/examples/video-render.json;--format;json"

@@ -17,6 +17,7 @@ std::map<std::string, std::string> pinned_env(const std::string& cache_dir)
       {"NO_COLOR", "1"},
       {"XDG_CACHE_HOME", cache_dir},
       {"HOME", cache_dir},
+      {"GPUCOST_OFFLINE", "1"},
   };
 }
 

@@ -802,11 +802,13 @@ private:
       }
     }
     if (!response) {
-      return make_error(fmt::format("{}: {} {} failed: {}",
-                                    k_provider,
-                                    request.method,
-                                    request.url,
-                                    response.error().message));
+      // CurlClient's messages already start with "<METHOD> <url>: "; don't say it twice.
+      const std::string& what = response.error().message;
+      if (what.find(request.url) != std::string::npos) {
+        return make_error(fmt::format("{}: {}", k_provider, what));
+      }
+      return make_error(
+          fmt::format("{}: {} {} failed: {}", k_provider, request.method, request.url, what));
     }
     if (auto failure = http_failure(call, request, *response)) {
       return make_error(std::move(*failure));

@@ -408,6 +408,17 @@ public:
     if (regions.empty()) {
       regions.emplace_back(); // no armRegionName filter: every region in one walk
     }
+    for (const auto& region : options.regions) {
+      // armRegionName goes into the OData filter between quotes: letters and digits only.
+      if (region.empty() || !std::all_of(region.begin(), region.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) != 0;
+          })) {
+        return make_error(
+            fmt::format("{}: \"{}\" is not an Azure region name (armRegionName, e.g. eastus)",
+                        k_provider,
+                        region));
+      }
+    }
     const std::string first_url = azure_prices_url(base, regions.front());
     AzurePriceCollector collector(*table, make_parse_context(options, first_url));
     const HttpCallInfo call{k_provider, {}};

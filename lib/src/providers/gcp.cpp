@@ -504,8 +504,12 @@ private:
       const std::string shown_url = redact_url(request.url);
       auto response = http.send(request);
       if (!response) {
-        return make_error(
-            fmt::format("{}: GET {} failed: {}", k_provider, shown_url, response.error().message));
+        // CurlClient's messages already start with "GET <url>: "; don't say it twice.
+        const std::string& what = response.error().message;
+        if (what.find(shown_url) != std::string::npos) {
+          return make_error(fmt::format("{}: {}", k_provider, what));
+        }
+        return make_error(fmt::format("{}: GET {} failed: {}", k_provider, shown_url, what));
       }
       // An invalid key is a 400 with "API key not valid" rather than a 401.
       if (response->status == 400
