@@ -2,6 +2,7 @@
 #include <gpucost/time_util.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -288,6 +289,7 @@ CompareResult rank_options(const std::vector<Offer>& offers,
   CompareResult result;
   result.workload = workload;
   std::map<std::string, std::size_t> left_out;
+  std::map<std::string, std::map<std::string, std::size_t>> without_figure; // reason -> GPU -> offers
 
   std::vector<PricedRow> rows;
   std::vector<const GpuSpec*> specs(offers.size(), nullptr);
@@ -307,7 +309,16 @@ CompareResult rank_options(const std::vector<Offer>& offers,
     }
     const auto seconds = job_seconds_on(workload, *spec, gpus);
     if (!seconds) {
-      ++left_out[seconds.error().message];
+      // Many GPUs fail for one reason: group them so the warning names the reason once.
+      if (workload.workload_class == WorkloadClass::encode && spec->nvenc && *spec->nvenc == 0) {
+        ++without_figure["without NVENC, which an encode workload needs"][spec->name];
+      } else if (!class_figure(*spec, workload.workload_class)) {
+        ++without_figure[fmt::format("whose {} data/gpus.json does not give (measure the job there "
+                                     "and add measured_seconds)",
+                                     figure_name(workload.workload_class))][spec->name];
+      } else {
+        ++left_out[seconds.error().message];
+      }
       continue;
     }
     specs[index] = spec;
@@ -364,6 +375,12 @@ CompareResult rank_options(const std::vector<Offer>& offers,
         continue;
       }
       estimate->mode = plan.mode;
+      if (plan.serverless_per_job) {
+        // Priced as keep-alive with no timeout: the sparse-bound caveat says nothing here.
+        std::erase_if(estimate->notes, [](const std::string& note) {
+          return note.rfind("sparse-traffic bound", 0) == 0;
+        });
+      }
       if (plan.pricing == Pricing::spot && !offer.interruptions_per_hour
           && !workload.interruptions_per_hour) {
         estimate->notes.emplace_back(
@@ -414,6 +431,19 @@ CompareResult rank_options(const std::vector<Offer>& offers,
     row.defaulted = std::move(priced.defaulted);
     row.price_age_s = cache_age_s(row.offer.fetched_at, now_s);
     result.options.push_back(std::move(row));
+  }
+  for (const auto& [reason, by_gpu] : without_figure) {
+    std::size_t count = 0;
+    std::vector<std::string> names;
+    for (const auto& [gpu, offers_of_gpu] : by_gpu) {
+      count += offers_of_gpu;
+      names.push_back(gpu);
+    }
+    result.warnings.push_back(fmt::format("left out {} offer{} on GPUs {}: {}",
+                                          count,
+                                          count == 1 ? "" : "s",
+                                          reason,
+                                          fmt::join(names, ", ")));
   }
   for (const auto& [reason, count] : left_out) {
     result.warnings.push_back(
