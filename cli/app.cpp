@@ -14,16 +14,15 @@
 #include <cctype>
 #include <iostream>
 #include <string>
-#include <vector>
 #include <unistd.h>
+#include <vector>
 
 namespace gpucost::cli {
 
 namespace {
 
 // CLI11's message, made to follow the house style, with "did you mean" for a mistyped option.
-std::string describe_parse_error(const CLI::App& app, const CLI::ParseError& error)
-{
+std::string describe_parse_error(const CLI::App& app, const CLI::ParseError& error) {
   std::string message = error.what();
   if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr
       && message.find("subcommand") != std::string::npos) {
@@ -44,8 +43,8 @@ std::string describe_parse_error(const CLI::App& app, const CLI::ParseError& err
     }
     // CLI11 lists the unexpected words after the colon of its message.
     std::vector<std::string> words;
-    const std::string list = message.substr(message.find(": ") == std::string::npos ? message.size()
-                                                                                      : message.find(": ") + 2);
+    const std::string list = message.substr(
+        message.find(": ") == std::string::npos ? message.size() : message.find(": ") + 2);
     for (std::size_t start = 0; start < list.size();) {
       const std::size_t end = std::min(list.find(' ', start), list.size());
       if (end > start) {
@@ -75,16 +74,14 @@ std::string describe_parse_error(const CLI::App& app, const CLI::ParseError& err
 
 } // namespace
 
-int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
-{
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   Context context{out, err, process_env(), false, false, "", 0};
   context.out_is_terminal = isatty(STDOUT_FILENO) == 1;
   context.err_is_terminal = isatty(STDERR_FILENO) == 1;
   return run(argc, argv, context);
 }
 
-int run(int argc, const char* const* argv, Context& context)
-{
+int run(int argc, const char* const* argv, Context& context) {
   CLI::App app{"gpucost: what one job costs on every GPU provider, product and mode, ranked",
                "gpucost"};
   app.set_version_flag("--version", std::string("gpucost ") + GPUCOST_VERSION);

@@ -8,8 +8,7 @@
 namespace gpucost::cli {
 
 // What a command needs from the outside world; tests build one with their own streams and env.
-struct Context
-{
+struct Context {
   std::ostream& out;
   std::ostream& err;
   EnvLookup env;

@@ -22,8 +22,7 @@ namespace gpucost::cli {
 
 namespace {
 
-std::vector<std::string> live_provider_ids()
-{
+std::vector<std::string> live_provider_ids() {
   std::vector<std::string> ids;
   for (const auto& provider : make_providers()) {
     ids.emplace_back(provider->id());
@@ -32,8 +31,7 @@ std::vector<std::string> live_provider_ids()
 }
 
 // The providers asked for with --provider (all when none), checked against the live ones.
-std::vector<std::string> chosen_providers(const std::vector<std::string>& asked)
-{
+std::vector<std::string> chosen_providers(const std::vector<std::string>& asked) {
   const auto live = live_provider_ids();
   if (asked.empty()) {
     return live;
@@ -41,25 +39,25 @@ std::vector<std::string> chosen_providers(const std::vector<std::string>& asked)
   for (const auto& id : asked) {
     if (std::find(live.begin(), live.end(), id) == live.end()) {
       const std::string near = closest_match(id, live);
-      throw Error(fmt::format("--provider: \"{}\" has no live price API{} (live providers: {})",
-                              id,
-                              near.empty() ? std::string() : fmt::format(" (did you mean \"{}\"?)", near),
-                              fmt::join(live, ", ")));
+      throw Error(
+          fmt::format("--provider: \"{}\" has no live price API{} (live providers: {})",
+                      id,
+                      near.empty() ? std::string() : fmt::format(" (did you mean \"{}\"?)", near),
+                      fmt::join(live, ", ")));
     }
   }
   return asked;
 }
 
-struct UpdateOptions
-{
+struct UpdateOptions {
   std::vector<std::string> providers;
   double timeout_s = 300;
 };
 
-void run_update(const UpdateOptions& options, Context& context)
-{
+void run_update(const UpdateOptions& options, Context& context) {
   if (!(options.timeout_s > 0 && options.timeout_s <= 3600)) {
-    throw Error(fmt::format("--timeout: must be between 0 and 3600 seconds (got {})", options.timeout_s));
+    throw Error(
+        fmt::format("--timeout: must be between 0 and 3600 seconds (got {})", options.timeout_s));
   }
   const auto ids = chosen_providers(options.providers);
   const std::int64_t now_s = value_or_throw(current_time(context.env));
@@ -96,13 +94,11 @@ void run_update(const UpdateOptions& options, Context& context)
   }
 }
 
-struct StatusOptions
-{
+struct StatusOptions {
   OutputFormat format = OutputFormat::table;
 };
 
-void run_status(const StatusOptions& options, Context& context)
-{
+void run_status(const StatusOptions& options, Context& context) {
   if (options.format == OutputFormat::csv || options.format == OutputFormat::markdown) {
     throw Error("--format: catalog status prints table or json");
   }
@@ -121,17 +117,19 @@ void run_status(const StatusOptions& options, Context& context)
     row["origin"] = state.origin;
     row["fetched_at"] = state.fetched_at.empty() ? nlohmann::ordered_json(nullptr)
                                                  : nlohmann::ordered_json(state.fetched_at);
-    row["age_s"] = state.age_s ? nlohmann::ordered_json(*state.age_s) : nlohmann::ordered_json(nullptr);
+    row["age_s"] =
+        state.age_s ? nlohmann::ordered_json(*state.age_s) : nlohmann::ordered_json(nullptr);
     row["offers"] = state.offers;
-    row["last_attempt"] = attempt ? nlohmann::ordered_json(attempt->attempted_at)
-                                  : nlohmann::ordered_json(nullptr);
+    row["last_attempt"] =
+        attempt ? nlohmann::ordered_json(attempt->attempted_at) : nlohmann::ordered_json(nullptr);
     std::string error;
     if (attempt && !attempt->ok) {
       error = attempt->error;
     } else if (!state.problem.empty()) {
       error = state.problem;
     }
-    row["last_error"] = error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(error);
+    row["last_error"] =
+        error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(error);
     rows.push_back(std::move(row));
   }
   if (options.format == OutputFormat::json) {
@@ -145,12 +143,20 @@ void run_status(const StatusOptions& options, Context& context)
     context.out << document.dump(2) << "\n";
     return;
   }
-  fmt::print(context.out, "{:<8}  {:<7}  {:<20}  {:>8}  {:>6}  {}\n", "provider", "prices", "fetched at",
-             "age", "offers", "last error");
+  fmt::print(context.out,
+             "{:<8}  {:<7}  {:<20}  {:>8}  {:>6}  {}\n",
+             "provider",
+             "prices",
+             "fetched at",
+             "age",
+             "offers",
+             "last error");
   for (const auto& row : rows) {
-    const std::string fetched = row["fetched_at"].is_null() ? "-" : row["fetched_at"].get<std::string>();
+    const std::string fetched =
+        row["fetched_at"].is_null() ? "-" : row["fetched_at"].get<std::string>();
     const std::string age = row["age_s"].is_null() ? "-" : format_age(row["age_s"].get<double>());
-    const std::string error = row["last_error"].is_null() ? "" : row["last_error"].get<std::string>();
+    const std::string error =
+        row["last_error"].is_null() ? "" : row["last_error"].get<std::string>();
     fmt::print(context.out,
                "{:<8}  {:<7}  {:<20}  {:>8}  {:>6}  {}\n",
                row["provider"].get<std::string>(),
@@ -160,17 +166,16 @@ void run_status(const StatusOptions& options, Context& context)
                row["offers"].get<std::size_t>(),
                error);
   }
-  fmt::print(context.out, "cache: {} (fresh for 6 h; 'gpucost catalog update' refreshes)\n", dir.string());
+  fmt::print(
+      context.out, "cache: {} (fresh for 6 h; 'gpucost catalog update' refreshes)\n", dir.string());
 }
 
-struct ExportOptions
-{
+struct ExportOptions {
   std::string output;
   CatalogOptions catalog;
 };
 
-void run_export(const ExportOptions& options, Context& context)
-{
+void run_export(const ExportOptions& options, Context& context) {
   Inputs inputs = load_inputs(options.catalog, context);
   const std::string text = serialize_catalog(inputs.catalog.offers);
   if (options.output == "-") {
@@ -187,9 +192,9 @@ void run_export(const ExportOptions& options, Context& context)
 
 } // namespace
 
-void register_catalog(CLI::App& app, Context& context)
-{
-  CLI::App* catalog = app.add_subcommand("catalog", "Live prices: update the cache, show status, export");
+void register_catalog(CLI::App& app, Context& context) {
+  CLI::App* catalog =
+      app.add_subcommand("catalog", "Live prices: update the cache, show status, export");
   catalog->require_subcommand(1);
 
   auto update = std::make_shared<UpdateOptions>();

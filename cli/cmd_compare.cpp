@@ -18,8 +18,7 @@ namespace gpucost::cli {
 
 namespace {
 
-struct CompareOptions
-{
+struct CompareOptions {
   std::string workload_file;
   std::string ref_gpu;
   std::optional<double> job_seconds;
@@ -40,8 +39,7 @@ struct CompareOptions
 };
 
 // The workload from the file (if any) with every flag applied over it.
-Workload build_workload(const CompareOptions& options, const DataSet& data)
-{
+Workload build_workload(const CompareOptions& options, const DataSet& data) {
   Workload workload;
   if (!options.workload_file.empty()) {
     const std::string text = value_or_throw(read_text_file(options.workload_file));
@@ -127,8 +125,7 @@ Workload build_workload(const CompareOptions& options, const DataSet& data)
   return workload;
 }
 
-void run_compare(const CompareOptions& options, Context& context)
-{
+void run_compare(const CompareOptions& options, Context& context) {
   if (options.top && *options.top < 1) {
     throw Error(fmt::format("--top: must be at least 1 (got {})", *options.top));
   }
@@ -176,8 +173,7 @@ void run_compare(const CompareOptions& options, Context& context)
 
 } // namespace
 
-void register_compare(CLI::App& app, Context& context)
-{
+void register_compare(CLI::App& app, Context& context) {
   auto options = std::make_shared<CompareOptions>();
   CLI::App* command = app.add_subcommand(
       "compare", "Rank GPU options by cost per job for a workload (cheapest first)");
@@ -194,7 +190,8 @@ void register_compare(CLI::App& app, Context& context)
   command->add_option(
       "--max-utilization", options->max_utilization, "Usable share of always-on capacity (0.8)");
   command->add_option("--revenue-per-job", options->revenue_per_job, "USD earned per job");
-  command->add_option("--output-gb", options->output_gb, "GB of output leaving the provider per job");
+  command->add_option(
+      "--output-gb", options->output_gb, "GB of output leaving the provider per job");
   command->add_option("--interruptions-per-hour",
                       options->interruptions_per_hour,
                       "Spot interruptions per hour where an offer has none");

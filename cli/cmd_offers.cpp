@@ -17,8 +17,7 @@ namespace gpucost::cli {
 
 namespace {
 
-struct OffersOptions
-{
+struct OffersOptions {
   FilterOptions filters;
   CatalogOptions catalog;
   std::optional<int> top;
@@ -26,8 +25,7 @@ struct OffersOptions
 };
 
 // The price an offer is listed by: hourly, else spot, else monthly over 730 hours.
-double listing_price(const Offer& offer)
-{
+double listing_price(const Offer& offer) {
   if (offer.price_per_hour) {
     return *offer.price_per_hour;
   }
@@ -40,8 +38,7 @@ double listing_price(const Offer& offer)
   return offer.always_on_price_per_hour.value_or(0);
 }
 
-void run_offers(const OffersOptions& options, Context& context)
-{
+void run_offers(const OffersOptions& options, Context& context) {
   if (options.top && *options.top < 1) {
     throw Error(fmt::format("--top: must be at least 1 (got {})", *options.top));
   }
@@ -72,10 +69,12 @@ void run_offers(const OffersOptions& options, Context& context)
     }
     listing.offers.push_back(std::move(offer));
   }
-  std::stable_sort(listing.offers.begin(), listing.offers.end(), [](const Offer& a, const Offer& b) {
-    return std::make_tuple(listing_price(a), a.provider, a.gpu, a.gpu_count, a.region, a.name)
-         < std::make_tuple(listing_price(b), b.provider, b.gpu, b.gpu_count, b.region, b.name);
-  });
+  std::stable_sort(
+      listing.offers.begin(), listing.offers.end(), [](const Offer& a, const Offer& b) {
+        return std::make_tuple(listing_price(a), a.provider, a.gpu, a.gpu_count, a.region, a.name)
+               < std::make_tuple(
+                   listing_price(b), b.provider, b.gpu, b.gpu_count, b.region, b.name);
+      });
   if (options.top && listing.offers.size() > static_cast<std::size_t>(*options.top)) {
     listing.offers.resize(static_cast<std::size_t>(*options.top));
   }
@@ -114,8 +113,7 @@ void run_offers(const OffersOptions& options, Context& context)
 
 } // namespace
 
-void register_offers(CLI::App& app, Context& context)
-{
+void register_offers(CLI::App& app, Context& context) {
   auto options = std::make_shared<OffersOptions>();
   CLI::App* command =
       app.add_subcommand("offers", "List the catalog's offers (cheapest per hour first)");

@@ -22,8 +22,7 @@ namespace {
 
 constexpr double k_stale_after_s = 30.0 * 24 * 3600;
 
-std::string did_you_mean(const std::vector<std::string>& suggestions)
-{
+std::string did_you_mean(const std::vector<std::string>& suggestions) {
   if (suggestions.empty()) {
     return "";
   }
@@ -32,12 +31,12 @@ std::string did_you_mean(const std::vector<std::string>& suggestions)
 
 } // namespace
 
-void add_format_option(CLI::App& command, OutputFormat& format)
-{
-  static const std::map<std::string, OutputFormat> k_formats = {{"table", OutputFormat::table},
-                                                                {"csv", OutputFormat::csv},
-                                                                {"json", OutputFormat::json},
-                                                                {"markdown", OutputFormat::markdown}};
+void add_format_option(CLI::App& command, OutputFormat& format) {
+  static const std::map<std::string, OutputFormat> k_formats = {
+      {"table", OutputFormat::table},
+      {"csv", OutputFormat::csv},
+      {"json", OutputFormat::json},
+      {"markdown", OutputFormat::markdown}};
   command
       .add_option_function<std::string>(
           "--format",
@@ -46,7 +45,8 @@ void add_format_option(CLI::App& command, OutputFormat& format)
             if (it == k_formats.end()) {
               throw CLI::ValidationError(
                   "--format",
-                  fmt::format("unknown format \"{}\" (expected table, csv, json or markdown)", name));
+                  fmt::format("unknown format \"{}\" (expected table, csv, json or markdown)",
+                              name));
             }
             format = it->second;
           },
@@ -54,8 +54,7 @@ void add_format_option(CLI::App& command, OutputFormat& format)
       ->default_str("table");
 }
 
-void add_filter_options(CLI::App& command, FilterOptions& options, bool with_modes)
-{
+void add_filter_options(CLI::App& command, FilterOptions& options, bool with_modes) {
   command.add_option("--gpu", options.gpus, "Only these GPU models (repeatable, aliases allowed)");
   command.add_option("--provider", options.providers, "Only these providers (repeatable)");
   command.add_option("--product", options.products, "Only pod, vm, serverless or dedicated");
@@ -70,8 +69,7 @@ void add_filter_options(CLI::App& command, FilterOptions& options, bool with_mod
 
 OfferFilters resolve_filters(const FilterOptions& options,
                              const DataSet& data,
-                             const std::vector<Offer>& offers)
-{
+                             const std::vector<Offer>& offers) {
   OfferFilters filters;
   for (const auto& name : options.gpus) {
     const GpuSpec* gpu = data.gpus.find(name);
@@ -109,11 +107,13 @@ OfferFilters resolve_filters(const FilterOptions& options,
   }
   filters.regions = options.regions;
   if (options.min_vram_gb && !(*options.min_vram_gb >= 0 && *options.min_vram_gb < 1e6)) {
-    throw Error(fmt::format("--min-vram: must be a number of GB >= 0 (got {})", *options.min_vram_gb));
+    throw Error(
+        fmt::format("--min-vram: must be a number of GB >= 0 (got {})", *options.min_vram_gb));
   }
   filters.min_vram_gb = options.min_vram_gb;
   if (options.max_price && !(*options.max_price > 0 && *options.max_price < 1e9)) {
-    throw Error(fmt::format("--max-price: must be a positive USD amount (got {})", *options.max_price));
+    throw Error(
+        fmt::format("--max-price: must be a positive USD amount (got {})", *options.max_price));
   }
   filters.max_price_per_hour = options.max_price;
   if (!options.mode.empty()) {
@@ -126,15 +126,14 @@ OfferFilters resolve_filters(const FilterOptions& options,
   if (!options.pricing.empty()) {
     filters.pricing = parse_pricing(options.pricing);
     if (!filters.pricing) {
-      throw Error(fmt::format(
-          "--pricing: unknown pricing \"{}\" (expected on-demand or spot)", options.pricing));
+      throw Error(fmt::format("--pricing: unknown pricing \"{}\" (expected on-demand or spot)",
+                              options.pricing));
     }
   }
   return filters;
 }
 
-void add_catalog_options(CLI::App& command, CatalogOptions& options)
-{
+void add_catalog_options(CLI::App& command, CatalogOptions& options) {
   command.add_option("--catalog", options.catalogs, "Use exactly these catalog files (repeatable)");
   command.add_option(
       "--add-offers", options.add_offers, "Merge these offers over the catalog (repeatable)");
@@ -144,8 +143,7 @@ void add_catalog_options(CLI::App& command, CatalogOptions& options)
   command.add_option("--timeout", options.timeout_s, "Seconds per request when fetching (60)");
 }
 
-std::filesystem::path cache_dir(const Context& context)
-{
+std::filesystem::path cache_dir(const Context& context) {
   return value_or_throw(default_cache_dir(context.env));
 }
 
@@ -154,8 +152,7 @@ std::vector<RefreshStatus> refresh_live_providers(const std::vector<std::string>
                                                   std::int64_t now_s,
                                                   double timeout_s,
                                                   const std::filesystem::path& dir,
-                                                  Context& context)
-{
+                                                  Context& context) {
   const auto all = make_providers();
   std::vector<const Provider*> chosen;
   for (const auto& provider : all) {
@@ -192,8 +189,7 @@ std::vector<RefreshStatus> refresh_live_providers(const std::vector<std::string>
       chosen, [http] { return make_curl_client(http); }, options);
 }
 
-Inputs load_inputs(const CatalogOptions& options, Context& context)
-{
+Inputs load_inputs(const CatalogOptions& options, Context& context) {
   Inputs inputs;
   inputs.now_s = value_or_throw(current_time(context.env));
   const std::string dir = value_or_throw(find_data_dir(context.env, context.executable));
@@ -203,14 +199,16 @@ Inputs load_inputs(const CatalogOptions& options, Context& context)
   } else {
     PriceSourcePolicy policy;
     const auto offline_env = context.env("GPUCOST_OFFLINE");
-    policy.offline = options.offline || (offline_env && !offline_env->empty() && *offline_env != "0");
+    policy.offline =
+        options.offline || (offline_env && !offline_env->empty() && *offline_env != "0");
     policy.refresh = options.refresh;
     policy.max_age_s = value_or_throw(parse_duration_s(options.max_age));
     if (policy.offline && policy.refresh) {
       throw Error("--offline and --refresh contradict each other: choose one");
     }
     if (!(options.timeout_s > 0 && options.timeout_s <= 3600)) {
-      throw Error(fmt::format("--timeout: must be between 0 and 3600 seconds (got {})", options.timeout_s));
+      throw Error(
+          fmt::format("--timeout: must be between 0 and 3600 seconds (got {})", options.timeout_s));
     }
     std::vector<std::string> live_ids;
     for (const auto& provider : make_providers()) {
@@ -242,8 +240,7 @@ Inputs load_inputs(const CatalogOptions& options, Context& context)
   return inputs;
 }
 
-TableStyle table_style(const Context& context)
-{
+TableStyle table_style(const Context& context) {
   TableStyle style;
   style.columns = 120;
   if (const auto columns = context.env("COLUMNS"); columns && !columns->empty()) {
@@ -264,8 +261,7 @@ TableStyle table_style(const Context& context)
 }
 
 std::vector<std::string> staleness_warnings(const std::vector<CatalogSource>& sources,
-                                            std::int64_t now_s)
-{
+                                            std::int64_t now_s) {
   std::size_t stale = 0;
   double oldest_age = 0;
   std::string oldest;
@@ -293,8 +289,7 @@ std::vector<std::string> staleness_warnings(const std::vector<CatalogSource>& so
 
 void print_price_origins(Context& context,
                          const std::vector<ProviderPriceState>& states,
-                         bool offline)
-{
+                         bool offline) {
   std::map<std::string, std::vector<std::string>> by_origin;
   for (const auto& state : states) {
     std::string text = state.id;
@@ -312,14 +307,11 @@ void print_price_origins(Context& context,
       parts.push_back(fmt::format("{}: {}", origin, fmt::join(it->second, ", ")));
     }
   }
-  fmt::print(context.err,
-             "gpucost: prices{}: {}\n",
-             offline ? " (offline)" : "",
-             fmt::join(parts, "; "));
+  fmt::print(
+      context.err, "gpucost: prices{}: {}\n", offline ? " (offline)" : "", fmt::join(parts, "; "));
 }
 
-void print_warnings(Context& context, const std::vector<std::string>& warnings)
-{
+void print_warnings(Context& context, const std::vector<std::string>& warnings) {
   for (const auto& warning : warnings) {
     fmt::print(context.err, "gpucost: warning: {}\n", warning);
   }

@@ -24,8 +24,7 @@ enum class OutputFormat { table, csv, json, markdown };
 void add_format_option(CLI::App& command, OutputFormat& format);
 
 // Filters as typed on the command line, before names are checked.
-struct FilterOptions
-{
+struct FilterOptions {
   std::vector<std::string> gpus;
   std::vector<std::string> providers;
   std::vector<std::string> products;
@@ -46,8 +45,7 @@ OfferFilters resolve_filters(const FilterOptions& options,
                              const std::vector<Offer>& offers);
 
 // Which catalog files to read.
-struct CatalogOptions
-{
+struct CatalogOptions {
   std::vector<std::string> catalogs;   // --catalog: exactly these
   std::vector<std::string> add_offers; // --add-offers: merged over the default catalog
   bool offline = false;                // --offline (or GPUCOST_OFFLINE=1): never fetch
@@ -72,8 +70,7 @@ std::vector<RefreshStatus> refresh_live_providers(const std::vector<std::string>
 std::filesystem::path cache_dir(const Context& context);
 
 // Everything a listing command reads: data, offers with provenance, and "now".
-struct Inputs
-{
+struct Inputs {
   DataSet data;
   LoadedCatalog catalog;
   std::int64_t now_s = 0;

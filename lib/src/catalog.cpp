@@ -1,8 +1,9 @@
+#include "catalog_fast.hpp"
+#include "json_util.hpp"
+
 #include <gpucost/catalog.hpp>
 #include <gpucost/offer_json.hpp>
 #include <gpucost/time_util.hpp>
-
-#include "json_util.hpp"
 
 #include <fmt/format.h>
 
@@ -13,19 +14,8 @@ namespace gpucost {
 
 namespace {
 
-const FxRate* find_rate(const std::vector<FxRate>& rates, std::string_view currency)
-{
-  for (const auto& rate : rates) {
-    if (rate.currency == currency) {
-      return &rate;
-    }
-  }
-  return nullptr;
-}
-
 // Reads an ISO 8601 time field, refusing text that does not parse.
-Status read_time(const JsonReader& item, std::string_view key, std::string& out)
-{
+Status read_time(const JsonReader& item, std::string_view key, std::string& out) {
   GPUCOST_TRY(item.string_field(key, out, true));
   if (!parse_iso8601(out)) {
     return Unexpected{item.error(
@@ -35,42 +25,18 @@ Status read_time(const JsonReader& item, std::string_view key, std::string& out)
   return Ok{};
 }
 
-Expected<Offer> read_offer(const JsonReader& item, const std::vector<FxRate>& rates)
-{
-  GPUCOST_TRY(item.check_keys({"provider",
-                               "product",
-                               "name",
-                               "gpu",
-                               "gpu_count",
-                               "gpu_memory_gb",
-                               "vcpus",
-                               "ram_gb",
-                               "region",
-                               "price_per_hour",
-                               "spot_price_per_hour",
-                               "monthly_price",
-                               "always_on_price_per_hour",
-                               "currency",
-                               "billing_granularity_s",
-                               "billing_minimum_s",
-                               "cold_start_s",
-                               "cold_start_billed",
-                               "idle_timeout_s",
-                               "interruptions_per_hour",
-                               "egress_per_gb",
-                               "reliability",
-                               "source",
-                               "fetched_at",
-                               "notes"}));
+Expected<Offer> read_offer(const JsonReader& item, const std::vector<FxRate>& rates) {
+  GPUCOST_TRY(item.check_keys(offer_field_names()));
   Offer offer;
   std::string product;
   GPUCOST_TRY(item.string_field("provider", offer.provider, true));
   GPUCOST_TRY(item.string_field("product", product, true));
   const auto parsed_product = parse_product(product);
   if (!parsed_product) {
-    return Unexpected{item.error(
-        "product",
-        fmt::format("unknown product \"{}\" (expected pod, vm, serverless or dedicated)", product))};
+    return Unexpected{
+        item.error("product",
+                   fmt::format("unknown product \"{}\" (expected pod, vm, serverless or dedicated)",
+                               product))};
   }
   offer.product = *parsed_product;
   GPUCOST_TRY(item.string_field("name", offer.name, false));
@@ -102,8 +68,7 @@ Expected<Offer> read_offer(const JsonReader& item, const std::vector<FxRate>& ra
   GPUCOST_TRY(read_time(item, "fetched_at", offer.fetched_at));
   GPUCOST_TRY(item.string_field("notes", offer.notes, false));
 
-  if (!offer.price_per_hour && !offer.spot_price_per_hour && !offer.monthly_price
-      && !offer.always_on_price_per_hour) {
+  if (!has_price(offer)) {
     return Unexpected{item.error(
         "price_per_hour",
         "the offer has no price (give price_per_hour, spot_price_per_hour or monthly_price)")};
@@ -116,38 +81,23 @@ Expected<Offer> read_offer(const JsonReader& item, const std::vector<FxRate>& ra
     if (rate == nullptr) {
       return Unexpected{item.error(
           "currency",
-          fmt::format("no exchange rate for \"{}\" in data/fx.json (prices must be converted to USD)",
-                      currency))};
+          fmt::format(
+              "no exchange rate for \"{}\" in data/fx.json (prices must be converted to USD)",
+              currency))};
     }
-    for (auto* price : {&offer.price_per_hour,
-                        &offer.spot_price_per_hour,
-                        &offer.monthly_price,
-                        &offer.always_on_price_per_hour,
-                        &offer.egress_per_gb}) {
-      if (*price) {
-        **price *= rate->usd_per_unit;
-      }
-    }
-    const std::string conversion = fmt::format("prices converted from {} at {} USD/{} ({}, {})",
-                                               currency,
-                                               rate->usd_per_unit,
-                                               currency,
-                                               rate->as_of,
-                                               rate->source);
-    offer.notes = offer.notes.empty() ? conversion : offer.notes + "; " + conversion;
+    convert_to_usd(offer, *rate);
   }
   return offer;
 }
 
-auto merge_key(const Offer& offer)
-{
+auto merge_key(const Offer& offer) {
   return std::tie(offer.provider, offer.product, offer.gpu, offer.gpu_count, offer.region);
 }
 
 } // namespace
 
-Expected<std::vector<FxRate>> parse_fx_rates(std::string_view json_text, const std::string& origin)
-{
+Expected<std::vector<FxRate>> parse_fx_rates(std::string_view json_text,
+                                             const std::string& origin) {
   auto document = parse_json_document(json_text, origin);
   if (!document) {
     return Unexpected{document.error()};
@@ -175,10 +125,9 @@ Expected<std::vector<FxRate>> parse_fx_rates(std::string_view json_text, const s
   return rates;
 }
 
-Expected<std::vector<Offer>> parse_catalog(std::string_view json_text,
-                                           const std::string& origin,
-                                           const std::vector<FxRate>& rates)
-{
+Expected<std::vector<Offer>> parse_catalog_checked(std::string_view json_text,
+                                                   const std::string& origin,
+                                                   const std::vector<FxRate>& rates) {
   auto document = parse_json_document(json_text, origin);
   if (!document) {
     return Unexpected{document.error()};
@@ -201,8 +150,18 @@ Expected<std::vector<Offer>> parse_catalog(std::string_view json_text,
   return offers;
 }
 
-std::string serialize_catalog(const std::vector<Offer>& offers)
-{
+Expected<std::vector<Offer>> parse_catalog(std::string_view json_text,
+                                           const std::string& origin,
+                                           const std::vector<FxRate>& rates) {
+  // The one-pass reader reads any valid catalog; for anything else the DOM reader says what is
+  // wrong (it reads the text again, which costs only on the error path).
+  if (auto offers = parse_catalog_fast(json_text, rates)) {
+    return std::move(*offers);
+  }
+  return parse_catalog_checked(json_text, origin, rates);
+}
+
+std::string serialize_catalog(const std::vector<Offer>& offers) {
   nlohmann::ordered_json document;
   document["schema"] = "gpucost/catalog";
   document["schemaVersion"] = 1;
@@ -210,8 +169,7 @@ std::string serialize_catalog(const std::vector<Offer>& offers)
   return document.dump(2) + "\n";
 }
 
-std::vector<Offer> merge_offers(std::vector<Offer> base, const std::vector<Offer>& additions)
-{
+std::vector<Offer> merge_offers(std::vector<Offer> base, const std::vector<Offer>& additions) {
   for (const auto& addition : additions) {
     const auto key = merge_key(addition);
     const auto replaced = std::remove_if(

@@ -13,9 +13,7 @@ namespace gpucost {
 
 namespace {
 
-
-bool starts_with_ignoring_case(std::string_view text, std::string_view prefix)
-{
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   if (prefix.size() > text.size()) {
     return false;
   }
@@ -28,13 +26,11 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix)
   return true;
 }
 
-template<typename T> bool allowed(const std::vector<T>& list, const T& value)
-{
+template<typename T> bool allowed(const std::vector<T>& list, const T& value) {
   return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
 }
 
-std::optional<double> class_figure(const GpuSpec& gpu, WorkloadClass workload_class)
-{
+std::optional<double> class_figure(const GpuSpec& gpu, WorkloadClass workload_class) {
   switch (workload_class) {
   case WorkloadClass::compute:
     return gpu.fp16_tflops;
@@ -49,8 +45,7 @@ std::optional<double> class_figure(const GpuSpec& gpu, WorkloadClass workload_cl
   return std::nullopt;
 }
 
-std::string_view figure_name(WorkloadClass workload_class)
-{
+std::string_view figure_name(WorkloadClass workload_class) {
   switch (workload_class) {
   case WorkloadClass::compute:
     return "FP16 tensor TFLOPS";
@@ -63,13 +58,12 @@ std::string_view figure_name(WorkloadClass workload_class)
 }
 
 // Traits after the offer, then providers.json, then the built-in defaults; flags beat all.
-struct ResolvedTraits
-{
+struct ResolvedTraits {
   ModelOption option;
-  std::vector<std::string> defaulted_billing;  // g, m: relevant to per-job and keep-alive
-  std::vector<std::string> defaulted_start;    // C, C_billed
-  bool timeout_known = false;                  // T came from somewhere other than a default
-  std::vector<std::string> defaulted_other;    // egress
+  std::vector<std::string> defaulted_billing; // g, m: relevant to per-job and keep-alive
+  std::vector<std::string> defaulted_start;   // C, C_billed
+  bool timeout_known = false;                 // T came from somewhere other than a default
+  std::vector<std::string> defaulted_other;   // egress
 };
 
 template<typename T>
@@ -77,8 +71,7 @@ T pick(const std::optional<T>& from_offer,
        const std::optional<T>& from_provider,
        T fallback,
        std::string_view name,
-       std::vector<std::string>& defaulted)
-{
+       std::vector<std::string>& defaulted) {
   if (from_offer) {
     return *from_offer;
   }
@@ -89,10 +82,8 @@ T pick(const std::optional<T>& from_offer,
   return fallback;
 }
 
-ResolvedTraits resolve_traits(const Offer& offer,
-                              const ProviderTable& providers,
-                              const Workload& workload)
-{
+ResolvedTraits
+resolve_traits(const Offer& offer, const ProviderTable& providers, const Workload& workload) {
   const ProductTraits none;
   const ProductTraits* found = providers.traits(offer.provider, offer.product);
   const ProductTraits& traits = found != nullptr ? *found : none;
@@ -113,8 +104,8 @@ ResolvedTraits resolve_traits(const Offer& offer,
   if (workload.cold_start_s) {
     option.cold_start_s = *workload.cold_start_s;
   } else {
-    option.cold_start_s =
-        pick(offer.cold_start_s, traits.cold_start_s, 0.0, "cold_start_s", resolved.defaulted_start);
+    option.cold_start_s = pick(
+        offer.cold_start_s, traits.cold_start_s, 0.0, "cold_start_s", resolved.defaulted_start);
   }
   option.cold_start_billed = pick(offer.cold_start_billed,
                                   traits.cold_start_billed,
@@ -140,16 +131,15 @@ ResolvedTraits resolve_traits(const Offer& offer,
 }
 
 // One row to price: a mode, a pricing and the hourly rate it pays.
-struct RowPlan
-{
+struct RowPlan {
   Mode mode;
   Pricing pricing;
   double usd_per_hour;
   bool serverless_per_job = false; // keep-alive with T = 0, reported as per-job
 };
 
-std::vector<RowPlan> plan_rows(const Offer& offer, const ProductTraits* traits, bool timeout_known)
-{
+std::vector<RowPlan>
+plan_rows(const Offer& offer, const ProductTraits* traits, bool timeout_known) {
   std::vector<RowPlan> rows;
   const auto& on_demand = offer.price_per_hour;
   const auto& spot = offer.spot_price_per_hour;
@@ -191,8 +181,7 @@ std::vector<RowPlan> plan_rows(const Offer& offer, const ProductTraits* traits, 
 }
 
 // A priced row before it is ranked: the offer stays in the caller's vector until the row is shown.
-struct PricedRow
-{
+struct PricedRow {
   std::size_t offer_index = 0;
   Estimate estimate;
   ModelOption option;
@@ -200,8 +189,7 @@ struct PricedRow
   std::vector<std::string> defaulted;
 };
 
-auto sort_key(const PricedRow& row, const Offer& offer, const std::string& gpu)
-{
+auto sort_key(const PricedRow& row, const Offer& offer, const std::string& gpu) {
   return std::make_tuple(row.estimate.cost_per_job,
                          std::cref(offer.provider),
                          static_cast<int>(offer.product),
@@ -215,8 +203,7 @@ auto sort_key(const PricedRow& row, const Offer& offer, const std::string& gpu)
 
 } // namespace
 
-bool offer_matches(const Offer& offer, const GpuDatabase& gpus, const OfferFilters& filters)
-{
+bool offer_matches(const Offer& offer, const GpuDatabase& gpus, const OfferFilters& filters) {
   if (!allowed(filters.providers, offer.provider) || !allowed(filters.products, offer.product)) {
     return false;
   }
@@ -245,8 +232,8 @@ bool offer_matches(const Offer& offer, const GpuDatabase& gpus, const OfferFilte
   return true;
 }
 
-Expected<double> job_seconds_on(const Workload& workload, const GpuSpec& gpu, const GpuDatabase& gpus)
-{
+Expected<double>
+job_seconds_on(const Workload& workload, const GpuSpec& gpu, const GpuDatabase& gpus) {
   for (const auto& [name, seconds] : workload.measured_seconds) {
     if (gpus.find(name) == &gpu) {
       return seconds;
@@ -270,10 +257,11 @@ Expected<double> job_seconds_on(const Workload& workload, const GpuSpec& gpu, co
   const auto base = class_figure(*reference, workload.workload_class);
   if (!target || !base || *target <= 0 || *base <= 0) {
     const GpuSpec& missing = (!target || *target <= 0) ? gpu : *reference;
-    return make_error(fmt::format("data/gpus.json has no {} for {}, so the job time cannot be scaled "
-                                  "(measure it and give measured_seconds)",
-                                  figure_name(workload.workload_class),
-                                  missing.name));
+    return make_error(
+        fmt::format("data/gpus.json has no {} for {}, so the job time cannot be scaled "
+                    "(measure it and give measured_seconds)",
+                    figure_name(workload.workload_class),
+                    missing.name));
   }
   return *workload.job_seconds * *base / *target;
 }
@@ -284,12 +272,12 @@ CompareResult rank_options(const std::vector<Offer>& offers,
                            const Workload& workload,
                            const OfferFilters& filters,
                            std::int64_t now_s,
-                           std::size_t limit)
-{
+                           std::size_t limit) {
   CompareResult result;
   result.workload = workload;
   std::map<std::string, std::size_t> left_out;
-  std::map<std::string, std::map<std::string, std::size_t>> without_figure; // reason -> GPU -> offers
+  std::map<std::string, std::map<std::string, std::size_t>>
+      without_figure; // reason -> GPU -> offers
 
   std::vector<PricedRow> rows;
   std::vector<const GpuSpec*> specs(offers.size(), nullptr);
@@ -353,7 +341,8 @@ CompareResult rank_options(const std::vector<Offer>& offers,
         defaulted.insert(
             defaulted.end(), traits.defaulted_start.begin(), traits.defaulted_start.end());
       }
-      defaulted.insert(defaulted.end(), traits.defaulted_other.begin(), traits.defaulted_other.end());
+      defaulted.insert(
+          defaulted.end(), traits.defaulted_other.begin(), traits.defaulted_other.end());
 
       ModelWorkload model_workload{*seconds,
                                    workload.jobs_per_month,
@@ -409,7 +398,8 @@ CompareResult rank_options(const std::vector<Offer>& offers,
            < sort_key(y, offers[y.offer_index], specs[y.offer_index]->name);
   };
   const std::size_t shown = std::min(limit, order.size());
-  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(shown), order.end(), before);
+  std::partial_sort(
+      order.begin(), order.begin() + static_cast<std::ptrdiff_t>(shown), order.end(), before);
   result.total_options = rows.size();
   for (std::size_t position = 0; position < shown; ++position) {
     PricedRow& priced = rows[order[position]];

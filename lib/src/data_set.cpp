@@ -1,5 +1,4 @@
 #include <gpucost/data_set.hpp>
-
 #include <gpucost/sha256.hpp>
 
 #include <fmt/format.h>
@@ -15,8 +14,7 @@ namespace gpucost {
 
 namespace fs = std::filesystem;
 
-Expected<std::string> read_text_file(const std::string& path)
-{
+Expected<std::string> read_text_file(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
     return make_error(fmt::format("cannot read {}: it is a directory", path));
@@ -33,8 +31,7 @@ Expected<std::string> read_text_file(const std::string& path)
   return buffer.str();
 }
 
-Expected<std::string> find_data_dir(const EnvLookup& env, const std::string& executable_path)
-{
+Expected<std::string> find_data_dir(const EnvLookup& env, const std::string& executable_path) {
   if (const auto dir = env("GPUCOST_DATA_DIR"); dir && !dir->empty()) {
     std::error_code ec;
     if (!fs::is_regular_file(fs::path(*dir) / "gpus.json", ec)) {
@@ -65,12 +62,11 @@ Expected<std::string> find_data_dir(const EnvLookup& env, const std::string& exe
     }
     looked += (looked.empty() ? "" : ", ") + candidate.string();
   }
-  return make_error(
-      fmt::format("cannot find gpucost's data directory (looked in {}); set GPUCOST_DATA_DIR", looked));
+  return make_error(fmt::format(
+      "cannot find gpucost's data directory (looked in {}); set GPUCOST_DATA_DIR", looked));
 }
 
-Expected<DataSet> load_data_set(const std::string& dir)
-{
+Expected<DataSet> load_data_set(const std::string& dir) {
   DataSet data;
   data.dir = dir;
   const std::string gpus_path = (fs::path(dir) / "gpus.json").string();
@@ -111,8 +107,7 @@ Expected<DataSet> load_data_set(const std::string& dir)
   return data;
 }
 
-std::string oldest_fetched_at(const std::vector<Offer>& offers)
-{
+std::string oldest_fetched_at(const std::vector<Offer>& offers) {
   std::string oldest;
   std::optional<std::int64_t> oldest_s;
   for (const auto& offer : offers) {
@@ -127,8 +122,7 @@ std::string oldest_fetched_at(const std::vector<Offer>& offers)
 
 Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths,
                                            const std::string& origin,
-                                           const std::vector<FxRate>& fx)
-{
+                                           const std::vector<FxRate>& fx) {
   LoadedCatalog catalog;
   for (const auto& path : paths) {
     auto text = read_text_file(path);
@@ -145,10 +139,9 @@ Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths
     source.location = path;
     source.fetched_at = oldest_fetched_at(*offers);
     source.offers = offers->size();
-    if (!offers->empty()
-        && std::all_of(offers->begin(), offers->end(), [&](const Offer& offer) {
-             return offer.provider == offers->front().provider;
-           })) {
+    if (!offers->empty() && std::all_of(offers->begin(), offers->end(), [&](const Offer& offer) {
+          return offer.provider == offers->front().provider;
+        })) {
       source.provider = offers->front().provider;
     }
     catalog.sources.push_back(std::move(source));
@@ -159,8 +152,7 @@ Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths
   return catalog;
 }
 
-std::string catalog_sha256(const LoadedCatalog& catalog)
-{
+std::string catalog_sha256(const LoadedCatalog& catalog) {
   if (catalog.file_sha256.size() == 1) {
     return catalog.file_sha256.front();
   }
@@ -172,8 +164,7 @@ std::string catalog_sha256(const LoadedCatalog& catalog)
 }
 
 Expected<LoadedCatalog> load_bundled_catalog(const std::string& data_dir,
-                                             const std::vector<FxRate>& fx)
-{
+                                             const std::vector<FxRate>& fx) {
   const fs::path dir = fs::path(data_dir) / "catalog";
   std::error_code ec;
   std::vector<std::string> paths;
@@ -183,7 +174,8 @@ Expected<LoadedCatalog> load_bundled_catalog(const std::string& data_dir,
     }
   }
   if (ec) {
-    return make_error(fmt::format("cannot read the bundled catalog in {}: {}", dir.string(), ec.message()));
+    return make_error(
+        fmt::format("cannot read the bundled catalog in {}: {}", dir.string(), ec.message()));
   }
   std::sort(paths.begin(), paths.end());
   return load_catalog_files(paths, "bundled", fx);

@@ -1,6 +1,6 @@
-#include <gpucost/gpu.hpp>
-
 #include "json_util.hpp"
+
+#include <gpucost/gpu.hpp>
 
 #include <algorithm>
 #include <array>
@@ -15,8 +15,7 @@ constexpr std::array<std::string_view, 3> k_noise_words = {"nvidia", "geforce", 
 
 } // namespace
 
-std::string fold_gpu_name(std::string_view name)
-{
+std::string fold_gpu_name(std::string_view name) {
   std::string folded;
   std::string word;
   auto flush = [&] {
@@ -38,8 +37,7 @@ std::string fold_gpu_name(std::string_view name)
   return folded;
 }
 
-GpuDatabase::GpuDatabase(std::vector<GpuSpec> gpus) : m_gpus(std::move(gpus))
-{
+GpuDatabase::GpuDatabase(std::vector<GpuSpec> gpus) : m_gpus(std::move(gpus)) {
   for (std::size_t i = 0; i < m_gpus.size(); ++i) {
     m_index.emplace(fold_gpu_name(m_gpus[i].name), i);
     for (const auto& alias : m_gpus[i].aliases) {
@@ -48,14 +46,12 @@ GpuDatabase::GpuDatabase(std::vector<GpuSpec> gpus) : m_gpus(std::move(gpus))
   }
 }
 
-const GpuSpec* GpuDatabase::find(std::string_view name) const
-{
+const GpuSpec* GpuDatabase::find(std::string_view name) const {
   const auto it = m_index.find(fold_gpu_name(name));
   return it == m_index.end() ? nullptr : &m_gpus[it->second];
 }
 
-std::vector<std::string> GpuDatabase::suggest(std::string_view name) const
-{
+std::vector<std::string> GpuDatabase::suggest(std::string_view name) const {
   const std::string folded = fold_gpu_name(name);
   std::vector<std::pair<std::size_t, std::string>> scored;
   for (const auto& [key, index] : m_index) {
@@ -74,8 +70,7 @@ std::vector<std::string> GpuDatabase::suggest(std::string_view name) const
   return names;
 }
 
-Expected<GpuDatabase> GpuDatabase::parse(std::string_view json_text, const std::string& origin)
-{
+Expected<GpuDatabase> GpuDatabase::parse(std::string_view json_text, const std::string& origin) {
   auto document = parse_json_document(json_text, origin);
   if (!document) {
     return Unexpected{document.error()};

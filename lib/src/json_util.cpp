@@ -12,20 +12,17 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 // A minimal scanner over already-valid JSON, used only to find where a value starts.
-class JsonLocator
-{
+class JsonLocator {
 public:
   explicit JsonLocator(std::string_view text) : m_text(text) {}
 
-  std::optional<std::size_t> find(const std::vector<JsonPathStep>& path)
-  {
+  std::optional<std::size_t> find(const std::vector<JsonPathStep>& path) {
     m_pos = 0;
     return find_from(path, 0);
   }
 
 private:
-  void skip_space()
-  {
+  void skip_space() {
     while (m_pos < m_text.size()
            && (m_text[m_pos] == ' ' || m_text[m_pos] == '\n' || m_text[m_pos] == '\r'
                || m_text[m_pos] == '\t')) {
@@ -34,8 +31,7 @@ private:
   }
 
   // At a '"': returns the raw string content and moves past the closing quote.
-  std::string_view read_string()
-  {
+  std::string_view read_string() {
     const std::size_t start = ++m_pos;
     while (m_pos < m_text.size() && m_text[m_pos] != '"') {
       m_pos += m_text[m_pos] == '\\' ? 2U : 1U;
@@ -45,8 +41,7 @@ private:
     return content;
   }
 
-  void skip_value()
-  {
+  void skip_value() {
     skip_space();
     if (m_pos >= m_text.size()) {
       return;
@@ -82,8 +77,7 @@ private:
     }
   }
 
-  std::optional<std::size_t> find_from(const std::vector<JsonPathStep>& path, std::size_t step)
-  {
+  std::optional<std::size_t> find_from(const std::vector<JsonPathStep>& path, std::size_t step) {
     skip_space();
     if (step == path.size()) {
       return m_pos;
@@ -143,8 +137,7 @@ private:
   std::size_t m_pos = 0;
 };
 
-std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::size_t offset)
-{
+std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::size_t offset) {
   offset = std::min(offset, text.size());
   std::size_t line = 1;
   std::size_t column = 1;
@@ -159,8 +152,33 @@ std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::
   return {line, column};
 }
 
-std::string describe(const Json& value)
-{
+// A SAX handler that keeps nothing but where parsing failed: nlohmann's number-overflow error
+// ("1e999") is an out_of_range exception, which, unlike parse_error, carries no position.
+struct FailureLocator {
+  std::size_t token_offset = 0;
+
+  bool null() { return true; }
+  bool boolean(bool /*value*/) { return true; }
+  bool number_integer(Json::number_integer_t /*value*/) { return true; }
+  bool number_unsigned(Json::number_unsigned_t /*value*/) { return true; }
+  bool number_float(Json::number_float_t /*value*/, const Json::string_t& /*text*/) { return true; }
+  bool string(Json::string_t& /*value*/) { return true; }
+  bool binary(Json::binary_t& /*value*/) { return true; }
+  bool start_object(std::size_t /*size*/) { return true; }
+  bool key(Json::string_t& /*key*/) { return true; }
+  bool end_object() { return true; }
+  bool start_array(std::size_t /*size*/) { return true; }
+  bool end_array() { return true; }
+  bool parse_error(std::size_t position,
+                   const std::string& last_token,
+                   const nlohmann::json::exception& /*error*/) {
+    // `position` is just past the token.
+    token_offset = position >= last_token.size() ? position - last_token.size() : 0;
+    return false;
+  }
+};
+
+std::string describe(const Json& value) {
   std::string text = value.dump();
   if (text.size() > 40) {
     text = text.substr(0, 37) + "...";
@@ -170,8 +188,7 @@ std::string describe(const Json& value)
 
 } // namespace
 
-Expected<Json> parse_json_document(std::string_view text, const std::string& origin)
-{
+Expected<Json> parse_json_document(std::string_view text, const std::string& origin) {
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
@@ -180,16 +197,26 @@ Expected<Json> parse_json_document(std::string_view text, const std::string& ori
     const auto [line, column] = line_and_column(text, offset);
     std::string reason = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..."
-    if (const auto colon = reason.find(": ", reason.find("parse error")); colon != std::string::npos) {
+    if (const auto colon = reason.find(": ", reason.find("parse error"));
+        colon != std::string::npos) {
       reason = reason.substr(colon + 2);
+    }
+    return make_error(fmt::format("{}:{}:{}: invalid JSON: {}", origin, line, column, reason));
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond a double's range: "[json.exception.out_of_range.406] number overflow ...".
+    FailureLocator locator;
+    Json::sax_parse(text.begin(), text.end(), &locator);
+    const auto [line, column] = line_and_column(text, locator.token_offset);
+    std::string reason = e.what();
+    if (const auto bracket = reason.find("] "); bracket != std::string::npos) {
+      reason = reason.substr(bracket + 2);
     }
     return make_error(fmt::format("{}:{}:{}: invalid JSON: {}", origin, line, column, reason));
   }
 }
 
 std::optional<std::size_t> line_of_json_path(std::string_view text,
-                                             const std::vector<JsonPathStep>& path)
-{
+                                             const std::vector<JsonPathStep>& path) {
   JsonLocator locator(text);
   const auto offset = locator.find(path);
   if (!offset) {
@@ -202,28 +229,30 @@ JsonReader::JsonReader(const Json& node,
                        std::string_view text,
                        const std::string& origin,
                        std::vector<JsonPathStep> path)
-  : m_node(node), m_text(text), m_origin(origin), m_path(std::move(path))
-{
-}
+    : m_node(node), m_text(text), m_origin(origin), m_path(std::move(path)) {}
 
-std::string JsonReader::path_string(std::string_view key) const
-{
+std::string JsonReader::path_string(std::string_view key) const {
   std::string out;
   for (const auto& step : m_path) {
     if (const auto* name = std::get_if<std::string>(&step)) {
-      out += out.empty() ? *name : "." + *name;
+      if (!out.empty()) {
+        out += '.';
+      }
+      out += *name;
     } else {
       out += fmt::format("[{}]", std::get<std::size_t>(step));
     }
   }
   if (!key.empty()) {
-    out += out.empty() ? std::string(key) : "." + std::string(key);
+    if (!out.empty()) {
+      out += '.';
+    }
+    out += key;
   }
   return out;
 }
 
-ErrorInfo JsonReader::error(std::string_view key, const std::string& message) const
-{
+ErrorInfo JsonReader::error(std::string_view key, const std::string& message) const {
   auto path = m_path;
   if (!key.empty()) {
     path.emplace_back(std::string(key));
@@ -240,8 +269,7 @@ ErrorInfo JsonReader::error(std::string_view key, const std::string& message) co
   return ErrorInfo{text + message};
 }
 
-const Json* JsonReader::find(std::string_view key) const
-{
+const Json* JsonReader::find(std::string_view key) const {
   if (!m_node.is_object()) {
     return nullptr;
   }
@@ -249,10 +277,10 @@ const Json* JsonReader::find(std::string_view key) const
   return it == m_node.end() ? nullptr : &*it;
 }
 
-Status JsonReader::expect_schema(std::string_view schema, int max_version) const
-{
+Status JsonReader::expect_schema(std::string_view schema, int max_version) const {
   if (!m_node.is_object()) {
-    return Unexpected{error("", fmt::format("expected a JSON object with \"schema\": \"{}\"", schema))};
+    return Unexpected{
+        error("", fmt::format("expected a JSON object with \"schema\": \"{}\"", schema))};
   }
   const auto* name = find("schema");
   if (name == nullptr || !name->is_string() || name->get<std::string>() != schema) {
@@ -274,8 +302,7 @@ Status JsonReader::expect_schema(std::string_view schema, int max_version) const
   return Ok{};
 }
 
-Expected<std::vector<JsonReader>> JsonReader::array(std::string_view key) const
-{
+Expected<std::vector<JsonReader>> JsonReader::array(std::string_view key) const {
   const auto* value = find(key);
   if (value == nullptr || !value->is_array()) {
     return Unexpected{error(key, "must be an array")};
@@ -291,8 +318,7 @@ Expected<std::vector<JsonReader>> JsonReader::array(std::string_view key) const
   return items;
 }
 
-Status JsonReader::string_field(std::string_view key, std::string& out, bool required) const
-{
+Status JsonReader::string_field(std::string_view key, std::string& out, bool required) const {
   const auto* value = find(key);
   if (value == nullptr || value->is_null()) {
     if (required) {
@@ -314,8 +340,7 @@ Status JsonReader::number_field(std::string_view key,
                                 std::optional<double>& out,
                                 double minimum,
                                 bool exclusive,
-                                double maximum) const
-{
+                                double maximum) const {
   const auto* value = find(key);
   if (value == nullptr || value->is_null()) {
     out.reset();
@@ -337,8 +362,7 @@ Status JsonReader::number_field(std::string_view key,
   return Ok{};
 }
 
-Status JsonReader::int_field(std::string_view key, std::optional<int>& out, int minimum) const
-{
+Status JsonReader::int_field(std::string_view key, std::optional<int>& out, int minimum) const {
   const auto* value = find(key);
   if (value == nullptr || value->is_null()) {
     out.reset();
@@ -346,15 +370,14 @@ Status JsonReader::int_field(std::string_view key, std::optional<int>& out, int 
   }
   if (!value->is_number_integer() || value->get<long long>() < minimum
       || value->get<long long>() > std::numeric_limits<int>::max()) {
-    return Unexpected{
-        error(key, fmt::format("must be a whole number >= {} (got {})", minimum, describe(*value)))};
+    return Unexpected{error(
+        key, fmt::format("must be a whole number >= {} (got {})", minimum, describe(*value)))};
   }
   out = value->get<int>();
   return Ok{};
 }
 
-Status JsonReader::bool_field(std::string_view key, std::optional<bool>& out) const
-{
+Status JsonReader::bool_field(std::string_view key, std::optional<bool>& out) const {
   const auto* value = find(key);
   if (value == nullptr || value->is_null()) {
     out.reset();
@@ -367,8 +390,7 @@ Status JsonReader::bool_field(std::string_view key, std::optional<bool>& out) co
   return Ok{};
 }
 
-Status JsonReader::string_list_field(std::string_view key, std::vector<std::string>& out) const
-{
+Status JsonReader::string_list_field(std::string_view key, std::vector<std::string>& out) const {
   const auto* value = find(key);
   if (value == nullptr || value->is_null()) {
     return Ok{};
@@ -386,18 +408,20 @@ Status JsonReader::string_list_field(std::string_view key, std::vector<std::stri
   return Ok{};
 }
 
-Status JsonReader::check_keys(std::initializer_list<std::string_view> known) const
-{
+Status JsonReader::check_keys(std::initializer_list<std::string_view> known) const {
+  return check_keys(std::vector<std::string>(known.begin(), known.end()));
+}
+
+Status JsonReader::check_keys(const std::vector<std::string>& known) const {
   if (!m_node.is_object()) {
     return Unexpected{error("", fmt::format("must be a JSON object (got {})", describe(m_node)))};
   }
-  const std::vector<std::string> names(known.begin(), known.end());
   for (const auto& item : m_node.items()) {
     const std::string& key = item.key();
-    if (std::find(names.begin(), names.end(), key) != names.end()) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) {
       continue;
     }
-    const std::string near = closest_match(key, names);
+    const std::string near = closest_match(key, known);
     if (!near.empty()) {
       return Unexpected{
           error(key, fmt::format("unknown field \"{}\" (did you mean \"{}\"?)", key, near))};

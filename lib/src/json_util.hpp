@@ -21,7 +21,8 @@ namespace gpucost {
 // One step of a path into a JSON document: an object key or an array index.
 using JsonPathStep = std::variant<std::string, std::size_t>;
 
-// Parses JSON text; a syntax error becomes "ORIGIN:LINE:COLUMN: invalid JSON: REASON".
+// Parses JSON text; a syntax error, or a number beyond the range of a double (1e999), becomes
+// "ORIGIN:LINE:COLUMN: invalid JSON: REASON".
 Expected<nlohmann::ordered_json> parse_json_document(std::string_view text,
                                                      const std::string& origin);
 
@@ -31,8 +32,7 @@ std::optional<std::size_t> line_of_json_path(std::string_view text,
 
 // Reads fields of one JSON object (or array) of a document, producing messages like
 // `data/gpus.json:14: gpus[3].memory_gb: must be a number >= 0 (got "x")`.
-class JsonReader
-{
+class JsonReader {
 public:
   // `text` and `origin` must outlive the reader: they are used only to locate errors.
   JsonReader(const nlohmann::ordered_json& node,
@@ -67,6 +67,9 @@ public:
 
   // Fails on a key that is not in `known` but is within two edits of one (a likely misspelling).
   Status check_keys(std::initializer_list<std::string_view> known) const;
+
+  // The same, with the known names in a vector (which can be built once).
+  Status check_keys(const std::vector<std::string>& known) const;
 
   // An error located at this node's field `key` (or at the node itself when `key` is empty).
   ErrorInfo error(std::string_view key, const std::string& message) const;

@@ -16,8 +16,7 @@ constexpr std::array<std::pair<Product, std::string_view>, 4> k_products = {{
 
 } // namespace
 
-std::string_view to_string(Product product)
-{
+std::string_view to_string(Product product) {
   for (const auto& [value, name] : k_products) {
     if (value == product) {
       return name;
@@ -26,8 +25,7 @@ std::string_view to_string(Product product)
   return "vm";
 }
 
-std::optional<Product> parse_product(std::string_view name)
-{
+std::optional<Product> parse_product(std::string_view name) {
   for (const auto& [value, spelling] : k_products) {
     if (spelling == name) {
       return value;

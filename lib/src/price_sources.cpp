@@ -13,8 +13,7 @@ namespace gpucost {
 void overlay_provider_offers(LoadedCatalog& catalog,
                              const std::string& provider,
                              std::vector<Offer> offers,
-                             CatalogSource source)
-{
+                             CatalogSource source) {
   std::set<Product> products;
   for (const auto& offer : offers) {
     products.insert(offer.product);
@@ -43,8 +42,7 @@ void overlay_provider_offers(LoadedCatalog& catalog,
 namespace {
 
 // A provider's cache, parsed; nullopt (with `problem` set) when missing or unreadable.
-struct CachedOffers
-{
+struct CachedOffers {
   std::vector<Offer> offers;
   std::string fetched_at;
   std::string location;
@@ -54,8 +52,7 @@ struct CachedOffers
 std::optional<CachedOffers> read_cached_offers(const std::filesystem::path& dir,
                                                const std::string& id,
                                                const std::vector<FxRate>& fx,
-                                               std::string& problem)
-{
+                                               std::string& problem) {
   std::error_code ec;
   if (!std::filesystem::exists(provider_cache_path(dir, id), ec)) {
     return std::nullopt;
@@ -70,21 +67,22 @@ std::optional<CachedOffers> read_cached_offers(const std::filesystem::path& dir,
     problem = offers.error().message;
     return std::nullopt;
   }
-  return CachedOffers{std::move(*offers), cache->fetched_at, cache->path.string(), sha256_hex(cache->text)};
+  return CachedOffers{
+      std::move(*offers), cache->fetched_at, cache->path.string(), sha256_hex(cache->text)};
 }
 
 } // namespace
 
-LoadedCatalog assemble_price_sources(LoadedCatalog bundled,
-                                     const std::vector<FxRate>& fx,
-                                     const std::vector<std::string>& live_provider_ids,
-                                     const std::filesystem::path& cache_dir,
-                                     const PriceSourcePolicy& policy,
-                                     std::int64_t now_s,
-                                     const std::function<std::vector<RefreshStatus>(
-                                         const std::vector<std::string>& ids)>& refresh_all,
-                                     std::vector<ProviderPriceState>& states)
-{
+LoadedCatalog assemble_price_sources(
+    LoadedCatalog bundled,
+    const std::vector<FxRate>& fx,
+    const std::vector<std::string>& live_provider_ids,
+    const std::filesystem::path& cache_dir,
+    const PriceSourcePolicy& policy,
+    std::int64_t now_s,
+    const std::function<std::vector<RefreshStatus>(const std::vector<std::string>& ids)>&
+        refresh_all,
+    std::vector<ProviderPriceState>& states) {
   std::vector<std::string> ids;
   for (const auto& id : live_provider_ids) {
     if (policy.providers.empty()
@@ -136,10 +134,9 @@ LoadedCatalog assemble_price_sources(LoadedCatalog bundled,
       bundled.file_sha256.push_back(cached->sha256);
       overlay_provider_offers(bundled, id, std::move(cached->offers), std::move(source));
     } else {
-      const auto source = std::find_if(
-          bundled.sources.begin(), bundled.sources.end(), [&](const CatalogSource& s) {
-            return s.provider == id;
-          });
+      const auto source = std::find_if(bundled.sources.begin(),
+                                       bundled.sources.end(),
+                                       [&](const CatalogSource& s) { return s.provider == id; });
       if (source != bundled.sources.end()) {
         state.origin = "bundled";
         state.fetched_at = source->fetched_at;
@@ -154,8 +151,7 @@ LoadedCatalog assemble_price_sources(LoadedCatalog bundled,
   return bundled;
 }
 
-Expected<double> parse_duration_s(std::string_view text)
-{
+Expected<double> parse_duration_s(std::string_view text) {
   double value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));

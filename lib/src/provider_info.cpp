@@ -1,6 +1,6 @@
-#include <gpucost/provider_info.hpp>
-
 #include "json_util.hpp"
+
+#include <gpucost/provider_info.hpp>
 
 #include <fmt/format.h>
 
@@ -8,8 +8,7 @@ namespace gpucost {
 
 namespace {
 
-Status read_traits(const JsonReader& item, ProductTraits& traits)
-{
+Status read_traits(const JsonReader& item, ProductTraits& traits) {
   GPUCOST_TRY(item.number_field("billing_granularity_s", traits.billing_granularity_s, 0, true));
   GPUCOST_TRY(item.number_field("billing_minimum_s", traits.billing_minimum_s, 0));
   GPUCOST_TRY(item.number_field("cold_start_s", traits.cold_start_s, 0));
@@ -25,7 +24,8 @@ Status read_traits(const JsonReader& item, ProductTraits& traits)
   if (range != item.node().end() && !range->is_null()) {
     if (!range->is_array() || range->size() != 2 || !(*range)[0].is_number()
         || !(*range)[1].is_number()) {
-      return Unexpected{item.error("idle_timeout_range_s", "must be [minimum, maximum] in seconds")};
+      return Unexpected{
+          item.error("idle_timeout_range_s", "must be [minimum, maximum] in seconds")};
     }
     traits.idle_timeout_range_s = {(*range)[0].get<double>(), (*range)[1].get<double>()};
   }
@@ -34,8 +34,8 @@ Status read_traits(const JsonReader& item, ProductTraits& traits)
 
 } // namespace
 
-Expected<ProviderTable> ProviderTable::parse(std::string_view json_text, const std::string& origin)
-{
+Expected<ProviderTable> ProviderTable::parse(std::string_view json_text,
+                                             const std::string& origin) {
   auto document = parse_json_document(json_text, origin);
   if (!document) {
     return Unexpected{document.error()};
@@ -62,10 +62,11 @@ Expected<ProviderTable> ProviderTable::parse(std::string_view json_text, const s
     }
     for (const auto& [product_name, traits_value] : products->items()) {
       const auto product = parse_product(product_name);
-      const JsonReader traits_item(traits_value,
-                                   json_text,
-                                   origin,
-                                   {std::string("providers"), id, std::string("products"), product_name});
+      const JsonReader traits_item(
+          traits_value,
+          json_text,
+          origin,
+          {std::string("providers"), id, std::string("products"), product_name});
       if (!product) {
         return Unexpected{traits_item.error(
             "",
@@ -81,8 +82,7 @@ Expected<ProviderTable> ProviderTable::parse(std::string_view json_text, const s
   return ProviderTable(std::move(table));
 }
 
-const ProviderInfo* ProviderTable::find(std::string_view id) const
-{
+const ProviderInfo* ProviderTable::find(std::string_view id) const {
   for (const auto& provider : m_providers) {
     if (provider.id == id) {
       return &provider;
@@ -91,8 +91,7 @@ const ProviderInfo* ProviderTable::find(std::string_view id) const
   return nullptr;
 }
 
-const ProductTraits* ProviderTable::traits(std::string_view id, Product product) const
-{
+const ProductTraits* ProviderTable::traits(std::string_view id, Product product) const {
   const ProviderInfo* provider = find(id);
   if (provider == nullptr) {
     return nullptr;

@@ -17,13 +17,14 @@ constexpr std::size_t k_sha256_shown = 12; // hex digits of the catalog hash in 
 std::string provenance(const CompareResult& result) {
   std::vector<std::string> sources;
   for (const auto& source : result.catalog.sources) {
-    sources.push_back(render::markdown_escape(render::describe_source(source, result.generated_at)));
+    sources.push_back(
+        render::markdown_escape(render::describe_source(source, result.generated_at)));
   }
   std::string line = sources.empty() ? std::string("Prices from: no catalog source recorded")
                                      : "Prices from " + render::join(sources, "; ");
   if (!result.catalog.sha256.empty()) {
-    line +=
-        fmt::format(". Catalog sha256 {}", render::markdown_escape(result.catalog.sha256.substr(0, k_sha256_shown)));
+    line += fmt::format(". Catalog sha256 {}",
+                        render::markdown_escape(result.catalog.sha256.substr(0, k_sha256_shown)));
   }
   return line + ".\n";
 }
@@ -42,7 +43,8 @@ std::string list(const std::vector<std::string>& items, bool numbered) {
 std::string render_compare_markdown(const CompareResult& result) {
   const render::NoteIndex notes = render::number_notes(result.options);
   std::vector<std::string> blocks;
-  blocks.push_back("### " + render::markdown_escape(render::describe_workload(result.workload)) + '\n');
+  blocks.push_back("### " + render::markdown_escape(render::describe_workload(result.workload))
+                   + '\n');
   blocks.push_back(provenance(result));
   blocks.push_back(result.options.empty()
                        ? std::string("No option can run this workload.\n")

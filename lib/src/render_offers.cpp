@@ -19,13 +19,13 @@ namespace {
 using render::Align;
 using render::Column;
 
-std::string gpu_cell(const Offer& offer) { return fmt::format("{} x{}", offer.gpu, offer.gpu_count); }
+std::string gpu_cell(const Offer& offer) {
+  return fmt::format("{} x{}", offer.gpu, offer.gpu_count);
+}
 
 // A money column with enough decimals for its smallest price.
-Column money_column(std::string header,
-                    const std::vector<std::optional<double>>& values,
-                    int drop_order)
-{
+Column
+money_column(std::string header, const std::vector<std::optional<double>>& values, int drop_order) {
   const int decimals = render::decimals_for_significant(values, 3, 2, 6);
   Column column;
   column.header = std::move(header);
@@ -38,8 +38,7 @@ Column money_column(std::string header,
   return column;
 }
 
-Column text_column(std::string header, Align align, int drop_order)
-{
+Column text_column(std::string header, Align align, int drop_order) {
   Column column;
   column.header = std::move(header);
   column.align = align;
@@ -47,13 +46,11 @@ Column text_column(std::string header, Align align, int drop_order)
   return column;
 }
 
-std::string number_or_unknown(const std::optional<double>& value)
-{
+std::string number_or_unknown(const std::optional<double>& value) {
   return value ? render::format_quantity(*value) : std::string(render::k_unknown);
 }
 
-std::vector<Column> offer_columns(const OffersListing& listing)
-{
+std::vector<Column> offer_columns(const OffersListing& listing) {
   Column provider = text_column("provider", Align::left, 0);
   Column product = text_column("product", Align::left, 6);
   Column name = text_column("name", Align::left, 1);
@@ -98,8 +95,7 @@ std::vector<Column> offer_columns(const OffersListing& listing)
 
 } // namespace
 
-std::string render_offers_table(const OffersListing& listing, const TableStyle& style)
-{
+std::string render_offers_table(const OffersListing& listing, const TableStyle& style) {
   std::vector<std::string> blocks;
   blocks.push_back(render::paint(
       fmt::format("{} offer{}\n", listing.offers.size(), listing.offers.size() == 1 ? "" : "s"),
@@ -119,8 +115,7 @@ std::string render_offers_table(const OffersListing& listing, const TableStyle& 
   return render::join(blocks, "\n");
 }
 
-std::string render_offers_csv(const OffersListing& listing)
-{
+std::string render_offers_csv(const OffersListing& listing) {
   std::string out = render::csv_record({"provider",
                                         "product",
                                         "name",
@@ -161,8 +156,7 @@ std::string render_offers_csv(const OffersListing& listing)
   return out;
 }
 
-std::string render_offers_json(const OffersListing& listing)
-{
+std::string render_offers_json(const OffersListing& listing) {
   nlohmann::ordered_json document;
   document["schema"] = "gpucost/offers";
   document["schemaVersion"] = 1;
@@ -172,11 +166,12 @@ std::string render_offers_json(const OffersListing& listing)
   for (const auto& source : listing.catalog.sources) {
     sources.push_back({{"origin", source.origin},
                        {"location", source.location},
-                       {"provider", source.provider.empty() ? nlohmann::ordered_json(nullptr)
-                                                            : nlohmann::ordered_json(source.provider)},
-                       {"fetched_at", source.fetched_at.empty()
-                                          ? nlohmann::ordered_json(nullptr)
-                                          : nlohmann::ordered_json(source.fetched_at)},
+                       {"provider",
+                        source.provider.empty() ? nlohmann::ordered_json(nullptr)
+                                                : nlohmann::ordered_json(source.provider)},
+                       {"fetched_at",
+                        source.fetched_at.empty() ? nlohmann::ordered_json(nullptr)
+                                                  : nlohmann::ordered_json(source.fetched_at)},
                        {"offers", source.offers}});
   }
   document["catalog"] = {{"sources", sources}, {"sha256", listing.catalog.sha256}};
@@ -184,19 +179,17 @@ std::string render_offers_json(const OffersListing& listing)
   nlohmann::ordered_json offers = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < listing.offers.size(); ++i) {
     nlohmann::ordered_json row = offer_to_json(listing.offers[i]);
-    row["price_age_s"] =
-        listing.ages[i] ? nlohmann::ordered_json(*listing.ages[i]) : nlohmann::ordered_json(nullptr);
+    row["price_age_s"] = listing.ages[i] ? nlohmann::ordered_json(*listing.ages[i])
+                                         : nlohmann::ordered_json(nullptr);
     offers.push_back(std::move(row));
   }
   document["offers"] = std::move(offers);
   return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
-std::string render_offers_markdown(const OffersListing& listing)
-{
-  std::string out = fmt::format("**{} offer{}**\n\n",
-                                listing.offers.size(),
-                                listing.offers.size() == 1 ? "" : "s");
+std::string render_offers_markdown(const OffersListing& listing) {
+  std::string out = fmt::format(
+      "**{} offer{}**\n\n", listing.offers.size(), listing.offers.size() == 1 ? "" : "s");
   const std::vector<Column> columns = offer_columns(listing);
   out += render::markdown_table(columns);
   for (const auto& warning : listing.warnings) {
@@ -204,8 +197,8 @@ std::string render_offers_markdown(const OffersListing& listing)
   }
   out += "\nPrices from:\n\n";
   for (const auto& source : listing.catalog.sources) {
-    out += fmt::format("- {}\n",
-                       render::markdown_escape(render::describe_source(source, listing.generated_at)));
+    out += fmt::format(
+        "- {}\n", render::markdown_escape(render::describe_source(source, listing.generated_at)));
   }
   return out;
 }

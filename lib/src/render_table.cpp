@@ -21,9 +21,10 @@ std::string render_compare_table(const CompareResult& result, const TableStyle& 
   }
 
   std::vector<std::string> blocks;
-  blocks.push_back(render::paint(render::wrap(render::describe_workload(result.workload), "", "  ", style.columns),
-                         render::k_bold,
-                         style.color));
+  blocks.push_back(render::paint(
+      render::wrap(render::describe_workload(result.workload), "", "  ", style.columns),
+      render::k_bold,
+      style.color));
   blocks.push_back(result.options.empty() ? std::string("No option can run this workload.\n")
                                           : render::render_rows(columns, highlighted, style));
   if (!notes.notes.empty()) {

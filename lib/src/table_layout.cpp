@@ -4,9 +4,8 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
-
 #include <algorithm>
+#include <filesystem>
 #include <string_view>
 #include <vector>
 
@@ -255,8 +254,8 @@ std::string render_sources(const CatalogInfo& catalog, std::string_view generate
   // Many files of one origin in one folder (the bundled catalog) read better as one summary.
   std::vector<std::pair<std::string, std::vector<const CatalogSource*>>> groups;
   for (const auto& source : catalog.sources) {
-    const std::string folder = source.origin + " "
-                               + std::filesystem::path(source.location).parent_path().string();
+    const std::string folder =
+        source.origin + " " + std::filesystem::path(source.location).parent_path().string();
     if (groups.empty() || groups.back().first != folder) {
       groups.emplace_back(folder, std::vector<const CatalogSource*>{});
     }
@@ -275,8 +274,8 @@ std::string render_sources(const CatalogInfo& catalog, std::string_view generate
     for (const auto* source : sources) {
       offers += source->offers;
       const auto age = cache_age_s(source->fetched_at, *now);
-      const std::string name =
-          source->provider.empty() ? std::filesystem::path(source->location).stem().string()
+      const std::string name = source->provider.empty()
+                                   ? std::filesystem::path(source->location).stem().string()
                                    : source->provider;
       ages.push_back(fmt::format("{} {}", name, age ? format_age_short(*age) : "-"));
     }

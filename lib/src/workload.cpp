@@ -1,6 +1,6 @@
-#include <gpucost/workload.hpp>
-
 #include "json_util.hpp"
+
+#include <gpucost/workload.hpp>
 
 #include <fmt/format.h>
 
@@ -17,8 +17,7 @@ Status check_range(std::string_view field,
                    const std::optional<double>& value,
                    double minimum,
                    bool exclusive,
-                   double maximum)
-{
+                   double maximum) {
   if (!value) {
     return Ok{};
   }
@@ -37,8 +36,7 @@ Status check_range(std::string_view field,
 
 } // namespace
 
-std::string_view to_string(WorkloadClass workload_class)
-{
+std::string_view to_string(WorkloadClass workload_class) {
   switch (workload_class) {
   case WorkloadClass::compute:
     return "compute";
@@ -50,8 +48,7 @@ std::string_view to_string(WorkloadClass workload_class)
   return "compute";
 }
 
-std::optional<WorkloadClass> parse_workload_class(std::string_view text)
-{
+std::optional<WorkloadClass> parse_workload_class(std::string_view text) {
   if (text == "compute") {
     return WorkloadClass::compute;
   }
@@ -64,8 +61,7 @@ std::optional<WorkloadClass> parse_workload_class(std::string_view text)
   return std::nullopt;
 }
 
-Expected<Workload> parse_workload(std::string_view json_text, const std::string& origin)
-{
+Expected<Workload> parse_workload(std::string_view json_text, const std::string& origin) {
   auto document = parse_json_document(json_text, origin);
   if (!document) {
     return Unexpected{document.error()};
@@ -110,15 +106,14 @@ Expected<Workload> parse_workload(std::string_view json_text, const std::string&
   std::optional<int> gpus_per_job;
   GPUCOST_TRY(root.int_field("gpus_per_job", gpus_per_job, 1));
   w.gpus_per_job = gpus_per_job.value_or(1);
-  GPUCOST_TRY(
-      root.number_field("jobs_per_month", w.jobs_per_month, 0, true, k_max_jobs_per_month));
+  GPUCOST_TRY(root.number_field("jobs_per_month", w.jobs_per_month, 0, true, k_max_jobs_per_month));
   text.clear();
   GPUCOST_TRY(root.string_field("traffic", text, false));
   if (!text.empty()) {
     const auto parsed = parse_traffic(text);
     if (!parsed) {
-      return Unexpected{
-          root.error("traffic", fmt::format("unknown traffic \"{}\" (expected poisson or sparse)", text))};
+      return Unexpected{root.error(
+          "traffic", fmt::format("unknown traffic \"{}\" (expected poisson or sparse)", text))};
     }
     w.traffic = *parsed;
   }
@@ -152,20 +147,17 @@ Expected<Workload> parse_workload(std::string_view json_text, const std::string&
         root.error("job_seconds", "is required (or give measured_seconds for at least one GPU)")};
   }
   if (w.job_seconds && w.ref_gpu.empty()) {
-    return Unexpected{root.error("ref_gpu", "is required with job_seconds (the GPU it was measured on)")};
+    return Unexpected{
+        root.error("ref_gpu", "is required with job_seconds (the GPU it was measured on)")};
   }
   return w;
 }
 
-Status validate_workload(const Workload& w)
-{
+Status validate_workload(const Workload& w) {
   GPUCOST_TRY(check_range("job_seconds", w.job_seconds, 0, true, k_seconds_per_year));
   for (const auto& [gpu, seconds] : w.measured_seconds) {
-    GPUCOST_TRY(check_range(fmt::format("measured_seconds[\"{}\"]", gpu),
-                            seconds,
-                            0,
-                            true,
-                            k_seconds_per_year));
+    GPUCOST_TRY(check_range(
+        fmt::format("measured_seconds[\"{}\"]", gpu), seconds, 0, true, k_seconds_per_year));
   }
   GPUCOST_TRY(check_range("jobs_per_month", w.jobs_per_month, 0, true, k_max_jobs_per_month));
   GPUCOST_TRY(check_range("idle_timeout_s", w.idle_timeout_s, 0, false, k_seconds_per_year));

@@ -24,13 +24,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> k_gpus = {"RTX 4090", "RTX 3090", "L4", "A100 SXM 80GB", "H100 SXM",
-                                         "L40S", "RTX A5000", "T4", "RTX 5090", "A10"};
+const std::vector<std::string> k_gpus = {"RTX 4090",
+                                         "RTX 3090",
+                                         "L4",
+                                         "A100 SXM 80GB",
+                                         "H100 SXM",
+                                         "L40S",
+                                         "RTX A5000",
+                                         "T4",
+                                         "RTX 5090",
+                                         "A10"};
 const std::vector<std::string> k_products = {"pod", "vm", "serverless", "dedicated"};
 
 // Writes a catalog of `count` varied offers (every field present, some null) to `path`.
-void write_catalog(const fs::path& path, std::size_t count)
-{
+void write_catalog(const fs::path& path, std::size_t count) {
   std::mt19937_64 random(42);
   std::uniform_real_distribution<double> price(0.1, 30.0);
   std::ofstream out(path);
@@ -65,15 +72,13 @@ void write_catalog(const fs::path& path, std::size_t count)
   out << "]}\n";
 }
 
-struct Run
-{
+struct Run {
   double seconds = 0;
   long max_rss_kb = 0;
   int status = 0;
 };
 
-Run run_process(const std::vector<std::string>& args)
-{
+Run run_process(const std::vector<std::string>& args) {
   std::vector<char*> argv;
   for (const auto& arg : args) {
     argv.push_back(const_cast<char*>(arg.c_str()));
@@ -100,8 +105,7 @@ Run run_process(const std::vector<std::string>& args)
 
 } // namespace
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
   if (argc < 2) {
     fmt::print(stderr, "usage: bench_compare PATH/TO/gpucost [offers...]\n");
     return 1;
@@ -118,15 +122,29 @@ int main(int argc, char** argv)
   fs::create_directories(dir);
   setenv("GPUCOST_NOW", "2026-11-23T12:00:00Z", 1);
   setenv("GPUCOST_OFFLINE", "1", 1);
-  fmt::print("{:>10}  {:>10}  {:>9}  {:>14}  {:>12}\n", "offers", "file MB", "ms", "offers/s", "peak RSS MB");
+  fmt::print("{:>10}  {:>10}  {:>9}  {:>14}  {:>12}\n",
+             "offers",
+             "file MB",
+             "ms",
+             "offers/s",
+             "peak RSS MB");
   for (const std::size_t size : sizes) {
     const fs::path catalog = dir / fmt::format("catalog-{}.json", size);
     if (!fs::exists(catalog)) {
       write_catalog(catalog, size);
     }
-    const std::vector<std::string> args = {binary, "compare", "--catalog", catalog.string(),
-                                           "--ref-gpu", "RTX 4090", "--job-seconds", "15",
-                                           "--jobs-per-month", "3000", "--top", "20"};
+    const std::vector<std::string> args = {binary,
+                                           "compare",
+                                           "--catalog",
+                                           catalog.string(),
+                                           "--ref-gpu",
+                                           "RTX 4090",
+                                           "--job-seconds",
+                                           "15",
+                                           "--jobs-per-month",
+                                           "3000",
+                                           "--top",
+                                           "20"};
     Run best;
     for (int attempt = 0; attempt < 3; ++attempt) {
       const Run run = run_process(args);

@@ -24,22 +24,19 @@ namespace {
 
 const fs::path k_cases = fs::path(GPUCOST_SOURCE_DIR) / "tests" / "golden" / "cases";
 
-std::string read_file(const fs::path& path)
-{
+std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
 }
 
-void write_file(const fs::path& path, const std::string& text)
-{
+void write_file(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
 }
 
-std::vector<std::string> lines_of(const std::string& text)
-{
+std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
@@ -52,8 +49,7 @@ std::vector<std::string> lines_of(const std::string& text)
 }
 
 // Replaces the machine-specific source path so expected files are the same on every clone.
-std::string portable(std::string text)
-{
+std::string portable(std::string text) {
   const std::string source = GPUCOST_SOURCE_DIR;
   for (std::size_t at = text.find(source); at != std::string::npos; at = text.find(source, at)) {
     text.replace(at, source.size(), "$SRC");
@@ -61,8 +57,7 @@ std::string portable(std::string text)
   return text;
 }
 
-gpucost::test::CliOutcome run_case(const fs::path& args_file, const fs::path& cache_dir)
-{
+gpucost::test::CliOutcome run_case(const fs::path& args_file, const fs::path& cache_dir) {
   auto env = gpucost::test::pinned_env(cache_dir.string());
   fs::path env_file = args_file;
   env_file.replace_extension(".env");
@@ -87,8 +82,7 @@ gpucost::test::CliOutcome run_case(const fs::path& args_file, const fs::path& ca
 
 } // namespace
 
-TEST_CASE("golden CLI cases")
-{
+TEST_CASE("golden CLI cases") {
   const bool update = std::getenv("GPUCOST_UPDATE_GOLDEN") != nullptr;
   std::vector<fs::path> cases;
   for (const auto& entry : fs::directory_iterator(k_cases)) {

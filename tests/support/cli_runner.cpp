@@ -8,8 +8,7 @@
 
 namespace gpucost::test {
 
-std::map<std::string, std::string> pinned_env(const std::string& cache_dir)
-{
+std::map<std::string, std::string> pinned_env(const std::string& cache_dir) {
   return {
       {"GPUCOST_DATA_DIR", std::string(GPUCOST_SOURCE_DIR) + "/data"},
       {"GPUCOST_NOW", "2026-11-23T12:00:00Z"},
@@ -23,8 +22,7 @@ std::map<std::string, std::string> pinned_env(const std::string& cache_dir)
 
 CliOutcome run_cli(const std::vector<std::string>& args,
                    const std::map<std::string, std::string>& env,
-                   const std::string& working_dir)
-{
+                   const std::string& working_dir) {
   std::vector<std::string> full = {"gpucost"};
   full.insert(full.end(), args.begin(), args.end());
   std::vector<const char*> argv;

@@ -9,8 +9,7 @@
 namespace gpucost::test {
 
 // What one run printed and returned.
-struct CliOutcome
-{
+struct CliOutcome {
   std::string out;
   std::string err;
   int code = 0;

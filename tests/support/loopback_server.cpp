@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <cctype>
 #include <cstdlib>
+#include <map>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdexcept>
@@ -36,34 +37,20 @@ std::string_view trim(std::string_view text) {
 }
 
 std::string_view reason_phrase(int status) {
-  switch (status) {
-  case 200:
-    return "OK";
-  case 204:
-    return "No Content";
-  case 301:
-    return "Moved Permanently";
-  case 302:
-    return "Found";
-  case 400:
-    return "Bad Request";
-  case 401:
-    return "Unauthorized";
-  case 403:
-    return "Forbidden";
-  case 404:
-    return "Not Found";
-  case 429:
-    return "Too Many Requests";
-  case 500:
-    return "Internal Server Error";
-  case 502:
-    return "Bad Gateway";
-  case 503:
-    return "Service Unavailable";
-  default:
-    return "Status";
-  }
+  static const std::map<int, std::string_view> k_phrases = {{200, "OK"},
+                                                            {204, "No Content"},
+                                                            {301, "Moved Permanently"},
+                                                            {302, "Found"},
+                                                            {400, "Bad Request"},
+                                                            {401, "Unauthorized"},
+                                                            {403, "Forbidden"},
+                                                            {404, "Not Found"},
+                                                            {429, "Too Many Requests"},
+                                                            {500, "Internal Server Error"},
+                                                            {502, "Bad Gateway"},
+                                                            {503, "Service Unavailable"}};
+  const auto it = k_phrases.find(status);
+  return it != k_phrases.end() ? it->second : "Status"; // clients ignore the phrase anyway
 }
 
 bool send_all(int fd, std::string_view data) {

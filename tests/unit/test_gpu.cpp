@@ -9,8 +9,7 @@
 
 namespace {
 
-const gpucost::GpuDatabase& bundled()
-{
+const gpucost::GpuDatabase& bundled() {
   static const gpucost::GpuDatabase database = [] {
     const std::string path = std::string(GPUCOST_SOURCE_DIR) + "/data/gpus.json";
     return gpucost::GpuDatabase::parse(*gpucost::read_text_file(path), path).value();
@@ -18,26 +17,28 @@ const gpucost::GpuDatabase& bundled()
   return database;
 }
 
-std::string canonical(const std::string& name)
-{
+std::string canonical(const std::string& name) {
   const gpucost::GpuSpec* gpu = bundled().find(name);
   return gpu == nullptr ? std::string("<none>") : gpu->name;
 }
 
 } // namespace
 
-TEST_CASE("fold_gpu_name drops case, punctuation and marketing words")
-{
+TEST_CASE("fold_gpu_name drops case, punctuation and marketing words") {
   CHECK(gpucost::fold_gpu_name("NVIDIA GeForce RTX_4090") == "rtx4090");
   CHECK(gpucost::fold_gpu_name("Tesla V100-SXM2-16GB") == "v100sxm216gb");
   CHECK(gpucost::fold_gpu_name("  h100   sxm ") == "h100sxm");
   CHECK(gpucost::fold_gpu_name("") == "");
 }
 
-TEST_CASE("provider spellings resolve to one canonical GPU")
-{
-  for (const char* name : {"RTX 4090", "GeForce RTX 4090", "NVIDIA GeForce RTX 4090", "4090",
-                           "RTX_4090", "rtx-4090", "nvidia rtx 4090"}) {
+TEST_CASE("provider spellings resolve to one canonical GPU") {
+  for (const char* name : {"RTX 4090",
+                           "GeForce RTX 4090",
+                           "NVIDIA GeForce RTX 4090",
+                           "4090",
+                           "RTX_4090",
+                           "rtx-4090",
+                           "nvidia rtx 4090"}) {
     CAPTURE(name);
     CHECK(canonical(name) == "RTX 4090");
   }
@@ -52,8 +53,7 @@ TEST_CASE("provider spellings resolve to one canonical GPU")
   CHECK(canonical("Instinct MI300X") == "MI300X");
 }
 
-TEST_CASE("unknown names do not match, and suggestions point at the near miss")
-{
+TEST_CASE("unknown names do not match, and suggestions point at the near miss") {
   CHECK(bundled().find("RTX 4O90") == nullptr);
   CHECK(bundled().find("H1OO") == nullptr);
   const auto suggestions = bundled().suggest("RTX 4O90");
@@ -62,8 +62,7 @@ TEST_CASE("unknown names do not match, and suggestions point at the near miss")
   CHECK(bundled().suggest("completely different").empty());
 }
 
-TEST_CASE("every bundled GPU has a memory size and a source")
-{
+TEST_CASE("every bundled GPU has a memory size and a source") {
   for (const auto& gpu : bundled().all()) {
     CAPTURE(gpu.name);
     CHECK(gpu.memory_gb.has_value());
@@ -72,8 +71,7 @@ TEST_CASE("every bundled GPU has a memory size and a source")
   }
 }
 
-TEST_CASE("a malformed gpus.json names the file, line and field")
-{
+TEST_CASE("a malformed gpus.json names the file, line and field") {
   const std::string text = "{\"schema\": \"gpucost/gpus\", \"schemaVersion\": 1, \"gpus\": [\n"
                            "  {\"name\": \"X1\", \"memory_gb\": -4}\n]}\n";
   const auto parsed = gpucost::GpuDatabase::parse(text, "g.json");

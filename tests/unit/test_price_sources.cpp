@@ -12,8 +12,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-gpucost::Offer offer(const std::string& provider, gpucost::Product product, double price, const std::string& at)
-{
+gpucost::Offer
+offer(const std::string& provider, gpucost::Product product, double price, const std::string& at) {
   gpucost::Offer o;
   o.provider = provider;
   o.product = product;
@@ -24,8 +24,7 @@ gpucost::Offer offer(const std::string& provider, gpucost::Product product, doub
   return o;
 }
 
-gpucost::LoadedCatalog bundled()
-{
+gpucost::LoadedCatalog bundled() {
   gpucost::LoadedCatalog catalog;
   catalog.offers = {offer("runpod", gpucost::Product::pod, 0.70, "2026-08-01T00:00:00Z"),
                     offer("runpod", gpucost::Product::serverless, 1.10, "2026-08-01T00:00:00Z"),
@@ -35,9 +34,9 @@ gpucost::LoadedCatalog bundled()
   return catalog;
 }
 
-struct TempDir
-{
-  fs::path path = fs::temp_directory_path() / ("gpucost-price-sources-" + std::to_string(::getpid()));
+struct TempDir {
+  fs::path path =
+      fs::temp_directory_path() / ("gpucost-price-sources-" + std::to_string(::getpid()));
   TempDir() { fs::remove_all(path); }
   ~TempDir() { fs::remove_all(path); }
 };
@@ -46,13 +45,13 @@ constexpr std::int64_t k_now = 1795435200; // 2026-11-23T12:00:00Z
 
 } // namespace
 
-TEST_CASE("a cache of pods replaces bundled pods and keeps bundled serverless rows")
-{
+TEST_CASE("a cache of pods replaces bundled pods and keeps bundled serverless rows") {
   auto catalog = bundled();
-  gpucost::overlay_provider_offers(catalog,
-                                   "runpod",
-                                   {offer("runpod", gpucost::Product::pod, 0.59, "2026-11-23T11:00:00Z")},
-                                   {"cache", "runpod cache", "runpod", "2026-11-23T11:00:00Z", 1});
+  gpucost::overlay_provider_offers(
+      catalog,
+      "runpod",
+      {offer("runpod", gpucost::Product::pod, 0.59, "2026-11-23T11:00:00Z")},
+      {"cache", "runpod cache", "runpod", "2026-11-23T11:00:00Z", 1});
   REQUIRE(catalog.offers.size() == 3);
   int pods = 0;
   for (const auto& o : catalog.offers) {
@@ -65,15 +64,20 @@ TEST_CASE("a cache of pods replaces bundled pods and keeps bundled serverless ro
   CHECK(catalog.sources[0].offers == 1); // the bundled file keeps its serverless row
 }
 
-TEST_CASE("fresh cache is used without fetching; stale cache is refreshed; failures fall back")
-{
+TEST_CASE("fresh cache is used without fetching; stale cache is refreshed; failures fall back") {
   TempDir dir;
   REQUIRE(gpucost::write_provider_cache(
-      dir.path, "runpod", {offer("runpod", gpucost::Product::pod, 0.59, "2026-11-23T11:00:00Z")},
-      "2026-11-23T11:00:00Z", "http://example.invalid"));
+      dir.path,
+      "runpod",
+      {offer("runpod", gpucost::Product::pod, 0.59, "2026-11-23T11:00:00Z")},
+      "2026-11-23T11:00:00Z",
+      "http://example.invalid"));
   REQUIRE(gpucost::write_provider_cache(
-      dir.path, "vastai", {offer("vastai", gpucost::Product::pod, 0.35, "2026-11-20T00:00:00Z")},
-      "2026-11-20T00:00:00Z", "http://example.invalid"));
+      dir.path,
+      "vastai",
+      {offer("vastai", gpucost::Product::pod, 0.35, "2026-11-20T00:00:00Z")},
+      "2026-11-20T00:00:00Z",
+      "http://example.invalid"));
   std::vector<std::string> asked;
   const auto failing_refresh = [&](const std::vector<std::string>& ids) {
     asked = ids;
@@ -87,11 +91,16 @@ TEST_CASE("fresh cache is used without fetching; stale cache is refreshed; failu
     return outcomes;
   };
 
-  SUBCASE("online: only the stale provider is fetched, and its failure keeps the stale cache")
-  {
+  SUBCASE("online: only the stale provider is fetched, and its failure keeps the stale cache") {
     std::vector<gpucost::ProviderPriceState> states;
-    const auto catalog = gpucost::assemble_price_sources(
-        bundled(), {}, {"vastai", "runpod", "lambda"}, dir.path, {}, k_now, failing_refresh, states);
+    const auto catalog = gpucost::assemble_price_sources(bundled(),
+                                                         {},
+                                                         {"vastai", "runpod", "lambda"},
+                                                         dir.path,
+                                                         {},
+                                                         k_now,
+                                                         failing_refresh,
+                                                         states);
     CHECK(asked == std::vector<std::string>{"vastai", "lambda"});
     REQUIRE(states.size() == 3);
     CHECK(states[0].origin == "cache");
@@ -100,8 +109,7 @@ TEST_CASE("fresh cache is used without fetching; stale cache is refreshed; failu
     CHECK(states[2].origin == "none");
     CHECK(catalog.offers.size() == 3);
   }
-  SUBCASE("offline never calls the refresh")
-  {
+  SUBCASE("offline never calls the refresh") {
     gpucost::PriceSourcePolicy policy;
     policy.offline = true;
     std::vector<gpucost::ProviderPriceState> states;
@@ -110,8 +118,7 @@ TEST_CASE("fresh cache is used without fetching; stale cache is refreshed; failu
     CHECK(asked.empty());
     CHECK(states[0].origin == "cache");
   }
-  SUBCASE("no cache: bundled prices, and they say so")
-  {
+  SUBCASE("no cache: bundled prices, and they say so") {
     TempDir empty;
     gpucost::PriceSourcePolicy policy;
     policy.offline = true;
@@ -124,8 +131,7 @@ TEST_CASE("fresh cache is used without fetching; stale cache is refreshed; failu
   }
 }
 
-TEST_CASE("parse_duration_s")
-{
+TEST_CASE("parse_duration_s") {
   CHECK(*gpucost::parse_duration_s("90") == 90);
   CHECK(*gpucost::parse_duration_s("15m") == 900);
   CHECK(*gpucost::parse_duration_s("6h") == 21600);

@@ -10,8 +10,7 @@
 namespace gpucost {
 
 // A dated exchange rate from data/fx.json.
-struct FxRate
-{
+struct FxRate {
   std::string currency;    // ISO 4217 code, e.g. "EUR"
   double usd_per_unit = 0; // USD for one unit of the currency
   std::string as_of;       // date of the rate
@@ -22,7 +21,8 @@ struct FxRate
 Expected<std::vector<FxRate>> parse_fx_rates(std::string_view json_text, const std::string& origin);
 
 // Parses one catalog document (docs/catalog-format.md) into offers, converting non-USD prices with
-// `rates`; errors name `origin`, the line and the field ("c.json:12: offers[2].price_per_hour: ...").
+// `rates`; errors name `origin`, the line and the field ("c.json:12: offers[2].price_per_hour:
+// ...").
 Expected<std::vector<Offer>> parse_catalog(std::string_view json_text,
                                            const std::string& origin,
                                            const std::vector<FxRate>& rates);

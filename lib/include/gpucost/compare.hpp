@@ -16,13 +16,12 @@
 namespace gpucost {
 
 // Which offers and rows a user asked to see; empty means no restriction.
-struct OfferFilters
-{
+struct OfferFilters {
   std::vector<std::string> gpus;      // canonical GPU names
   std::vector<std::string> providers; // provider ids
   std::vector<Product> products;
-  std::vector<std::string> regions;   // case-insensitive prefix match ("us" matches "us-east-1")
-  std::optional<double> min_vram_gb;  // per GPU, marketed GB
+  std::vector<std::string> regions;  // case-insensitive prefix match ("us" matches "us-east-1")
+  std::optional<double> min_vram_gb; // per GPU, marketed GB
   std::optional<double> max_price_per_hour; // USD per hour of the rate a row pays
   std::optional<Mode> mode;
   std::optional<Pricing> pricing;
@@ -33,7 +32,8 @@ bool offer_matches(const Offer& offer, const GpuDatabase& gpus, const OfferFilte
 
 // The seconds one job takes on `gpu`: measured when the workload has a figure for it, else the
 // reference time scaled by the class's figure; fails with the reason when it cannot be known.
-Expected<double> job_seconds_on(const Workload& workload, const GpuSpec& gpu, const GpuDatabase& gpus);
+Expected<double>
+job_seconds_on(const Workload& workload, const GpuSpec& gpu, const GpuDatabase& gpus);
 
 // Prices every offer in every mode it has and ranks the rows by cost per job (ties broken by
 // provider, product, GPU, region, name, mode, pricing), keeping the `limit` cheapest. Offers that

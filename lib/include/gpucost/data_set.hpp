@@ -13,8 +13,7 @@
 namespace gpucost {
 
 // The bundled reference data: GPUs, provider facts and exchange rates.
-struct DataSet
-{
+struct DataSet {
   std::string dir; // the data directory they were read from
   GpuDatabase gpus;
   ProviderTable providers;
@@ -22,8 +21,7 @@ struct DataSet
 };
 
 // Offers and where they came from.
-struct LoadedCatalog
-{
+struct LoadedCatalog {
   std::vector<Offer> offers;
   std::vector<CatalogSource> sources;
   std::vector<std::string> file_sha256; // hex SHA-256 of each file read, in order

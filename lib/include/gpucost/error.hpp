@@ -8,30 +8,28 @@
 namespace gpucost {
 
 // A recoverable failure: a lower-case message that names the subject and, where it helps, a hint.
-struct ErrorInfo
-{
+struct ErrorInfo {
   std::string message;
 };
 
 // The error every command catches once at the top: its what() is printed after "gpucost: error: ".
-class Error : public std::runtime_error
-{
+class Error : public std::runtime_error {
 public:
   explicit Error(const std::string& message) : std::runtime_error(message) {}
 };
 
 // Wraps an ErrorInfo so that Expected<T> can be built from it without ambiguity.
-struct Unexpected
-{
+struct Unexpected {
   ErrorInfo info;
 };
 
 // Makes the failure value of an Expected from a message.
-inline Unexpected make_error(std::string message) { return Unexpected{ErrorInfo{std::move(message)}}; }
+inline Unexpected make_error(std::string message) {
+  return Unexpected{ErrorInfo{std::move(message)}};
+}
 
 // A value or an error: the subset of C++23 std::expected this project uses.
-template<typename T> class Expected
-{
+template<typename T> class Expected {
 public:
   Expected(T value) : m_state(std::in_place_index<0>, std::move(value)) {}
   Expected(Unexpected error) : m_state(std::in_place_index<1>, std::move(error.info)) {}
@@ -39,18 +37,15 @@ public:
   bool has_value() const { return m_state.index() == 0; }
   explicit operator bool() const { return has_value(); }
 
-  T& value() &
-  {
+  T& value() & {
     check();
     return std::get<0>(m_state);
   }
-  const T& value() const&
-  {
+  const T& value() const& {
     check();
     return std::get<0>(m_state);
   }
-  T&& value() &&
-  {
+  T&& value() && {
     check();
     return std::get<0>(std::move(m_state));
   }
@@ -64,8 +59,7 @@ public:
   const ErrorInfo& error() const { return std::get<1>(m_state); }
 
 private:
-  void check() const
-  {
+  void check() const {
     if (!has_value()) {
       throw Error(std::get<1>(m_state).message);
     }
@@ -74,9 +68,7 @@ private:
 };
 
 // The value of an operation that succeeds with nothing to say.
-struct Ok
-{
-};
+struct Ok {};
 
 // Success or an error, for operations that produce no value.
 using Status = Expected<Ok>;
@@ -90,8 +82,7 @@ using Status = Expected<Ok>;
   } while (false)
 
 // Returns the value of an Expected, or throws gpucost::Error with its message (for the CLI edge).
-template<typename T> T value_or_throw(Expected<T> expected)
-{
+template<typename T> T value_or_throw(Expected<T> expected) {
   if (!expected) {
     throw Error(expected.error().message);
   }

@@ -11,17 +11,16 @@
 namespace gpucost {
 
 // One GPU model from data/gpus.json; figures are the maker's spec-sheet values, unknown when empty.
-struct GpuSpec
-{
-  std::string name;                       // canonical name, e.g. "RTX 4090"
-  std::string vendor;                     // "nvidia", "amd", ...
-  std::vector<std::string> aliases;       // other spellings providers use
-  std::optional<double> memory_gb;        // per GPU, as marketed
-  std::optional<double> fp16_tflops;      // dense FP16 tensor TFLOPS (no sparsity)
-  std::optional<double> fp32_tflops;      // FP32 TFLOPS
+struct GpuSpec {
+  std::string name;                           // canonical name, e.g. "RTX 4090"
+  std::string vendor;                         // "nvidia", "amd", ...
+  std::vector<std::string> aliases;           // other spellings providers use
+  std::optional<double> memory_gb;            // per GPU, as marketed
+  std::optional<double> fp16_tflops;          // dense FP16 tensor TFLOPS (no sparsity)
+  std::optional<double> fp32_tflops;          // FP32 TFLOPS
   std::optional<double> memory_bandwidth_gbs; // GB/s
-  std::optional<int> nvenc;               // NVENC engines; 0 means none
-  std::string source;                     // spec sheet URL
+  std::optional<int> nvenc;                   // NVENC engines; 0 means none
+  std::string source;                         // spec sheet URL
 };
 
 // Folds a GPU name for matching: lower case, letters and digits only, "nvidia"/"geforce"/"tesla"
@@ -29,8 +28,7 @@ struct GpuSpec
 std::string fold_gpu_name(std::string_view name);
 
 // The GPU table, looked up by canonical name or alias, case- and punctuation-insensitive.
-class GpuDatabase
-{
+class GpuDatabase {
 public:
   GpuDatabase() = default;
   explicit GpuDatabase(std::vector<GpuSpec> gpus);

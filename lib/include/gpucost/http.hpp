@@ -12,8 +12,7 @@
 namespace gpucost {
 
 // One HTTP request. Header values may hold secrets: they are sent, never logged or printed.
-struct HttpRequest
-{
+struct HttpRequest {
   std::string method = "GET";
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -21,17 +20,15 @@ struct HttpRequest
 };
 
 // One HTTP response; any status is a response (a 404 is not an error at this level).
-struct HttpResponse
-{
+struct HttpResponse {
   long status = 0;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers; // names lower-cased
-  std::string url;                                          // the URL asked for, without query secrets
+  std::string url; // the URL asked for, without query secrets
 };
 
 // Network behaviour shared by every request of one client.
-struct HttpOptions
-{
+struct HttpOptions {
   double timeout_s = 30;     // whole-transfer timeout of one attempt
   int max_attempts = 4;      // attempts on 429, 5xx and transport errors (1 = no retry)
   double backoff_s = 1;      // first retry delay, doubled each time, capped at max_backoff_s
@@ -42,18 +39,19 @@ struct HttpOptions
 using BodySink = std::function<bool(std::string_view chunk)>;
 
 // Sends HTTP requests; CurlClient is the real one, tests run it against a loopback server.
-class HttpClient
-{
+class HttpClient {
 public:
   virtual ~HttpClient() = default;
 
   // Sends a request (retrying per HttpOptions) and returns the final response; fails only when
-  // no response arrived (DNS, connect, TLS, timeout, truncated body), with a message free of secrets.
+  // no response arrived (DNS, connect, TLS, timeout, truncated body), with a message free of
+  // secrets.
   virtual Expected<HttpResponse> send(const HttpRequest& request) = 0;
 
   // Like send, but hands the body to `sink` as it arrives instead of keeping it (for files of
   // hundreds of MB); the returned response has an empty body. Only 2xx bodies reach the sink.
-  virtual Expected<HttpResponse> send_streaming(const HttpRequest& request, const BodySink& sink) = 0;
+  virtual Expected<HttpResponse> send_streaming(const HttpRequest& request,
+                                                const BodySink& sink) = 0;
 };
 
 // The libcurl client: TLS verification always on, proxy variables honoured, User-Agent

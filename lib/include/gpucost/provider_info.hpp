@@ -13,14 +13,13 @@
 namespace gpucost {
 
 // Documented behaviour of one provider product (data/providers.json); empty = not documented.
-struct ProductTraits
-{
+struct ProductTraits {
   std::optional<double> billing_granularity_s;
   std::optional<double> billing_minimum_s;
   std::optional<double> cold_start_s;
   std::optional<bool> cold_start_billed;
   std::optional<bool> idle_billed;
-  std::optional<double> idle_timeout_s;                     // default keep-alive
+  std::optional<double> idle_timeout_s;                          // default keep-alive
   std::optional<std::pair<double, double>> idle_timeout_range_s; // what the provider allows
   std::optional<bool> native_autoscaling;
   std::optional<bool> always_on; // serverless: sells always-on workers
@@ -30,8 +29,7 @@ struct ProductTraits
 };
 
 // One provider's entry in data/providers.json.
-struct ProviderInfo
-{
+struct ProviderInfo {
   std::string id;           // "runpod"
   std::string display_name; // "RunPod"
   std::string tier;         // marketplace, specialist, hyperscaler or dedicated
@@ -42,8 +40,7 @@ struct ProviderInfo
 };
 
 // Every provider gpucost has documented facts for.
-class ProviderTable
-{
+class ProviderTable {
 public:
   ProviderTable() = default;
   explicit ProviderTable(std::vector<ProviderInfo> providers) : m_providers(std::move(providers)) {}

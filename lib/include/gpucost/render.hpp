@@ -7,8 +7,7 @@
 namespace gpucost {
 
 // How a table is drawn: the terminal width and whether ANSI colour is allowed.
-struct TableStyle
-{
+struct TableStyle {
   int columns = 100; // terminal width; columns are dropped (least useful first) to fit
   bool color = false;
 };

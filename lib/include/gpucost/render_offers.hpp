@@ -11,8 +11,7 @@
 namespace gpucost {
 
 // The catalog as `gpucost offers` shows it: offers (GPU names resolved) with their price ages.
-struct OffersListing
-{
+struct OffersListing {
   std::string tool_version;
   std::string generated_at;                // ISO 8601 UTC
   CatalogInfo catalog;                     // where the offers came from

@@ -20,19 +20,19 @@ std::string_view to_string(WorkloadClass workload_class);
 std::optional<WorkloadClass> parse_workload_class(std::string_view text);
 
 // A user's job and volume (docs/workload-format.md); durations in seconds, money in USD.
-struct Workload
-{
-  std::string name;                             // label for output, may be empty
-  std::string description;                      // assumptions, free text
-  std::string ref_gpu;                          // canonical GPU the job_seconds were measured on
-  std::optional<double> job_seconds;            // one job on ref_gpu
-  std::map<std::string, double> measured_seconds; // canonical GPU -> measured seconds; beats scaling
+struct Workload {
+  std::string name;                  // label for output, may be empty
+  std::string description;           // assumptions, free text
+  std::string ref_gpu;               // canonical GPU the job_seconds were measured on
+  std::optional<double> job_seconds; // one job on ref_gpu
+  std::map<std::string, double>
+      measured_seconds; // canonical GPU -> measured seconds; beats scaling
   WorkloadClass workload_class = WorkloadClass::compute;
   int gpus_per_job = 1;
   std::optional<double> jobs_per_month;
   Traffic traffic = Traffic::poisson;
-  std::optional<double> idle_timeout_s;         // overrides every option's T
-  std::optional<double> cold_start_s;           // overrides every option's C
+  std::optional<double> idle_timeout_s; // overrides every option's T
+  std::optional<double> cold_start_s;   // overrides every option's C
   double max_utilization = 0.8;
   std::optional<double> revenue_per_job;
   std::optional<double> output_gb;              // GB leaving the provider per job

@@ -1,7 +1,5 @@
 // The one place that knows every concrete provider adapter.
 
-#include <gpucost/providers/provider.hpp>
-
 #include "providers/aws.hpp"
 #include "providers/azure.hpp"
 #include "providers/gcp.hpp"
@@ -10,10 +8,11 @@
 #include "providers/runpod.hpp"
 #include "providers/vastai.hpp"
 
+#include <gpucost/providers/provider.hpp>
+
 namespace gpucost {
 
-std::vector<std::unique_ptr<Provider>> make_providers()
-{
+std::vector<std::unique_ptr<Provider>> make_providers() {
   std::vector<std::unique_ptr<Provider>> providers;
   providers.push_back(make_vastai_provider());
   providers.push_back(make_runpod_provider());

@@ -13,27 +13,24 @@
 namespace gpucost {
 
 // What a fetch needs besides the network.
-struct FetchOptions
-{
-  std::string base_url;            // scheme://host[:port] replacing the provider's; empty = default
-  std::string api_key;             // from the provider's environment variable; never printed
-  std::string now;                 // ISO 8601 UTC, written as each offer's fetched_at
+struct FetchOptions {
+  std::string base_url; // scheme://host[:port] replacing the provider's; empty = default
+  std::string api_key;  // from the provider's environment variable; never printed
+  std::string now;      // ISO 8601 UTC, written as each offer's fetched_at
   const GpuDatabase* gpus = nullptr; // resolves provider GPU names to canonical ones
-  std::string data_dir;            // for the provider's static tables (data/providers/...)
-  std::vector<std::string> regions; // restrict to these regions where the API is per region
+  std::string data_dir;              // for the provider's static tables (data/providers/...)
+  std::vector<std::string> regions;  // restrict to these regions where the API is per region
 };
 
 // Offers read from one provider, plus what was odd about the answer.
-struct FetchResult
-{
+struct FetchResult {
   std::vector<Offer> offers;
   std::vector<std::string> warnings; // e.g. unknown GPU names kept, rows skipped and why
   std::string source_url;            // the endpoint read, without secrets
 };
 
 // A cloud's price API. Concrete types are known only to registry.cpp.
-class Provider
-{
+class Provider {
 public:
   virtual ~Provider() = default;
   // "vastai", "runpod", ...: used in flags, cache file names and output.

@@ -1,0 +1,757 @@
+// Locks in parse_catalog, parse_fx_rates, serialize_catalog and merge_offers: values, and every
+// error message verbatim (they are the contract: users read them and scripts grep them).
+
+#include "catalog_fast.hpp"
+
+#include <gpucost/catalog.hpp>
+#include <gpucost/offer.hpp>
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+using gpucost::FxRate;
+using gpucost::Offer;
+using gpucost::parse_catalog;
+using gpucost::Product;
+
+namespace {
+
+// One offer field as raw JSON text: {"price_per_hour", "0.59"}.
+struct Field {
+  std::string key;
+  std::string json;
+};
+using Fields = std::vector<Field>;
+
+// The offer of docs/catalog-format.md, every field on its own line once rendered.
+Fields base_offer() {
+  return {{"provider", R"("runpod")"},
+          {"product", R"("pod")"},
+          {"name", R"("RTX 4090 secure")"},
+          {"gpu", R"("RTX 4090")"},
+          {"gpu_count", "1"},
+          {"gpu_memory_gb", "24"},
+          {"vcpus", "6"},
+          {"ram_gb", "41"},
+          {"region", R"("US")"},
+          {"price_per_hour", "0.59"},
+          {"spot_price_per_hour", "null"},
+          {"monthly_price", "null"},
+          {"billing_granularity_s", "null"},
+          {"billing_minimum_s", "null"},
+          {"cold_start_s", "null"},
+          {"cold_start_billed", "null"},
+          {"idle_timeout_s", "null"},
+          {"source", R"("https://www.runpod.io/pricing")"},
+          {"fetched_at", R"("2026-11-20T00:00:00Z")"}};
+}
+
+// `offer` with `key` set to `json`, replacing the field in place or appending it.
+Fields with(Fields offer, const std::string& key, const std::string& json) {
+  for (auto& field : offer) {
+    if (field.key == key) {
+      field.json = json;
+      return offer;
+    }
+  }
+  offer.push_back({key, json});
+  return offer;
+}
+
+// `offer` without the field `key`.
+Fields without(Fields offer, const std::string& key) {
+  std::erase_if(offer, [&](const Field& field) { return field.key == key; });
+  return offer;
+}
+
+// A catalog of `offers`, laid out one field per line:
+//   line 1 "{", 2 "schema", 3 "schemaVersion", 4 "offers": [, 5 "{" of offers[0], 6 its first
+//   field, ... With two base offers, offers[1] opens on line 25 and its fields are lines 26-44.
+std::string catalog_of(const std::vector<Fields>& offers) {
+  std::string text =
+      "{\n  \"schema\": \"gpucost/catalog\",\n  \"schemaVersion\": 1,\n  \"offers\": [\n";
+  for (std::size_t i = 0; i < offers.size(); ++i) {
+    text += "    {\n";
+    for (std::size_t j = 0; j < offers[i].size(); ++j) {
+      text += fmt::format("      \"{}\": {}{}\n",
+                          offers[i][j].key,
+                          offers[i][j].json,
+                          j + 1 == offers[i].size() ? "" : ",");
+    }
+    text += i + 1 == offers.size() ? "    }\n" : "    },\n";
+  }
+  text += "  ]\n}\n";
+  return text;
+}
+
+// A catalog whose offers[1] is `second` (offers[0] is the base offer), so that errors must name
+// the right index and line.
+std::string second_offer_is(const Fields& second) {
+  return catalog_of({base_offer(), second});
+}
+
+const std::vector<FxRate> k_rates = {
+    {"EUR", 1.1761, "2026-05-08", "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"}};
+
+// The error parse_catalog gives for `text` read from "c.json"; fails the test when it succeeds.
+std::string error_of(const std::string& text) {
+  const auto offers = parse_catalog(text, "c.json", k_rates);
+  REQUIRE_MESSAGE(!offers.has_value(), "parse_catalog accepted:\n" << text);
+  return offers.error().message;
+}
+
+// The offers parse_catalog reads from `text`; fails the test on an error.
+std::vector<Offer> offers_of(const std::string& text) {
+  auto offers = parse_catalog(text, "c.json", k_rates);
+  REQUIRE_MESSAGE(offers.has_value(), offers.error().message);
+  return std::move(*offers);
+}
+
+std::string show(const std::optional<double>& value) {
+  return value ? fmt::format("{}", *value) : std::string("null");
+}
+
+} // namespace
+
+TEST_SUITE("parse_catalog") {
+  TEST_CASE("reads every field of a valid offer") {
+    const auto offers = offers_of(catalog_of({with(
+        with(with(with(with(base_offer(), "spot_price_per_hour", "0.29"), "billing_minimum_s", "0"),
+                  "cold_start_billed",
+                  "true"),
+             "notes",
+             R"("community \"cloud\"")"),
+        "reliability",
+        "0.98")}));
+    REQUIRE(offers.size() == 1);
+    const Offer& offer = offers[0];
+    CHECK(offer.provider == "runpod");
+    CHECK(offer.product == Product::pod);
+    CHECK(offer.name == "RTX 4090 secure");
+    CHECK(offer.gpu == "RTX 4090");
+    CHECK(offer.gpu_count == 1);
+    CHECK(offer.gpu_memory_gb == 24.0);
+    CHECK(offer.vcpus == 6.0);
+    CHECK(offer.ram_gb == 41.0);
+    CHECK(offer.region == "US");
+    CHECK(offer.price_per_hour == 0.59);
+    CHECK(offer.spot_price_per_hour == 0.29);
+    CHECK(offer.billing_minimum_s == 0.0);
+    CHECK(offer.cold_start_billed == true);
+    CHECK(offer.reliability == 0.98);
+    CHECK(offer.source == "https://www.runpod.io/pricing");
+    CHECK(offer.fetched_at == "2026-11-20T00:00:00Z");
+    CHECK(offer.notes == "community \"cloud\"");
+  }
+
+  TEST_CASE("unknown is null, never 0") {
+    const auto offers = offers_of(catalog_of({without(without(base_offer(), "vcpus"), "region")}));
+    REQUIRE(offers.size() == 1);
+    const Offer& offer = offers[0];
+    CHECK(!offer.spot_price_per_hour.has_value()); // null
+    CHECK(!offer.monthly_price.has_value());
+    CHECK(!offer.always_on_price_per_hour.has_value()); // absent
+    CHECK(!offer.vcpus.has_value());                    // absent
+    CHECK(!offer.cold_start_s.has_value());
+    CHECK(!offer.cold_start_billed.has_value());
+    CHECK(!offer.interruptions_per_hour.has_value());
+    CHECK(!offer.egress_per_gb.has_value());
+    CHECK(!offer.reliability.has_value());
+    CHECK(offer.region.empty());
+    CHECK(offer.notes.empty());
+  }
+
+  TEST_CASE("an empty offers array is an empty catalog") {
+    CHECK(offers_of(R"({"schema": "gpucost/catalog", "schemaVersion": 1, "offers": []})").empty());
+  }
+
+  TEST_CASE("a valid catalog round-trips through serialize_catalog") {
+    const auto offers = offers_of(
+        catalog_of({base_offer(),
+                    with(with(with(with(base_offer(), "product", R"("serverless")"),
+                                   "always_on_price_per_hour",
+                                   "1.25"),
+                              "egress_per_gb",
+                              "0"),
+                         "notes",
+                         R"("per-second \"flex\" workers")"),
+                    with(with(with(base_offer(), "gpu_count", "8"), "monthly_price", "9125.5"),
+                         "interruptions_per_hour",
+                         "0.05")}));
+    const std::string text = gpucost::serialize_catalog(offers);
+    const auto again = offers_of(text);
+    CHECK(gpucost::serialize_catalog(again) == text);
+    REQUIRE(again.size() == 3);
+    CHECK(again[1].egress_per_gb == 0.0); // a known zero stays a zero
+    CHECK(!again[1].monthly_price.has_value());
+    CHECK(again[1].notes == "per-second \"flex\" workers");
+    CHECK(again[2].monthly_price == 9125.5);
+    CHECK(text.starts_with("{\n  \"schema\": \"gpucost/catalog\",\n  \"schemaVersion\": 1,\n"));
+  }
+
+  TEST_CASE("unknown fields far from any known one are ignored") {
+    const auto offers = offers_of(second_offer_is(
+        with(with(base_offer(), "x_vendor_extension", R"({"a": [1, 2, {"b": null}]})"),
+             "availability_zone_list",
+             R"(["a", "b"])")));
+    CHECK(offers.size() == 2);
+  }
+
+  TEST_CASE("prices in another currency are converted with the exchange rate, with a note") {
+    const auto offers = offers_of(
+        catalog_of({with(with(with(base_offer(), "currency", R"("EUR")"), "price_per_hour", "2"),
+                         "egress_per_gb",
+                         "0.01"),
+                    with(with(base_offer(), "currency", R"("EUR")"), "notes", R"("hourly")")}));
+    REQUIRE(offers.size() == 2);
+    CHECK(offers[0].price_per_hour == 2 * 1.1761);
+    CHECK(offers[0].egress_per_gb == 0.01 * 1.1761);
+    CHECK(offers[0].notes
+          == "prices converted from EUR at 1.1761 USD/EUR (2026-05-08, "
+             "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml)");
+    CHECK(offers[1].notes
+          == "hourly; prices converted from EUR at 1.1761 USD/EUR (2026-05-08, "
+             "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml)");
+  }
+}
+
+TEST_SUITE("parse_catalog errors") {
+  TEST_CASE("malformed JSON names the file, line and column") {
+    CHECK(error_of("{\n  \"schema\": \"gpucost/catalog\",\n  \"schemaVersion\" 1,\n}")
+          == "c.json:3:19: invalid JSON: syntax error while parsing object separator - unexpected "
+             "number literal; expected ':'");
+    CHECK(error_of("")
+          == "c.json:1:1: invalid JSON: syntax error while parsing value - unexpected end of "
+             "input; expected '[', '{', or a literal");
+    CHECK(error_of(second_offer_is(with(base_offer(), "price_per_hour", "0.5.9")))
+          == "c.json:36:28: invalid JSON: syntax error while parsing object - invalid literal; "
+             "last read: '0.5.'; expected '}'");
+    CHECK(
+        error_of(second_offer_is(with(base_offer(), "name", "\"tab\tinside\"")))
+        == R"(c.json:29:19: invalid JSON: syntax error while parsing value - invalid string: control character U+0009 (HT) must be escaped to \u0009 or \t; last read: '"tab<U+0009>')");
+    CHECK(error_of(catalog_of({base_offer()}) + "]")
+          == "c.json:28:1: invalid JSON: syntax error while parsing value - unexpected ']'; "
+             "expected end of input");
+  }
+
+  TEST_CASE("wrong schema") {
+    CHECK(error_of(R"({"schema": "gpucost/gpus", "schemaVersion": 1, "offers": []})")
+          == R"(c.json:1: schema: expected "gpucost/catalog" (got "gpucost/gpus"))");
+    CHECK(error_of(R"({"schemaVersion": 1, "offers": []})")
+          == R"(c.json:1: schema: expected "gpucost/catalog" (got nothing))");
+    CHECK(error_of(R"([{"schema": "gpucost/catalog"}])")
+          == R"(c.json:1: expected a JSON object with "schema": "gpucost/catalog")");
+    CHECK(error_of(R"({"schema": "gpucost/catalog", "schemaVersion": "1", "offers": []})")
+          == "c.json:1: schemaVersion: must be a whole number");
+  }
+
+  TEST_CASE("a newer schemaVersion is refused") {
+    CHECK(error_of("{\"schema\": \"gpucost/catalog\",\n \"schemaVersion\": 2,\n \"offers\": []}")
+          == "c.json:2: schemaVersion: version 2 is not supported (this gpucost reads 1 to 1)");
+  }
+
+  TEST_CASE("the offers array is required") {
+    CHECK(error_of("{\"schema\": \"gpucost/catalog\",\n \"schemaVersion\": 1}")
+          == "c.json:1: offers: must be an array");
+    CHECK(error_of("{\"schema\": \"gpucost/catalog\",\n \"schemaVersion\": 1,\n \"offers\": {}}")
+          == "c.json:3: offers: must be an array");
+  }
+
+  TEST_CASE("an offer must be an object") {
+    CHECK(error_of("{\"schema\": \"gpucost/catalog\", \"schemaVersion\": 1,\n \"offers\": [\n 42]}")
+          == "c.json:3: offers[0]: must be a JSON object (got 42)");
+  }
+
+  TEST_CASE("required fields") {
+    CHECK(error_of(second_offer_is(without(base_offer(), "provider")))
+          == "c.json:26: offers[1].provider: is required");
+    CHECK(error_of(second_offer_is(without(base_offer(), "product")))
+          == "c.json:26: offers[1].product: is required");
+    CHECK(error_of(second_offer_is(without(base_offer(), "gpu")))
+          == "c.json:26: offers[1].gpu: is required");
+    CHECK(error_of(second_offer_is(without(base_offer(), "gpu_count")))
+          == "c.json:26: offers[1].gpu_count: is required (a whole number >= 1)");
+    CHECK(error_of(second_offer_is(without(base_offer(), "source")))
+          == "c.json:26: offers[1].source: is required");
+    CHECK(error_of(second_offer_is(without(base_offer(), "fetched_at")))
+          == "c.json:26: offers[1].fetched_at: is required");
+    CHECK(error_of(second_offer_is(with(base_offer(), "provider", "null")))
+          == "c.json:27: offers[1].provider: is required");
+    CHECK(error_of(second_offer_is(with(base_offer(), "gpu", R"("")")))
+          == "c.json:30: offers[1].gpu: must not be empty");
+  }
+
+  TEST_CASE("unknown product, with the accepted ones as a hint") {
+    CHECK(
+        error_of(second_offer_is(with(base_offer(), "product", R"("container")")))
+        == R"(c.json:28: offers[1].product: unknown product "container" (expected pod, vm, serverless or dedicated))");
+  }
+
+  TEST_CASE("gpu_count is a whole number >= 1") {
+    CHECK(error_of(second_offer_is(with(base_offer(), "gpu_count", "0")))
+          == "c.json:31: offers[1].gpu_count: must be a whole number >= 1 (got 0)");
+    CHECK(error_of(second_offer_is(with(base_offer(), "gpu_count", "1.5")))
+          == "c.json:31: offers[1].gpu_count: must be a whole number >= 1 (got 1.5)");
+    CHECK(error_of(second_offer_is(with(base_offer(), "gpu_count", "2.0")))
+          == "c.json:31: offers[1].gpu_count: must be a whole number >= 1 (got 2.0)");
+    CHECK(error_of(second_offer_is(with(base_offer(), "gpu_count", "-1")))
+          == "c.json:31: offers[1].gpu_count: must be a whole number >= 1 (got -1)");
+    CHECK(error_of(second_offer_is(with(base_offer(), "gpu_count", R"("2")")))
+          == R"(c.json:31: offers[1].gpu_count: must be a whole number >= 1 (got "2"))");
+    CHECK(error_of(second_offer_is(with(base_offer(), "gpu_count", "3000000000")))
+          == "c.json:31: offers[1].gpu_count: must be a whole number >= 1 (got 3000000000)");
+  }
+
+  TEST_CASE("prices must be > 0") {
+    CHECK(error_of(second_offer_is(with(base_offer(), "price_per_hour", "-0.59")))
+          == "c.json:36: offers[1].price_per_hour: must be > 0 (got -0.59)");
+    CHECK(error_of(second_offer_is(with(base_offer(), "price_per_hour", "0")))
+          == "c.json:36: offers[1].price_per_hour: must be > 0 (got 0)");
+    CHECK(error_of(second_offer_is(with(base_offer(), "spot_price_per_hour", "0.0")))
+          == "c.json:37: offers[1].spot_price_per_hour: must be > 0 (got 0.0)");
+    CHECK(error_of(second_offer_is(with(base_offer(), "monthly_price", "-1")))
+          == "c.json:38: offers[1].monthly_price: must be > 0 (got -1)");
+    CHECK(error_of(second_offer_is(with(base_offer(), "always_on_price_per_hour", "0")))
+          == "c.json:46: offers[1].always_on_price_per_hour: must be > 0 (got 0)");
+    CHECK(error_of(second_offer_is(with(base_offer(), "billing_granularity_s", "0")))
+          == "c.json:39: offers[1].billing_granularity_s: must be > 0 (got 0)");
+  }
+
+  TEST_CASE("other numbers have their own ranges") {
+    CHECK(error_of(second_offer_is(with(base_offer(), "billing_minimum_s", "-1")))
+          == "c.json:40: offers[1].billing_minimum_s: must be >= 0 (got -1)");
+    CHECK(error_of(second_offer_is(with(base_offer(), "gpu_memory_gb", "-80")))
+          == "c.json:32: offers[1].gpu_memory_gb: must be > 0 (got -80)");
+    CHECK(error_of(second_offer_is(with(base_offer(), "reliability", "1.5")))
+          == "c.json:46: offers[1].reliability: must be >= 0 and <= 1 (got 1.5)");
+    CHECK(error_of(second_offer_is(with(base_offer(), "egress_per_gb", "-0.01")))
+          == "c.json:46: offers[1].egress_per_gb: must be >= 0 (got -0.01)");
+  }
+
+  TEST_CASE("a number too large for a double is refused, not read as infinity") {
+    CHECK(error_of(second_offer_is(with(base_offer(), "price_per_hour", "1e999")))
+          == "c.json:36:25: invalid JSON: number overflow parsing '1e999'");
+    CHECK(error_of(second_offer_is(with(base_offer(), "cold_start_s", "1e999")))
+          == "c.json:41:23: invalid JSON: number overflow parsing '1e999'");
+    CHECK(error_of(second_offer_is(with(base_offer(), "reliability", "-1e999")))
+          == "c.json:46:22: invalid JSON: number overflow parsing '-1e999'");
+    // A number too small for a double is read as 0, which the ranges then judge.
+    CHECK(error_of(second_offer_is(with(base_offer(), "price_per_hour", "1e-999")))
+          == "c.json:36: offers[1].price_per_hour: must be > 0 (got 0.0)");
+  }
+
+  TEST_CASE("a value of the wrong type") {
+    CHECK(error_of(second_offer_is(with(base_offer(), "price_per_hour", R"("0.59")")))
+          == R"(c.json:36: offers[1].price_per_hour: must be a number (got "0.59"))");
+    CHECK(error_of(second_offer_is(with(base_offer(), "vcpus", "true")))
+          == "c.json:33: offers[1].vcpus: must be a number (got true)");
+    CHECK(error_of(second_offer_is(with(base_offer(), "name", "42")))
+          == "c.json:29: offers[1].name: must be a string (got 42)");
+    CHECK(error_of(second_offer_is(with(base_offer(), "cold_start_billed", "1")))
+          == "c.json:42: offers[1].cold_start_billed: must be true or false (got 1)");
+    CHECK(
+        error_of(second_offer_is(
+            with(base_offer(), "price_per_hour", R"("a very long string that will be shortened")")))
+        == R"(c.json:36: offers[1].price_per_hour: must be a number (got "a very long string that will be shor...))");
+  }
+
+  TEST_CASE("a misspelled field gets a suggestion") {
+    CHECK(
+        error_of(
+            second_offer_is(with(without(base_offer(), "price_per_hour"), "price_per_hr", "0.59")))
+        == R"(c.json:45: offers[1].price_per_hr: unknown field "price_per_hr" (did you mean "price_per_hour"?))");
+  }
+
+  TEST_CASE("an offer needs a price") {
+    CHECK(error_of(second_offer_is(without(base_offer(), "price_per_hour")))
+          == "c.json:26: offers[1].price_per_hour: the offer has no price (give price_per_hour, "
+             "spot_price_per_hour or monthly_price)");
+    CHECK(error_of(second_offer_is(with(base_offer(), "price_per_hour", "null")))
+          == "c.json:36: offers[1].price_per_hour: the offer has no price (give price_per_hour, "
+             "spot_price_per_hour or monthly_price)");
+  }
+
+  TEST_CASE("fetched_at must be an ISO 8601 time") {
+    CHECK(
+        error_of(second_offer_is(with(base_offer(), "fetched_at", R"("yesterday")")))
+        == R"(c.json:45: offers[1].fetched_at: "yesterday" is not an ISO 8601 UTC time (e.g. "2026-11-20T00:00:00Z"))");
+    CHECK(
+        error_of(second_offer_is(with(base_offer(), "fetched_at", R"("2026-13-01")")))
+        == R"(c.json:45: offers[1].fetched_at: "2026-13-01" is not an ISO 8601 UTC time (e.g. "2026-11-20T00:00:00Z"))");
+  }
+
+  TEST_CASE("a currency without an exchange rate") {
+    CHECK(
+        error_of(second_offer_is(with(base_offer(), "currency", R"("GBP")")))
+        == R"(c.json:46: offers[1].currency: no exchange rate for "GBP" in data/fx.json (prices must be converted to USD))");
+  }
+
+  TEST_CASE("the first error in document order wins") {
+    CHECK(error_of(catalog_of(
+              {with(base_offer(), "gpu_count", "0"), with(base_offer(), "price_per_hour", "-1")}))
+          == "c.json:10: offers[0].gpu_count: must be a whole number >= 1 (got 0)");
+  }
+}
+
+TEST_SUITE("parse_fx_rates") {
+  TEST_CASE("reads the rates") {
+    const auto rates = gpucost::parse_fx_rates(
+        R"({"schema": "gpucost/fx", "schemaVersion": 1, "rates": [
+          {"currency": "EUR", "usd_per_unit": 1.08, "as_of": "2026-11-20", "source": "https://x",
+           "notes": "optional"}]})",
+        "fx.json");
+    REQUIRE(rates.has_value());
+    REQUIRE(rates->size() == 1);
+    CHECK((*rates)[0].currency == "EUR");
+    CHECK((*rates)[0].usd_per_unit == 1.08);
+    CHECK((*rates)[0].as_of == "2026-11-20");
+    CHECK((*rates)[0].source == "https://x");
+  }
+
+  TEST_CASE("errors") {
+    const auto error = [](const std::string& text) {
+      const auto rates = gpucost::parse_fx_rates(text, "fx.json");
+      REQUIRE(!rates.has_value());
+      return rates.error().message;
+    };
+    CHECK(error(R"({"schema": "gpucost/catalog", "schemaVersion": 1, "rates": []})")
+          == R"(fx.json:1: schema: expected "gpucost/fx" (got "gpucost/catalog"))");
+    CHECK(error("{\"schema\": \"gpucost/fx\", \"schemaVersion\": 1, \"rates\": [\n"
+                "{\"currency\": \"EUR\", \"as_of\": \"2026-11-20\", \"source\": \"x\"}]}")
+          == "fx.json:2: rates[0].usd_per_unit: is required");
+    CHECK(error("{\"schema\": \"gpucost/fx\", \"schemaVersion\": 1, \"rates\": [\n"
+                "{\"currency\": \"EUR\",\n \"usd_per_unit\": 0, \"as_of\": \"2026-11-20\", "
+                "\"source\": \"x\"}]}")
+          == "fx.json:3: rates[0].usd_per_unit: must be > 0 (got 0)");
+    CHECK(error("{\"schema\": \"gpucost/fx\", \"schemaVersion\": 1, \"rates\": [\n"
+                "{\"usd_per_unit\": 1.1, \"as_of\": \"2026-11-20\", \"source\": \"x\"}]}")
+          == "fx.json:2: rates[0].currency: is required");
+    CHECK(error("{\"schema\": \"gpucost/fx\", \"schemaVersion\": 1}")
+          == "fx.json:1: rates: must be an array");
+    CHECK(error("{\"schema\": \"gpucost/fx\"")
+          == "fx.json:1:24: invalid JSON: syntax error while parsing object - unexpected end of "
+             "input; expected '}'");
+  }
+}
+
+TEST_SUITE("merge_offers") {
+  TEST_CASE("an addition with the same key replaces, anything else is appended") {
+    Offer a;
+    a.provider = "runpod";
+    a.product = Product::pod;
+    a.gpu = "RTX 4090";
+    a.gpu_count = 1;
+    a.region = "US";
+    a.price_per_hour = 0.59;
+    Offer b = a;
+    b.region = "EU"; // another region: another offer
+    Offer c = a;
+    c.gpu_count = 2; // another size: another offer
+    Offer a_duplicate = a;
+    a_duplicate.name = "duplicate in the base";
+
+    Offer a_new = a;
+    a_new.price_per_hour = 0.49;
+    Offer d = a;
+    d.product = Product::serverless;
+
+    const auto merged = gpucost::merge_offers({a, b, a_duplicate, c}, {a_new, d});
+    REQUIRE(merged.size() == 4);
+    CHECK(merged[0].region == "EU");
+    CHECK(merged[1].gpu_count == 2);
+    CHECK(merged[2].price_per_hour == 0.49); // both base offers with a's key are gone
+    CHECK(merged[2].name.empty());
+    CHECK(merged[3].product == Product::serverless);
+    CHECK(show(merged[3].price_per_hour) == "0.59");
+  }
+
+  TEST_CASE("merging nothing keeps the base") {
+    Offer a;
+    a.provider = "aws";
+    CHECK(gpucost::merge_offers({a}, {}).size() == 1);
+    CHECK(gpucost::merge_offers({}, {a}).size() == 1);
+  }
+}
+
+namespace {
+
+// Every field of an offer, doubles in shortest round-trip form (so "-0" and "0" differ).
+std::string describe(const Offer& offer) {
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
+                     offer.provider,
+                     to_string(offer.product),
+                     offer.name,
+                     offer.gpu,
+                     offer.gpu_count,
+                     show(offer.gpu_memory_gb),
+                     show(offer.vcpus),
+                     show(offer.ram_gb),
+                     offer.region,
+                     show(offer.price_per_hour),
+                     show(offer.spot_price_per_hour),
+                     show(offer.monthly_price),
+                     show(offer.always_on_price_per_hour),
+                     show(offer.billing_granularity_s),
+                     show(offer.billing_minimum_s),
+                     show(offer.cold_start_s),
+                     offer.cold_start_billed ? (*offer.cold_start_billed ? "true" : "false")
+                                             : "null",
+                     show(offer.idle_timeout_s),
+                     show(offer.interruptions_per_hour),
+                     show(offer.egress_per_gb),
+                     show(offer.reliability),
+                     offer.source,
+                     offer.fetched_at,
+                     offer.notes);
+}
+
+// Picks from `choices` with `random`.
+template<typename T> const T& pick(std::mt19937& random, const std::vector<T>& choices) {
+  return choices[std::uniform_int_distribution<std::size_t>(0, choices.size() - 1)(random)];
+}
+
+// Some valid JSON spellings of a number that is > 0 as a double.
+const std::vector<std::string> k_positive = {"0.59",
+                                             "1",
+                                             "2.5e1",
+                                             "1E-3",
+                                             "3e+2",
+                                             "12345678901234567890",
+                                             "9223372036854775807",
+                                             "9223372036854775808",
+                                             "18446744073709551616",
+                                             "1e-300",
+                                             "5e-324",
+                                             "0.1000000000000000055511151231257827",
+                                             "1" + std::string(308, '0')}; // 1e308 as an integer
+
+// Some valid JSON spellings of a number that is >= 0 as a double, zeros of both signs included.
+const std::vector<std::string> k_non_negative = {
+    "0", "-0", "0.0", "-0.0", "0e5", "7", "0.25", "1e2"};
+
+// Strings in raw UTF-8 and in every escape JSON has.
+const std::vector<std::string> k_names = {
+    R"("plain")",
+    R"("")",
+    R"("Ünïcødé 日本語 🚀 ÿ")",
+    R"("\"quoted\" and \\backslash\\ and \/slash")",
+    R"("tab\tnew\nline\r\b\f")",
+    R"("\u00e9\u00E9 \u65e5 \ud83d\ude80 \u0000 nul")",
+    R"("\u007f\u0080\u07ff\u0800\uffff")",
+    "\"del \x7f and a long name that runs past sixteen bytes\""};
+
+// A varied but valid offer: every field may be absent, null or oddly spelled, keys may come in
+// any order or twice, and unknown fields hold nested values.
+std::string random_offer(std::mt19937& random, std::size_t index) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  const auto maybe = [&](const std::string& key, const std::vector<std::string>& values) {
+    switch (random() % 4) {
+    case 0:
+      return; // absent
+    case 1:
+      fields.emplace_back(key, "null");
+      return;
+    default:
+      fields.emplace_back(key, pick(random, values));
+    }
+  };
+  fields.emplace_back("provider",
+                      index % 7 == 0 ? R"("p\u00e9")" : fmt::format("\"p{}\"", index % 40));
+  fields.emplace_back(
+      "product",
+      pick(random,
+           std::vector<std::string>{R"("pod")", R"("vm")", R"("serverless")", R"("dedicated")"}));
+  maybe("name", k_names);
+  fields.emplace_back(
+      "gpu",
+      pick(random, std::vector<std::string>{R"("RTX 4090")", R"("H100 \"SXM\"")", R"("日本")"}));
+  fields.emplace_back("gpu_count",
+                      pick(random, std::vector<std::string>{"1", "8", "2147483647", "4"}));
+  maybe("gpu_memory_gb", k_positive);
+  maybe("vcpus", k_positive);
+  maybe("ram_gb", k_positive);
+  maybe("region", k_names);
+  fields.emplace_back("price_per_hour", pick(random, k_positive)); // every offer has a price
+  maybe("spot_price_per_hour", k_positive);
+  maybe("monthly_price", k_positive);
+  maybe("always_on_price_per_hour", k_positive);
+  maybe("currency", {R"("USD")", R"("EUR")"});
+  maybe("billing_granularity_s", k_positive);
+  maybe("billing_minimum_s", k_non_negative);
+  maybe("cold_start_s", k_non_negative);
+  maybe("cold_start_billed", {"true", "false"});
+  maybe("idle_timeout_s", k_non_negative);
+  maybe("interruptions_per_hour", k_non_negative);
+  maybe("egress_per_gb", k_non_negative);
+  maybe("reliability", {"0", "1", "0.5", "1.0", "-0", "1e-1"});
+  fields.emplace_back(
+      "source",
+      pick(random,
+           std::vector<std::string>{R"("https://x.example/p?a=1&b=\"2\"")", R"("generated")"}));
+  fields.emplace_back("fetched_at",
+                      pick(random,
+                           std::vector<std::string>{R"("2026-11-20T00:00:00Z")",
+                                                    R"("2026-11-20")",
+                                                    R"("2026-11-20T08:30:15.25+01:00")",
+                                                    R"("2024-02-29T23:59:59z")"}));
+  maybe("notes", k_names);
+  maybe("x_vendor_extension_data",
+        {R"({"a": [1, 2.5, {"b": null}], "c": "\u00e9"})", "[]", "{}", R"([[["deep"]]])", "true"});
+  if (random() % 5 == 0) {
+    // A second copy of a field: the last one wins, as in the DOM.
+    auto duplicate = fields[random() % fields.size()];
+    if (duplicate.first == "gpu_count") {
+      duplicate.second = "3";
+    } else if (duplicate.first == "name" || duplicate.first == "region"
+               || duplicate.first == "notes") {
+      duplicate.second = random() % 2 == 0 ? "null" : pick(random, k_names);
+    } else if (duplicate.first == "vcpus" || duplicate.first == "spot_price_per_hour") {
+      duplicate.second = random() % 2 == 0 ? "null" : pick(random, k_positive);
+    }
+    fields.insert(fields.begin() + static_cast<std::ptrdiff_t>(random() % fields.size()),
+                  duplicate);
+  }
+  if (random() % 4 == 0) {
+    std::shuffle(fields.begin(), fields.end(), random);
+  }
+  const std::vector<std::string> spaces = {"", " ", "\n      ", "\t", "\r\n "};
+  std::string text = "{" + pick(random, spaces);
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const std::string key =
+        fields[i].first == "provider" && random() % 10 == 0 ? R"(pro\u0076ider)" : fields[i].first;
+    text += fmt::format("\"{}\"{}:{}{}{}",
+                        key,
+                        pick(random, spaces),
+                        pick(random, spaces),
+                        fields[i].second,
+                        pick(random, spaces));
+    text += i + 1 == fields.size() ? "}" : "," + pick(random, spaces);
+  }
+  return text;
+}
+
+// A catalog of `count` random offers, with top-level fields in varied order and unknown ones.
+std::string random_catalog(std::mt19937& random, std::size_t count) {
+  std::string offers = "[\n";
+  for (std::size_t i = 0; i < count; ++i) {
+    offers += "  " + random_offer(random, i) + (i + 1 == count ? "\n" : ",\n");
+  }
+  offers += "]";
+  return fmt::format("{{\"generator\": {{\"name\": \"test\", \"seed\": [1, 2]}},\n"
+                     " \"offers\": {},\n \"schemaVersion\": 1, \"schema\": \"gpucost/catalog\"}}\n",
+                     offers);
+}
+
+// The offers of `text` as the fast and the checked readers see them; fails the test where they
+// differ. Returns whether the fast reader read the text.
+bool same_as_checked(const std::string& text) {
+  const auto fast = gpucost::parse_catalog_fast(text, k_rates);
+  const auto checked = gpucost::parse_catalog_checked(text, "c.json", k_rates);
+  if (!fast) {
+    return false;
+  }
+  REQUIRE_MESSAGE(checked.has_value(),
+                  "the fast reader accepted what the checked one refuses: "
+                      << checked.error().message << "\n"
+                      << text);
+  REQUIRE(fast->size() == checked->size());
+  for (std::size_t i = 0; i < fast->size(); ++i) {
+    REQUIRE_MESSAGE(describe((*fast)[i]) == describe((*checked)[i]),
+                    "offer " << i << " of\n"
+                             << text);
+  }
+  return true;
+}
+
+} // namespace
+
+TEST_SUITE("parse_catalog fast path") {
+  TEST_CASE("reads a varied generated catalog exactly as the checked DOM reader does") {
+    std::mt19937 random(20261123);
+    const std::string text = random_catalog(random, 3000);
+    const auto fast = gpucost::parse_catalog_fast(text, k_rates);
+    REQUIRE_MESSAGE(fast.has_value(), "the fast reader refused a valid catalog");
+    CHECK(fast->size() == 3000);
+    CHECK(same_as_checked(text));
+    CHECK(same_as_checked(gpucost::serialize_catalog(*fast))); // the layout the cache is written in
+  }
+
+  TEST_CASE("reads a catalog with a byte-order mark, and the bundled catalogs") {
+    CHECK(same_as_checked("\xEF\xBB\xBF" + catalog_of({base_offer()})));
+    CHECK(same_as_checked(catalog_of({base_offer(), with(base_offer(), "currency", R"("EUR")")})));
+    std::size_t files = 0;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(GPUCOST_SOURCE_DIR "/data/catalog")) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      std::ostringstream text;
+      text << in.rdbuf();
+      CHECK_MESSAGE(same_as_checked(text.str()), entry.path());
+      ++files;
+    }
+    CHECK(files > 0);
+  }
+
+  TEST_CASE("leaves every error to the checked reader") {
+    // Each of these is an error for the checked reader (see the error tests above).
+    for (const std::string& text :
+         {std::string("{\"schema\": \"gpucost/catalog\", \"schemaVersion\": 1, \"offers\": [] "),
+          std::string(
+              "\xEF\xBB{\"schema\": \"gpucost/catalog\", \"schemaVersion\": 1, \"offers\": []}"),
+          second_offer_is(with(base_offer(), "price_per_hour", "1e999")),
+          second_offer_is(with(base_offer(), "price_per_hour", "0")),
+          second_offer_is(with(base_offer(), "gpu_count", "2.0")),
+          second_offer_is(with(base_offer(), "name", "\"bad \xC3\x28 utf-8\"")),
+          second_offer_is(with(base_offer(), "name", "\"lone \\udc00 surrogate\"")),
+          second_offer_is(with(base_offer(), "name", "\"lone \\ud800 surrogate\"")),
+          second_offer_is(with(base_offer(), "name", "\"overlong \xC0\xAF\"")),
+          second_offer_is(with(base_offer(), "name", "\"surrogate \xED\xA0\x80 in utf-8\"")),
+          second_offer_is(with(base_offer(), "price_per_hr", "0.59")),
+          second_offer_is(with(base_offer(), "currency", R"("GBP")")),
+          second_offer_is(with(base_offer(), "fetched_at", R"("2026-13-01")")),
+          second_offer_is(without(base_offer(), "source")),
+          catalog_of({base_offer()}) + "x"}) {
+      CHECK(!gpucost::parse_catalog_fast(text, k_rates).has_value());
+      CHECK(!gpucost::parse_catalog_checked(text, "c.json", k_rates).has_value());
+    }
+  }
+
+  TEST_CASE("never accepts what the checked reader refuses, nor reads it differently") {
+    // Mutations of a small catalog: most are errors, which the fast reader must leave to the
+    // checked one; whatever it does accept must read the same.
+    std::mt19937 random(7);
+    const std::string base = random_catalog(random, 3);
+    const std::string alphabet = std::string("\"\\,:{}[]0123456789-+.eEuntrfalsd \n\t\x7f") + '\0'
+                                 + "\x80\xBF\xC2\xC3\xE0\xED\xEF\xF0\xF4\xF5\xFF";
+    std::size_t accepted = 0;
+    for (int round = 0; round < 20000; ++round) {
+      std::string text = base;
+      for (auto edits = 1 + random() % 3; edits > 0 && !text.empty(); --edits) {
+        const std::size_t at = random() % text.size();
+        const char c = alphabet[random() % alphabet.size()];
+        switch (random() % 3) {
+        case 0:
+          text[at] = c;
+          break;
+        case 1:
+          text.insert(text.begin() + static_cast<std::ptrdiff_t>(at), c);
+          break;
+        default:
+          text.erase(at, 1 + random() % 4);
+        }
+      }
+      accepted += same_as_checked(text) ? 1U : 0U;
+    }
+    MESSAGE(accepted << " of 20000 mutated catalogs were valid and read by the fast reader");
+    CHECK(accepted > 100);
+  }
+}
