@@ -201,7 +201,10 @@ void register_catalog(CLI::App& app, Context& context) {
   CLI::App* update_command =
       catalog->add_subcommand("update", "Fetch live prices into the cache (all providers at once)");
   update_command->add_option("--provider", update->providers, "Only these providers (repeatable)");
-  update_command->add_option("--timeout", update->timeout_s, "Seconds per request (300)");
+  update_command->add_option(
+      "--timeout",
+      update->timeout_s,
+      "Seconds per request (300); a streamed AWS price list may take longer, but not pause longer");
   update_command->callback([update, &context] { run_update(*update, context); });
 
   auto status = std::make_shared<StatusOptions>();

@@ -140,7 +140,10 @@ void add_catalog_options(CLI::App& command, CatalogOptions& options) {
   command.add_flag("--offline", options.offline, "Never fetch: use the cache and bundled prices");
   command.add_flag("--refresh", options.refresh, "Fetch live prices even when the cache is fresh");
   command.add_option("--max-age", options.max_age, "Oldest cache used without refreshing (6h)");
-  command.add_option("--timeout", options.timeout_s, "Seconds per request when fetching (60)");
+  command.add_option("--timeout",
+                     options.timeout_s,
+                     "Seconds per request when fetching (60); a streamed AWS price list may take "
+                     "longer, but not pause longer");
 }
 
 std::filesystem::path cache_dir(const Context& context) {

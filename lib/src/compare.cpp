@@ -5,9 +5,12 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstdint>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 
 namespace gpucost {
 
@@ -57,61 +60,84 @@ std::string_view figure_name(WorkloadClass workload_class) {
   return "";
 }
 
+// The traits gpucost may fill in from built-in defaults, in the order a row lists them.
+enum DefaultedTrait : unsigned {
+  k_interruptions = 1U << 0,
+  k_granularity = 1U << 1,
+  k_minimum = 1U << 2,
+  k_cold_start = 1U << 3,
+  k_cold_start_billed = 1U << 4,
+  k_egress = 1U << 5,
+};
+constexpr std::array<std::string_view, 6> k_trait_names = {"interruptions_per_hour",
+                                                           "billing_granularity_s",
+                                                           "billing_minimum_s",
+                                                           "cold_start_s",
+                                                           "cold_start_billed",
+                                                           "egress_per_gb"};
+constexpr unsigned k_billing_traits = k_granularity | k_minimum; // relevant to per-job, keep-alive
+constexpr unsigned k_start_traits = k_cold_start | k_cold_start_billed; // C, C_billed
+
+std::vector<std::string> trait_names(unsigned mask) {
+  std::vector<std::string> names;
+  for (std::size_t bit = 0; bit < k_trait_names.size(); ++bit) {
+    if ((mask & (1U << bit)) != 0) {
+      names.emplace_back(k_trait_names[bit]);
+    }
+  }
+  return names;
+}
+
 // Traits after the offer, then providers.json, then the built-in defaults; flags beat all.
 struct ResolvedTraits {
   ModelOption option;
-  std::vector<std::string> defaulted_billing; // g, m: relevant to per-job and keep-alive
-  std::vector<std::string> defaulted_start;   // C, C_billed
-  bool timeout_known = false;                 // T came from somewhere other than a default
-  std::vector<std::string> defaulted_other;   // egress
+  unsigned defaulted = 0;     // DefaultedTrait bits
+  bool timeout_known = false; // T came from somewhere other than a default
 };
 
 template<typename T>
 T pick(const std::optional<T>& from_offer,
        const std::optional<T>& from_provider,
        T fallback,
-       std::string_view name,
-       std::vector<std::string>& defaulted) {
+       DefaultedTrait trait,
+       unsigned& defaulted) {
   if (from_offer) {
     return *from_offer;
   }
   if (from_provider) {
     return *from_provider;
   }
-  defaulted.emplace_back(name);
+  defaulted |= trait;
   return fallback;
 }
 
-ResolvedTraits
-resolve_traits(const Offer& offer, const ProviderTable& providers, const Workload& workload) {
+ResolvedTraits resolve_traits(const Offer& offer,
+                              const ProductTraits* found,
+                              const ProviderInfo* info,
+                              const Workload& workload) {
   const ProductTraits none;
-  const ProductTraits* found = providers.traits(offer.provider, offer.product);
   const ProductTraits& traits = found != nullptr ? *found : none;
-  const ProviderInfo* info = providers.find(offer.provider);
 
   ResolvedTraits resolved;
   ModelOption& option = resolved.option;
   option.granularity_s = pick(offer.billing_granularity_s,
                               traits.billing_granularity_s,
                               1.0,
-                              "billing_granularity_s",
-                              resolved.defaulted_billing);
-  option.minimum_s = pick(offer.billing_minimum_s,
-                          traits.billing_minimum_s,
-                          0.0,
-                          "billing_minimum_s",
-                          resolved.defaulted_billing);
+                              k_granularity,
+                              resolved.defaulted);
+  option.minimum_s =
+      pick(offer.billing_minimum_s, traits.billing_minimum_s, 0.0, k_minimum, resolved.defaulted);
   if (workload.cold_start_s) {
     option.cold_start_s = *workload.cold_start_s;
   } else {
-    option.cold_start_s = pick(
-        offer.cold_start_s, traits.cold_start_s, 0.0, "cold_start_s", resolved.defaulted_start);
+    option.cold_start_s =
+        pick(offer.cold_start_s, traits.cold_start_s, 0.0, k_cold_start, resolved.defaulted);
   }
   option.cold_start_billed = pick(offer.cold_start_billed,
                                   traits.cold_start_billed,
                                   true,
-                                  "cold_start_billed",
-                                  resolved.defaulted_start);
+                                  k_cold_start_billed,
+                                  resolved.defaulted);
   if (workload.idle_timeout_s) {
     option.idle_timeout_s = *workload.idle_timeout_s;
     resolved.timeout_known = true;
@@ -123,7 +149,7 @@ resolve_traits(const Offer& offer, const ProviderTable& providers, const Workloa
     const std::optional<double> provider_egress =
         info != nullptr ? info->egress_per_gb : std::optional<double>{};
     const double per_gb =
-        pick(offer.egress_per_gb, provider_egress, 0.0, "egress_per_gb", resolved.defaulted_other);
+        pick(offer.egress_per_gb, provider_egress, 0.0, k_egress, resolved.defaulted);
     option.egress_usd_per_job = *workload.output_gb * per_gb;
   }
   option.slots = std::max(1, offer.gpu_count / std::max(1, workload.gpus_per_job));
@@ -180,36 +206,94 @@ plan_rows(const Offer& offer, const ProductTraits* traits, bool timeout_known) {
   return rows;
 }
 
-// A priced row before it is ranked: the offer stays in the caller's vector until the row is shown.
+// A row priced in full: what a shown row carries.
 struct PricedRow {
-  std::size_t offer_index = 0;
   Estimate estimate;
   ModelOption option;
-  double usd_per_hour = 0;
-  std::vector<std::string> defaulted;
+  unsigned defaulted = 0; // DefaultedTrait bits
 };
 
-auto sort_key(const PricedRow& row, const Offer& offer, const std::string& gpu) {
-  return std::make_tuple(row.estimate.cost_per_job,
+// Prices one planned row of an offer; fails, naming the reason, as estimate_cost does.
+Expected<PricedRow> price_row(const Offer& offer,
+                              const ResolvedTraits& traits,
+                              const RowPlan& plan,
+                              const Workload& workload,
+                              double seconds) {
+  PricedRow row;
+  row.option = traits.option;
+  row.option.usd_per_hour = plan.usd_per_hour;
+  if (plan.pricing == Pricing::spot) {
+    if (offer.interruptions_per_hour) {
+      row.option.interruptions_per_hour = *offer.interruptions_per_hour;
+    } else if (workload.interruptions_per_hour) {
+      row.option.interruptions_per_hour = *workload.interruptions_per_hour;
+    } else {
+      row.defaulted |= k_interruptions;
+    }
+  }
+  if (plan.mode != Mode::always_on) {
+    row.defaulted |= traits.defaulted & (k_billing_traits | k_start_traits);
+  }
+  row.defaulted |= traits.defaulted & k_egress;
+
+  const ModelWorkload model_workload{seconds,
+                                     workload.jobs_per_month,
+                                     workload.traffic,
+                                     workload.max_utilization,
+                                     workload.revenue_per_job};
+  ModelOption model_option = row.option;
+  Mode model_mode = plan.mode;
+  if (plan.serverless_per_job) {
+    model_option.idle_timeout_s = 0;
+    model_mode = Mode::keep_alive;
+  }
+  auto estimate = estimate_cost(model_mode, plan.pricing, model_option, model_workload);
+  if (!estimate) {
+    return Unexpected{estimate.error()};
+  }
+  row.option.idle_timeout_s = model_option.idle_timeout_s;
+  row.estimate = std::move(*estimate);
+  row.estimate.mode = plan.mode;
+  if (plan.serverless_per_job) {
+    // Priced as keep-alive with no timeout: the sparse-bound caveat says nothing here.
+    std::erase_if(row.estimate.notes, [](const std::string& note) {
+      return note.rfind("sparse-traffic bound", 0) == 0;
+    });
+  }
+  if (plan.pricing == Pricing::spot && !offer.interruptions_per_hour
+      && !workload.interruptions_per_hour) {
+    row.estimate.notes.emplace_back(
+        "interruption rate unknown: reruns are not priced (give --interruptions-per-hour)");
+  }
+  return row;
+}
+
+// A row to rank: its cost and what it takes to price it again in full if it is shown. Only the
+// shown rows are priced twice, so ranking 100k offers keeps 40 bytes a row, not a whole Estimate.
+struct Candidate {
+  double cost_per_job = 0;
+  std::uint32_t offer_index = 0;
+  RowPlan plan;
+};
+
+auto sort_key(const Candidate& row, const Offer& offer, const std::string& gpu) {
+  return std::make_tuple(row.cost_per_job,
                          std::cref(offer.provider),
                          static_cast<int>(offer.product),
                          std::cref(gpu),
                          offer.gpu_count,
                          std::cref(offer.region),
                          std::cref(offer.name),
-                         static_cast<int>(row.estimate.mode),
-                         static_cast<int>(row.estimate.pricing));
+                         static_cast<int>(row.plan.mode),
+                         static_cast<int>(row.plan.pricing));
 }
 
-} // namespace
-
-bool offer_matches(const Offer& offer, const GpuDatabase& gpus, const OfferFilters& filters) {
+bool spec_matches(const Offer& offer, const GpuSpec* spec, const OfferFilters& filters) {
   if (!allowed(filters.providers, offer.provider) || !allowed(filters.products, offer.product)) {
     return false;
   }
-  const GpuSpec* spec = gpus.find(offer.gpu);
   if (!filters.gpus.empty()) {
-    const std::string name = spec != nullptr ? spec->name : offer.gpu;
+    const std::string& name = spec != nullptr ? spec->name : offer.gpu;
     if (!allowed(filters.gpus, name)) {
       return false;
     }
@@ -230,6 +314,24 @@ bool offer_matches(const Offer& offer, const GpuDatabase& gpus, const OfferFilte
     }
   }
   return true;
+}
+
+// What a GPU name in a catalog comes to, looked up once per distinct name.
+struct GpuLookup {
+  const GpuSpec* spec = nullptr;
+  std::optional<Expected<double>> seconds; // job time on it; empty until a matching offer asks
+};
+
+// What a provider and product come to, looked up once per distinct pair.
+struct ProviderLookup {
+  const ProviderInfo* info = nullptr;
+  const ProductTraits* traits = nullptr;
+};
+
+} // namespace
+
+bool offer_matches(const Offer& offer, const GpuDatabase& gpus, const OfferFilters& filters) {
+  return spec_matches(offer, gpus.find(offer.gpu), filters);
 }
 
 Expected<double>
@@ -279,42 +381,67 @@ CompareResult rank_options(const std::vector<Offer>& offers,
   std::map<std::string, std::map<std::string, std::size_t>>
       without_figure; // reason -> GPU -> offers
 
-  std::vector<PricedRow> rows;
-  std::vector<const GpuSpec*> specs(offers.size(), nullptr);
+  // Catalogs repeat a few GPU names and providers over many offers: look each up once. The keys
+  // view strings in `offers`, which outlive the maps.
+  std::unordered_map<std::string_view, GpuLookup> gpu_lookups;
+  std::map<std::pair<std::string_view, Product>, ProviderLookup> provider_lookups;
+  const auto lookup_gpu = [&](const Offer& offer) -> GpuLookup& {
+    auto [it, inserted] = gpu_lookups.try_emplace(offer.gpu);
+    if (inserted) {
+      it->second.spec = gpus.find(offer.gpu);
+    }
+    return it->second;
+  };
+  const auto lookup_provider = [&](const Offer& offer) -> const ProviderLookup& {
+    auto [it, inserted] = provider_lookups.try_emplace({offer.provider, offer.product});
+    if (inserted) {
+      it->second.info = providers.find(offer.provider);
+      it->second.traits = providers.traits(offer.provider, offer.product);
+    }
+    return it->second;
+  };
+  const auto resolve = [&](const Offer& offer) {
+    const ProviderLookup& provider = lookup_provider(offer);
+    return resolve_traits(offer, provider.traits, provider.info, workload);
+  };
+
+  std::vector<Candidate> candidates;
+  candidates.reserve(offers.size() * 2);
   for (std::size_t index = 0; index < offers.size(); ++index) {
-    const Offer& source = offers[index];
-    if (!offer_matches(source, gpus, filters)) {
+    const Offer& offer = offers[index];
+    GpuLookup& gpu = lookup_gpu(offer);
+    if (!spec_matches(offer, gpu.spec, filters)) {
       continue;
     }
-    const GpuSpec* spec = gpus.find(source.gpu);
-    if (spec == nullptr) {
-      ++left_out[fmt::format("GPU \"{}\" is not in data/gpus.json", source.gpu)];
+    if (gpu.spec == nullptr) {
+      ++left_out[fmt::format("GPU \"{}\" is not in data/gpus.json", offer.gpu)];
       continue;
     }
-    if (source.gpu_count < workload.gpus_per_job) {
+    const GpuSpec& spec = *gpu.spec;
+    if (offer.gpu_count < workload.gpus_per_job) {
       ++left_out[fmt::format("fewer GPUs than the {} a job needs", workload.gpus_per_job)];
       continue;
     }
-    const auto seconds = job_seconds_on(workload, *spec, gpus);
+    if (!gpu.seconds) {
+      gpu.seconds = job_seconds_on(workload, spec, gpus);
+    }
+    const Expected<double>& seconds = *gpu.seconds;
     if (!seconds) {
       // Many GPUs fail for one reason: group them so the warning names the reason once.
-      if (workload.workload_class == WorkloadClass::encode && spec->nvenc && *spec->nvenc == 0) {
-        ++without_figure["without NVENC, which an encode workload needs"][spec->name];
-      } else if (!class_figure(*spec, workload.workload_class)) {
+      if (workload.workload_class == WorkloadClass::encode && spec.nvenc && *spec.nvenc == 0) {
+        ++without_figure["without NVENC, which an encode workload needs"][spec.name];
+      } else if (!class_figure(spec, workload.workload_class)) {
         ++without_figure[fmt::format("whose {} data/gpus.json does not give (measure the job there "
                                      "and add measured_seconds)",
-                                     figure_name(workload.workload_class))][spec->name];
+                                     figure_name(workload.workload_class))][spec.name];
       } else {
         ++left_out[seconds.error().message];
       }
       continue;
     }
-    specs[index] = spec;
-    const Offer& offer = source;
-    const ResolvedTraits traits = resolve_traits(offer, providers, workload);
-    const ProductTraits* product_traits = providers.traits(offer.provider, offer.product);
-
-    for (const RowPlan& plan : plan_rows(offer, product_traits, traits.timeout_known)) {
+    const ResolvedTraits traits = resolve(offer);
+    for (const RowPlan& plan :
+         plan_rows(offer, lookup_provider(offer).traits, traits.timeout_known)) {
       if ((filters.mode && *filters.mode != plan.mode)
           || (filters.pricing && *filters.pricing != plan.pricing)
           || (filters.max_price_per_hour && plan.usd_per_hour > *filters.max_price_per_hour)) {
@@ -323,93 +450,47 @@ CompareResult rank_options(const std::vector<Offer>& offers,
       if (plan.mode == Mode::keep_alive && traits.option.idle_timeout_s <= 0) {
         continue; // a zero timeout is the per-job row
       }
-      ModelOption option = traits.option;
-      option.usd_per_hour = plan.usd_per_hour;
-      std::vector<std::string> defaulted;
-      if (plan.pricing == Pricing::spot) {
-        if (offer.interruptions_per_hour) {
-          option.interruptions_per_hour = *offer.interruptions_per_hour;
-        } else if (workload.interruptions_per_hour) {
-          option.interruptions_per_hour = *workload.interruptions_per_hour;
-        } else {
-          defaulted.emplace_back("interruptions_per_hour");
-        }
-      }
-      if (plan.mode != Mode::always_on) {
-        defaulted.insert(
-            defaulted.end(), traits.defaulted_billing.begin(), traits.defaulted_billing.end());
-        defaulted.insert(
-            defaulted.end(), traits.defaulted_start.begin(), traits.defaulted_start.end());
-      }
-      defaulted.insert(
-          defaulted.end(), traits.defaulted_other.begin(), traits.defaulted_other.end());
-
-      ModelWorkload model_workload{*seconds,
-                                   workload.jobs_per_month,
-                                   workload.traffic,
-                                   workload.max_utilization,
-                                   workload.revenue_per_job};
-      Mode model_mode = plan.mode;
-      if (plan.serverless_per_job) {
-        option.idle_timeout_s = 0;
-        model_mode = Mode::keep_alive;
-      }
-      auto estimate = estimate_cost(model_mode, plan.pricing, option, model_workload);
-      if (!estimate) {
+      const auto priced = price_row(offer, traits, plan, workload, *seconds);
+      if (!priced) {
         ++left_out[fmt::format("{} {} {}: {}",
                                offer.provider,
                                to_string(offer.product),
                                to_string(plan.mode),
-                               estimate.error().message)];
+                               priced.error().message)];
         continue;
       }
-      estimate->mode = plan.mode;
-      if (plan.serverless_per_job) {
-        // Priced as keep-alive with no timeout: the sparse-bound caveat says nothing here.
-        std::erase_if(estimate->notes, [](const std::string& note) {
-          return note.rfind("sparse-traffic bound", 0) == 0;
-        });
-      }
-      if (plan.pricing == Pricing::spot && !offer.interruptions_per_hour
-          && !workload.interruptions_per_hour) {
-        estimate->notes.emplace_back(
-            "interruption rate unknown: reruns are not priced (give --interruptions-per-hour)");
-      }
-
-      PricedRow row;
-      row.offer_index = index;
-      row.estimate = std::move(*estimate);
-      row.option = option;
-      row.usd_per_hour = plan.usd_per_hour;
-      row.defaulted = std::move(defaulted);
-      rows.push_back(std::move(row));
+      candidates.push_back(
+          {priced->estimate.cost_per_job, static_cast<std::uint32_t>(index), plan});
     }
   }
 
-  // Rank indices, not rows: with --top only the shown rows are ever fully sorted or copied.
-  std::vector<std::size_t> order(rows.size());
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    order[i] = i;
-  }
-  const auto before = [&](std::size_t a, std::size_t b) {
-    const PricedRow& x = rows[a];
-    const PricedRow& y = rows[b];
-    return sort_key(x, offers[x.offer_index], specs[x.offer_index]->name)
-           < sort_key(y, offers[y.offer_index], specs[y.offer_index]->name);
+  // Rank candidates, then price only the shown ones again in full.
+  const auto gpu_name = [&](const Candidate& row) -> const std::string& {
+    return gpu_lookups.find(offers[row.offer_index].gpu)->second.spec->name;
   };
-  const std::size_t shown = std::min(limit, order.size());
-  std::partial_sort(
-      order.begin(), order.begin() + static_cast<std::ptrdiff_t>(shown), order.end(), before);
-  result.total_options = rows.size();
+  const auto before = [&](const Candidate& x, const Candidate& y) {
+    return sort_key(x, offers[x.offer_index], gpu_name(x))
+           < sort_key(y, offers[y.offer_index], gpu_name(y));
+  };
+  const std::size_t shown = std::min(limit, candidates.size());
+  std::partial_sort(candidates.begin(),
+                    candidates.begin() + static_cast<std::ptrdiff_t>(shown),
+                    candidates.end(),
+                    before);
+  result.total_options = candidates.size();
   for (std::size_t position = 0; position < shown; ++position) {
-    PricedRow& priced = rows[order[position]];
-    const GpuSpec* spec = specs[priced.offer_index];
+    const Candidate& candidate = candidates[position];
+    const Offer& offer = offers[candidate.offer_index];
+    const GpuSpec& spec = *gpu_lookups.find(offer.gpu)->second.spec;
+    const double seconds = *gpu_lookups.find(offer.gpu)->second.seconds.value();
+    auto priced =
+        value_or_throw(price_row(offer, resolve(offer), candidate.plan, workload, seconds));
     RankedOption row;
     row.rank = static_cast<int>(position + 1);
-    row.offer = offers[priced.offer_index];
-    row.offer.gpu = spec->name;
+    row.offer = offer;
+    row.offer.gpu = spec.name;
     if (!row.offer.gpu_memory_gb) {
-      row.offer.gpu_memory_gb = spec->memory_gb;
+      row.offer.gpu_memory_gb = spec.memory_gb;
     }
     row.offer.billing_granularity_s = priced.option.granularity_s;
     row.offer.billing_minimum_s = priced.option.minimum_s;
@@ -417,8 +498,8 @@ CompareResult rank_options(const std::vector<Offer>& offers,
     row.offer.cold_start_billed = priced.option.cold_start_billed;
     row.offer.idle_timeout_s = priced.option.idle_timeout_s;
     row.estimate = std::move(priced.estimate);
-    row.usd_per_hour = priced.usd_per_hour;
-    row.defaulted = std::move(priced.defaulted);
+    row.usd_per_hour = candidate.plan.usd_per_hour;
+    row.defaulted = trait_names(priced.defaulted);
     row.price_age_s = cache_age_s(row.offer.fetched_at, now_s);
     result.options.push_back(std::move(row));
   }

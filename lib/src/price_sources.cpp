@@ -1,11 +1,14 @@
 #include <gpucost/cache.hpp>
 #include <gpucost/price_sources.hpp>
 #include <gpucost/sha256.hpp>
+#include <gpucost/time_util.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cstddef>
+#include <optional>
 #include <set>
 
 namespace gpucost {
@@ -18,18 +21,37 @@ void overlay_provider_offers(LoadedCatalog& catalog,
   for (const auto& offer : offers) {
     products.insert(offer.product);
   }
-  std::erase_if(catalog.offers, [&](const Offer& offer) {
+  const auto replaced = [&](const Offer& offer) {
     return offer.provider == provider && products.count(offer.product) != 0;
-  });
-  // Bundled files hold one provider each: recount what is left of it, and drop it when empty.
-  for (auto& existing : catalog.sources) {
-    if (existing.provider == provider && existing.origin == "bundled") {
-      existing.offers = static_cast<std::size_t>(
-          std::count_if(catalog.offers.begin(), catalog.offers.end(), [&](const Offer& offer) {
-            return offer.provider == provider;
-          }));
+  };
+  // Each source's offers follow the previous source's in `catalog.offers` (load_catalog_files
+  // appends them file by file, and overlays keep that order), so a provider bundled in two files
+  // (data/catalog/runpod.json and runpod-pages.json) is recounted file by file. When the counts
+  // do not add up, every bundled source of the provider gets what is left of the provider.
+  std::size_t listed = 0;
+  for (const auto& existing : catalog.sources) {
+    listed += existing.offers;
+  }
+  if (listed == catalog.offers.size()) {
+    std::size_t begin = 0;
+    for (auto& existing : catalog.sources) {
+      const auto first = catalog.offers.begin() + static_cast<std::ptrdiff_t>(begin);
+      const auto last = first + static_cast<std::ptrdiff_t>(existing.offers);
+      begin += existing.offers;
+      existing.offers -= static_cast<std::size_t>(std::count_if(first, last, replaced));
+    }
+  } else {
+    const auto left = static_cast<std::size_t>(
+        std::count_if(catalog.offers.begin(), catalog.offers.end(), [&](const Offer& offer) {
+          return offer.provider == provider && !replaced(offer);
+        }));
+    for (auto& existing : catalog.sources) {
+      if (existing.provider == provider && existing.origin == "bundled") {
+        existing.offers = left;
+      }
     }
   }
+  std::erase_if(catalog.offers, replaced);
   std::erase_if(catalog.sources, [&](const CatalogSource& existing) {
     return existing.provider == provider && existing.origin == "bundled" && existing.offers == 0;
   });
@@ -134,16 +156,24 @@ LoadedCatalog assemble_price_sources(
       bundled.file_sha256.push_back(cached->sha256);
       overlay_provider_offers(bundled, id, std::move(cached->offers), std::move(source));
     } else {
-      const auto source = std::find_if(bundled.sources.begin(),
-                                       bundled.sources.end(),
-                                       [&](const CatalogSource& s) { return s.provider == id; });
-      if (source != bundled.sources.end()) {
+      // A provider may be bundled in more than one file (parser rows and page rows): its age
+      // is that of its oldest file, its offers those of all of them.
+      state.origin = "none";
+      std::optional<std::int64_t> oldest_s;
+      for (const auto& source : bundled.sources) {
+        if (source.provider != id) {
+          continue;
+        }
         state.origin = "bundled";
-        state.fetched_at = source->fetched_at;
-        state.age_s = cache_age_s(source->fetched_at, now_s);
-        state.offers = source->offers;
-      } else {
-        state.origin = "none";
+        state.offers += source.offers;
+        const auto at = parse_iso8601(source.fetched_at);
+        if (state.fetched_at.empty() || (at && (!oldest_s || *at < *oldest_s))) {
+          state.fetched_at = source.fetched_at;
+          oldest_s = at;
+        }
+      }
+      if (state.origin == "bundled") {
+        state.age_s = cache_age_s(state.fetched_at, now_s);
       }
     }
     states.push_back(std::move(state));

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -271,10 +273,15 @@ std::string render_sources(const CatalogInfo& catalog, std::string_view generate
     }
     std::size_t offers = 0;
     std::vector<std::string> ages;
+    // A provider bundled in two files (runpod.json, runpod-pages.json) is named by file.
+    std::map<std::string, int> per_provider;
+    for (const auto* source : sources) {
+      ++per_provider[source->provider];
+    }
     for (const auto* source : sources) {
       offers += source->offers;
       const auto age = cache_age_s(source->fetched_at, *now);
-      const std::string name = source->provider.empty()
+      const std::string name = source->provider.empty() || per_provider[source->provider] > 1
                                    ? std::filesystem::path(source->location).stem().string()
                                    : source->provider;
       ages.push_back(fmt::format("{} {}", name, age ? format_age_short(*age) : "-"));

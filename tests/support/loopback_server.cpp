@@ -281,7 +281,10 @@ void LoopbackServer::serve(int fd) {
   std::string head_out = "HTTP/1.1 " + std::to_string(response.status) + " "
                          + std::string(reason_phrase(response.status)) + "\r\n";
   if (!has_length) {
-    const std::size_t declared = response.body.size() + (response.truncate ? 100 : 0);
+    std::size_t declared = response.body.size() + (response.truncate ? 100 : 0);
+    for (const auto& piece : response.pieces) {
+      declared += piece.data.size();
+    }
     head_out += "Content-Length: " + std::to_string(declared) + "\r\n";
   }
   head_out += "Connection: close\r\n";
@@ -289,8 +292,13 @@ void LoopbackServer::serve(int fd) {
     head_out += name + ": " + value + "\r\n";
   }
   head_out += "\r\n";
-  if (send_all(fd, head_out)) {
-    send_all(fd, response.body);
+  if (send_all(fd, head_out) && send_all(fd, response.body)) {
+    for (const auto& piece : response.pieces) {
+      if ((piece.delay_ms > 0 && !wait_for(std::chrono::milliseconds(piece.delay_ms)))
+          || !send_all(fd, piece.data)) {
+        break;
+      }
+    }
   }
   ::shutdown(fd, SHUT_WR);
 }

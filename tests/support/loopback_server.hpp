@@ -14,6 +14,12 @@
 
 namespace gpucost::test {
 
+// A piece of a body sent after a pause, to make slow or stalling bodies.
+struct BodyPiece {
+  int delay_ms = 0; // wait this long, then send `data`
+  std::string data;
+};
+
 // One scripted answer of the loopback server.
 struct ScriptedResponse {
   int status = 200;
@@ -22,6 +28,8 @@ struct ScriptedResponse {
   int delay_ms = 0;                    // wait this long after reading the request
   bool truncate = false;               // declare 100 bytes more than the body, send it, close
   bool close_without_response = false; // read the request, then close without a byte
+  // Sent after `body`, each after its pause; Content-Length counts them (a slow or stalled body).
+  std::vector<BodyPiece> pieces;
 };
 
 // One request as the server received it.

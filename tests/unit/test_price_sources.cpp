@@ -64,6 +64,41 @@ TEST_CASE("a cache of pods replaces bundled pods and keeps bundled serverless ro
   CHECK(catalog.sources[0].offers == 1); // the bundled file keeps its serverless row
 }
 
+TEST_CASE("a provider bundled in two files is recounted file by file and aged by its oldest") {
+  // data/catalog/runpod.json (parser rows) and runpod-pages.json (page rows), as loaded.
+  gpucost::LoadedCatalog catalog;
+  catalog.offers = {offer("runpod", gpucost::Product::pod, 0.70, "2026-08-19T00:00:00Z"),
+                    offer("runpod", gpucost::Product::serverless, 1.10, "2026-11-23T00:00:00Z"),
+                    offer("runpod", gpucost::Product::pod, 0.74, "2026-08-22T00:00:00Z"),
+                    offer("runpod", gpucost::Product::pod, 0.34, "2026-08-22T00:00:00Z")};
+  catalog.sources = {{"bundled", "runpod-pages.json", "runpod", "2026-08-19T00:00:00Z", 2},
+                     {"bundled", "runpod.json", "runpod", "2026-08-22T00:00:00Z", 2}};
+
+  SUBCASE("offline without a cache: one provider state over both files") {
+    TempDir empty;
+    gpucost::PriceSourcePolicy policy;
+    policy.offline = true;
+    std::vector<gpucost::ProviderPriceState> states;
+    gpucost::assemble_price_sources(catalog, {}, {"runpod"}, empty.path, policy, k_now, {}, states);
+    REQUIRE(states.size() == 1);
+    CHECK(states[0].origin == "bundled");
+    CHECK(states[0].offers == 4);
+    CHECK(states[0].fetched_at == "2026-08-19T00:00:00Z");
+  }
+  SUBCASE("a cache of pods leaves the pages file its serverless row and drops the parser file") {
+    gpucost::overlay_provider_offers(
+        catalog,
+        "runpod",
+        {offer("runpod", gpucost::Product::pod, 0.59, "2026-11-23T11:00:00Z")},
+        {"cache", "runpod cache", "runpod", "2026-11-23T11:00:00Z", 1});
+    REQUIRE(catalog.offers.size() == 2);
+    REQUIRE(catalog.sources.size() == 2);
+    CHECK(catalog.sources[0].location == "runpod-pages.json");
+    CHECK(catalog.sources[0].offers == 1);
+    CHECK(catalog.sources[1].origin == "cache");
+  }
+}
+
 TEST_CASE("fresh cache is used without fetching; stale cache is refreshed; failures fall back") {
   TempDir dir;
   REQUIRE(gpucost::write_provider_cache(

@@ -29,7 +29,10 @@ struct HttpResponse {
 
 // Network behaviour shared by every request of one client.
 struct HttpOptions {
-  double timeout_s = 30;     // whole-transfer timeout of one attempt
+  // Seconds, per attempt (0 = none). `send` must finish within it. `send_streaming` (files of
+  // hundreds of MB that legitimately take minutes) has no whole-transfer limit: it fails only when
+  // nothing arrives for this long (a stall). Connecting is limited to min(timeout_s, 10 s).
+  double timeout_s = 30;
   int max_attempts = 4;      // attempts on 429, 5xx and transport errors (1 = no retry)
   double backoff_s = 1;      // first retry delay, doubled each time, capped at max_backoff_s
   double max_backoff_s = 30; // cap; Retry-After is honoured up to this
@@ -50,6 +53,7 @@ public:
 
   // Like send, but hands the body to `sink` as it arrives instead of keeping it (for files of
   // hundreds of MB); the returned response has an empty body. Only 2xx bodies reach the sink.
+  // timeout_s limits the longest pause without data, not the length of the transfer.
   virtual Expected<HttpResponse> send_streaming(const HttpRequest& request,
                                                 const BodySink& sink) = 0;
 };

@@ -78,6 +78,10 @@ CURLcode set_callback(CURL* curl, CURLoption option, curl_write_callback callbac
   return curl_easy_setopt(curl, option, callback);
 }
 
+CURLcode set_progress_callback(CURL* curl, curl_xferinfo_callback callback) {
+  return curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, callback);
+}
+
 long get_long(CURL* curl, CURLINFO info) {
   long value = 0;
   return curl_easy_getinfo(curl, info, &value) == CURLE_OK ? value : 0;
@@ -96,6 +100,8 @@ struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
 
+using Clock = std::chrono::steady_clock;
+
 // What one attempt collects while curl runs.
 struct Transfer {
   CURL* curl = nullptr;
@@ -105,6 +111,11 @@ struct Transfer {
   std::size_t delivered = 0; // bytes handed to the sink
   bool sink_stopped = false;
   std::exception_ptr exception; // thrown by the sink or an allocation, rethrown after curl returns
+  // Stall watch of a streamed transfer: stop when nothing moved for `stall_limit`.
+  Clock::duration stall_limit{};
+  Clock::time_point last_activity = Clock::now();
+  curl_off_t bytes_moved = 0; // body bytes received plus request bytes sent, at the last look
+  bool stalled = false;
 };
 
 bool is_success(long status) {
@@ -125,6 +136,8 @@ std::size_t write_callback(char* data, std::size_t size, std::size_t count, void
         return 0; // makes curl stop with CURLE_WRITE_ERROR
       }
       transfer.delivered += length;
+      // Time in the sink is not time the network stalled.
+      transfer.last_activity = Clock::now();
       return length;
     }
     const std::size_t room = k_error_body_cap - std::min(k_error_body_cap, transfer.body.size());
@@ -139,6 +152,7 @@ std::size_t write_callback(char* data, std::size_t size, std::size_t count, void
 std::size_t header_callback(char* data, std::size_t size, std::size_t count, void* user) {
   auto& transfer = *static_cast<Transfer*>(user);
   const std::size_t length = size * count;
+  transfer.last_activity = Clock::now(); // a header line is data arriving too
   try {
     const std::string_view line = trim(std::string_view(data, length));
     if (line.starts_with("HTTP/")) {
@@ -153,6 +167,24 @@ std::size_t header_callback(char* data, std::size_t size, std::size_t count, voi
     return 0;
   }
   return length;
+}
+
+// Called by curl about once a second, and whenever data moves: the stall watch of a stream.
+int progress_callback(void* user,
+                      curl_off_t /*dltotal*/,
+                      curl_off_t dlnow,
+                      curl_off_t /*ultotal*/,
+                      curl_off_t ulnow) {
+  auto& transfer = *static_cast<Transfer*>(user);
+  const auto now = Clock::now();
+  if (dlnow + ulnow != transfer.bytes_moved) {
+    transfer.bytes_moved = dlnow + ulnow;
+    transfer.last_activity = now;
+  } else if (now - transfer.last_activity > transfer.stall_limit) {
+    transfer.stalled = true;
+    return 1; // makes curl stop with CURLE_ABORTED_BY_CALLBACK
+  }
+  return 0;
 }
 
 const std::string* find_header(const std::vector<std::pair<std::string, std::string>>& headers,
@@ -326,12 +358,20 @@ AttemptResult CurlClient::attempt(const HttpRequest& request, const BodySink* si
 
   char error_buffer[CURL_ERROR_SIZE] = {};
   const std::string user_agent = "gpucost/" GPUCOST_VERSION;
-  const long timeout_ms =
+  // A buffered request must finish within the timeout. A streamed one (a price list of hundreds
+  // of MB that legitimately takes minutes) has no length limit: it fails only when nothing moves
+  // for the timeout (checked by progress_callback). Connecting is limited in both cases.
+  const bool streaming = sink != nullptr;
+  const long limit_ms =
       m_options.timeout_s > 0 ? std::max(1L, std::lround(m_options.timeout_s * 1000)) : 0L;
+  const long timeout_ms = streaming ? 0L : limit_ms;
   const long connect_timeout_ms =
       m_options.timeout_s > 0
           ? std::max(1L, std::lround(std::min(m_options.timeout_s, k_max_connect_timeout_s) * 1000))
           : 0L;
+  const bool watch_stalls = streaming && limit_ms > 0;
+  transfer.stall_limit = std::chrono::milliseconds(limit_ms);
+  transfer.last_activity = Clock::now();
 
   CURLcode setup = CURLE_OK;
   const auto check = [&](CURLcode code) {
@@ -357,6 +397,13 @@ AttemptResult CurlClient::attempt(const HttpRequest& request, const BodySink* si
   check(set_pointer(handle, CURLOPT_WRITEDATA, &transfer));
   check(set_callback(handle, CURLOPT_HEADERFUNCTION, header_callback));
   check(set_pointer(handle, CURLOPT_HEADERDATA, &transfer));
+  if (watch_stalls) {
+    // Not CURLOPT_LOW_SPEED_LIMIT/TIME: curl averages the speed over its last 5 s or so, so a
+    // stall after a burst of data would be noticed only seconds after the limit.
+    check(set_long(handle, CURLOPT_NOPROGRESS, 0L));
+    check(set_progress_callback(handle, progress_callback));
+    check(set_pointer(handle, CURLOPT_XFERINFODATA, &transfer));
+  }
 
   const bool is_head = request.method == "HEAD";
   if (request.method == "GET") {
@@ -387,11 +434,31 @@ AttemptResult CurlClient::attempt(const HttpRequest& request, const BodySink* si
 
   const std::string detail =
       error_buffer[0] != '\0' ? lower_first(error_buffer) : lower_first(curl_easy_strerror(code));
+  const bool connected = get_size(handle, CURLINFO_CONNECT_TIME_T) > 0;
+  const auto connect_failure = [&] {
+    return fmt::format("timed out connecting after {:g} s",
+                       static_cast<double>(connect_timeout_ms) / 1000);
+  };
+  if (code == CURLE_ABORTED_BY_CALLBACK && transfer.stalled) {
+    if (!connected) {
+      result.failure = connect_failure();
+    } else {
+      const curl_off_t received =
+          std::max<curl_off_t>(0, get_size(handle, CURLINFO_SIZE_DOWNLOAD_T));
+      const curl_off_t declared = get_size(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T);
+      result.failure =
+          fmt::format("download stalled: nothing received for {:g} s (after {} {}bytes)",
+                      m_options.timeout_s,
+                      received,
+                      declared >= 0 ? fmt::format("of {} ", declared) : std::string());
+    }
+    result.transient = true;
+    return result;
+  }
   if (code == CURLE_OPERATION_TIMEDOUT) {
-    const bool connected = get_size(handle, CURLINFO_CONNECT_TIME_T) > 0;
-    result.failure = !connected && connect_timeout_ms < timeout_ms
-                         ? fmt::format("timed out connecting after {:g} s",
-                                       static_cast<double>(connect_timeout_ms) / 1000)
+    // A stream has no whole-transfer limit, so its only timeout is the connect timeout.
+    result.failure = !connected && (streaming || connect_timeout_ms < timeout_ms)
+                         ? connect_failure()
                          : fmt::format("timed out after {:g} s", m_options.timeout_s);
     result.transient = true;
     return result;

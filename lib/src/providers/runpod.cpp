@@ -50,7 +50,10 @@ void add_pod_rows(const CloudPrices& cloud,
     offer.gpu_count = count;
     offer.gpu_memory_gb = memory_gb;
     offer.price_per_hour = *cloud.usd_per_gpu_hour * count;
-    if (cloud.spot_usd_per_gpu_hour) {
+    // A spot price that is not below on demand is no interruptible discount: the GraphQL API
+    // answers *SpotPrice = on-demand price for types without one (every type in the 2026-08
+    // capture, data/recorded/runpod/), and a spot row at the same price only adds reruns.
+    if (cloud.spot_usd_per_gpu_hour && *cloud.spot_usd_per_gpu_hour < *cloud.usd_per_gpu_hour) {
       offer.spot_price_per_hour = *cloud.spot_usd_per_gpu_hour * count;
     }
     offer.source = context.source_url;
@@ -218,7 +221,8 @@ Expected<FetchResult> parse_runpod_gpu_types(std::string_view json, const ParseC
                    gpu,
                    memory,
                    context,
-                   "GraphQL gpuTypes price per GPU x gpu_count; spot is the *SpotPrice field",
+                   "GraphQL gpuTypes price per GPU x gpu_count; spot is the *SpotPrice field when "
+                   "below on demand",
                    result.offers);
     }
   }

@@ -1,0 +1,111 @@
+// Reading files whole: read_text_file and the mapped FileText, on regular files, empty files,
+// pipes and paths that cannot be read; and load_catalog_files on a catalog big enough to be hashed
+// on a second thread.
+
+#include "file_text.hpp"
+
+#include <gpucost/catalog.hpp>
+#include <gpucost/data_set.hpp>
+#include <gpucost/sha256.hpp>
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh directory under the system's temporary one, removed when the object goes.
+struct TempDir {
+  fs::path path = fs::temp_directory_path()
+                  / ("gpucost-file-text-" + std::to_string(::getpid()) + "-"
+                     + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+  TempDir() { fs::create_directories(path); }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+void write(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+} // namespace
+
+TEST_CASE("a regular file reads the same mapped or copied, bytes included") {
+  TempDir dir;
+  std::string text = "{\"a\": 1}\n";
+  text.push_back('\0');
+  text += std::string(200000, 'x');
+  write(dir.path / "f.json", text);
+  const auto mapped = gpucost::FileText::open((dir.path / "f.json").string());
+  REQUIRE(mapped);
+  CHECK(mapped->view() == text);
+  const auto copied = gpucost::read_text_file((dir.path / "f.json").string());
+  REQUIRE(copied);
+  CHECK(*copied == text);
+
+  gpucost::FileText moved = std::move(*gpucost::FileText::open((dir.path / "f.json").string()));
+  CHECK(moved.view() == text);
+}
+
+TEST_CASE("an empty file is empty text") {
+  TempDir dir;
+  write(dir.path / "empty.json", "");
+  const auto file = gpucost::FileText::open((dir.path / "empty.json").string());
+  REQUIRE(file);
+  CHECK(file->view().empty());
+  CHECK(gpucost::read_text_file((dir.path / "empty.json").string()).value().empty());
+}
+
+TEST_CASE("a pipe is read to its end") {
+  TempDir dir;
+  const fs::path fifo = dir.path / "pipe";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const std::string text(300000, 'y'); // more than a pipe's buffer and the first 64 KiB chunk
+  std::thread writer([&] { write(fifo, text); });
+  const auto file = gpucost::FileText::open(fifo.string());
+  writer.join();
+  REQUIRE(file);
+  CHECK(file->view() == text);
+}
+
+TEST_CASE("a missing file or a directory names the path and the reason") {
+  TempDir dir;
+  const std::string missing = (dir.path / "no-such.json").string();
+  const auto absent = gpucost::FileText::open(missing);
+  REQUIRE(!absent);
+  CHECK(absent.error().message == "cannot read " + missing + ": No such file or directory");
+  const auto directory = gpucost::FileText::open(dir.path.string());
+  REQUIRE(!directory);
+  CHECK(directory.error().message == "cannot read " + dir.path.string() + ": it is a directory");
+}
+
+TEST_CASE("a large catalog is parsed and hashed, the digest that of its bytes") {
+  TempDir dir;
+  std::string text = R"({"schema": "gpucost/catalog", "schemaVersion": 1, "offers": [)";
+  const std::string offer =
+      R"({"provider": "runpod", "product": "pod", "gpu": "RTX 4090", "gpu_count": 1,)"
+      R"( "price_per_hour": 0.74, "source": "https://www.runpod.io/pricing",)"
+      R"( "fetched_at": "2026-11-01T00:00:00Z"})";
+  const int count = 8000; // about 1.4 MB: past the size hashed on a second thread
+  for (int i = 0; i < count; ++i) {
+    text += (i == 0 ? "" : ",\n") + offer;
+  }
+  text += "]}\n";
+  REQUIRE(text.size() >= (1U << 20));
+  const std::string path = (dir.path / "big.json").string();
+  write(path, text);
+  const auto loaded = gpucost::load_catalog_files({path, path}, "catalog", {});
+  REQUIRE(loaded);
+  CHECK(loaded->offers.size() == 2 * count);
+  REQUIRE(loaded->file_sha256.size() == 2);
+  CHECK(loaded->file_sha256[0] == gpucost::sha256_hex(text));
+  CHECK(loaded->file_sha256[1] == gpucost::sha256_hex(text));
+  CHECK(loaded->sources.at(1).offers == count);
+}
