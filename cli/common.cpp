@@ -79,12 +79,14 @@ OfferFilters resolve_filters(const FilterOptions& options,
     }
     filters.gpus.push_back(gpu->name);
   }
-  std::set<std::string> known;
-  for (const auto& provider : data.providers.all()) {
-    known.insert(provider.id);
-  }
-  for (const auto& offer : offers) {
-    known.insert(offer.provider);
+  std::set<std::string> known; // every provider id, collected only when --provider is given
+  if (!options.providers.empty()) {
+    for (const auto& provider : data.providers.all()) {
+      known.insert(provider.id);
+    }
+    for (const auto& offer : offers) {
+      known.insert(offer.provider);
+    }
   }
   const std::vector<std::string> known_list(known.begin(), known.end());
   for (const auto& name : options.providers) {

@@ -274,6 +274,8 @@ struct Candidate {
   double cost_per_job = 0;
   std::uint32_t offer_index = 0;
   RowPlan plan;
+  const GpuSpec* spec = nullptr;
+  double job_seconds = 0;
 };
 
 auto sort_key(const Candidate& row, const Offer& offer, const std::string& gpu) {
@@ -406,7 +408,9 @@ CompareResult rank_options(const std::vector<Offer>& offers,
   };
 
   std::vector<Candidate> candidates;
-  candidates.reserve(offers.size() * 2);
+  // At most five rows an offer (pods: per-job, keep-alive and always-on, spot per-job and
+  // always-on); pages reserved but never filled cost no memory.
+  candidates.reserve(offers.size() * 5);
   for (std::size_t index = 0; index < offers.size(); ++index) {
     const Offer& offer = offers[index];
     GpuLookup& gpu = lookup_gpu(offer);
@@ -459,18 +463,21 @@ CompareResult rank_options(const std::vector<Offer>& offers,
                                priced.error().message)];
         continue;
       }
-      candidates.push_back(
-          {priced->estimate.cost_per_job, static_cast<std::uint32_t>(index), plan});
+      candidates.push_back({priced->estimate.cost_per_job,
+                            static_cast<std::uint32_t>(index),
+                            plan,
+                            &spec,
+                            *seconds});
     }
   }
 
   // Rank candidates, then price only the shown ones again in full.
-  const auto gpu_name = [&](const Candidate& row) -> const std::string& {
-    return gpu_lookups.find(offers[row.offer_index].gpu)->second.spec->name;
-  };
   const auto before = [&](const Candidate& x, const Candidate& y) {
-    return sort_key(x, offers[x.offer_index], gpu_name(x))
-           < sort_key(y, offers[y.offer_index], gpu_name(y));
+    if (x.cost_per_job != y.cost_per_job) {
+      return x.cost_per_job < y.cost_per_job;
+    }
+    return sort_key(x, offers[x.offer_index], x.spec->name)
+           < sort_key(y, offers[y.offer_index], y.spec->name);
   };
   const std::size_t shown = std::min(limit, candidates.size());
   std::partial_sort(candidates.begin(),
@@ -481,10 +488,9 @@ CompareResult rank_options(const std::vector<Offer>& offers,
   for (std::size_t position = 0; position < shown; ++position) {
     const Candidate& candidate = candidates[position];
     const Offer& offer = offers[candidate.offer_index];
-    const GpuSpec& spec = *gpu_lookups.find(offer.gpu)->second.spec;
-    const double seconds = *gpu_lookups.find(offer.gpu)->second.seconds.value();
-    auto priced =
-        value_or_throw(price_row(offer, resolve(offer), candidate.plan, workload, seconds));
+    const GpuSpec& spec = *candidate.spec;
+    auto priced = value_or_throw(
+        price_row(offer, resolve(offer), candidate.plan, workload, candidate.job_seconds));
     RankedOption row;
     row.rank = static_cast<int>(position + 1);
     row.offer = offer;
