@@ -71,7 +71,8 @@ Expected<Offer> read_offer(const JsonReader& item, const std::vector<FxRate>& ra
   if (!has_price(offer)) {
     return Unexpected{item.error(
         "price_per_hour",
-        "the offer has no price (give price_per_hour, spot_price_per_hour or monthly_price)")};
+        "the offer has no price (give price_per_hour, spot_price_per_hour, monthly_price or "
+        "always_on_price_per_hour)")};
   }
 
   std::string currency = "USD";

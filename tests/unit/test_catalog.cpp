@@ -375,10 +375,10 @@ TEST_SUITE("parse_catalog errors") {
   TEST_CASE("an offer needs a price") {
     CHECK(error_of(second_offer_is(without(base_offer(), "price_per_hour")))
           == "c.json:26: offers[1].price_per_hour: the offer has no price (give price_per_hour, "
-             "spot_price_per_hour or monthly_price)");
+             "spot_price_per_hour, monthly_price or always_on_price_per_hour)");
     CHECK(error_of(second_offer_is(with(base_offer(), "price_per_hour", "null")))
           == "c.json:36: offers[1].price_per_hour: the offer has no price (give price_per_hour, "
-             "spot_price_per_hour or monthly_price)");
+             "spot_price_per_hour, monthly_price or always_on_price_per_hour)");
   }
 
   TEST_CASE("fetched_at must be an ISO 8601 time") {
