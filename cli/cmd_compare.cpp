@@ -32,6 +32,7 @@ struct CompareOptions {
   std::optional<double> revenue_per_job;
   std::optional<double> output_gb;
   std::optional<double> interruptions_per_hour;
+  bool cross_vendor = false;
   std::optional<int> top;
   FilterOptions filters;
   CatalogOptions catalog;
@@ -91,6 +92,9 @@ Workload build_workload(const CompareOptions& options, const DataSet& data) {
   }
   if (options.interruptions_per_hour) {
     workload.interruptions_per_hour = options.interruptions_per_hour;
+  }
+  if (options.cross_vendor) {
+    workload.cross_vendor = true;
   }
   value_or_throw(validate_workload(workload));
 
@@ -195,6 +199,9 @@ void register_compare(CLI::App& app, Context& context) {
   command->add_option("--interruptions-per-hour",
                       options->interruptions_per_hour,
                       "Spot interruptions per hour where an offer has none");
+  command->add_flag("--cross-vendor",
+                    options->cross_vendor,
+                    "Scale the job time to GPUs of other vendors too (e.g. NVIDIA to AMD)");
   command->add_option("--top", options->top, "Show only the N cheapest rows");
   add_filter_options(*command, options->filters, true);
   add_catalog_options(*command, options->catalog);

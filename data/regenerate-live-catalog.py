@@ -21,7 +21,11 @@ request) and their rows concatenated in manifest order.
 
   regenerate-live-catalog.py [--gpucost PATH] [--provider P ...]    rewrite data/catalog/<P>.json
 Rows on a GPU data/gpus.json does not know (gpucost warns "unknown GPU ... kept as is") are left
-out: the bundled catalog only holds GPUs it can price.
+out: the bundled catalog only holds GPUs it can price. A parser row is also left out when
+<P>-pages.json has a newer observation of the same offer (same product, GPU, GPU count, region and
+cloud tier: "secure", "community" or none, from the row's name): an August API answer must not
+undercut a November pricing page. A page row older than a parser row of the same offer is reported,
+to be removed by hand.
 
   regenerate-live-catalog.py --check [--gpucost PATH] [--provider P] [--catalog-dir DIR]
       regenerate into a temporary directory and exit 1, with a summary of the differences, if
@@ -172,7 +176,44 @@ def run_recording(gpucost, rec, server, workdir):
     return rows, run.stderr
 
 
-def regenerate(gpucost, providers, out_dir, quiet=False):
+TIERS = ("secure", "community", "interruptible", "spot")
+
+
+def offer_key(offer):
+    """What makes two rows observations of the same offer (the tier comes from the name)."""
+    name = (offer.get("name") or "").lower()
+    tier = next((t for t in TIERS if t in name), "")
+    return (offer.get("product"), offer.get("gpu"), offer.get("gpu_count"), offer.get("region"), tier)
+
+
+def drop_superseded(provider, rows, pages_dir, quiet):
+    """Leaves out parser rows that <provider>-pages.json observed later; warns of older page rows."""
+    pages_path = os.path.join(pages_dir, f"{provider}-pages.json")
+    if not os.path.exists(pages_path):
+        return rows
+    with open(pages_path, encoding="utf-8") as f:
+        pages = json.load(f)["offers"]
+    newest_page = {}
+    for page in pages:
+        key = offer_key(page)
+        if key not in newest_page or page["fetched_at"] > newest_page[key]["fetched_at"]:
+            newest_page[key] = page
+    kept = []
+    for row in rows:
+        page = newest_page.get(offer_key(row))
+        if page is not None and page["fetched_at"] >= row["fetched_at"]:
+            if not quiet:
+                print(f"  left out {row['name']} ({row['gpu']}): {provider}-pages.json has "
+                      f"\"{page['name']}\" from {page['fetched_at'][:10]}")
+            continue
+        if page is not None and not quiet:
+            print(f"  note: {provider}-pages.json row \"{page['name']}\" ({page['fetched_at'][:10]}) "
+                  f"is older than the parser row {row['name']} ({row['fetched_at'][:10]}): remove it")
+        kept.append(row)
+    return kept
+
+
+def regenerate(gpucost, providers, out_dir, quiet=False, pages_dir=CATALOG):
     """Writes <out_dir>/<provider>.json for each provider; returns {provider: path}."""
     recordings = [r for r in load_manifest() if not providers or r["provider"] in providers]
     missing = sorted(set(providers or []) - {r["provider"] for r in recordings})
@@ -194,6 +235,7 @@ def regenerate(gpucost, providers, out_dir, quiet=False):
                     for line in log.splitlines():
                         print(f"  gpucost: {line}")
             for provider, rows in by_provider.items():
+                rows = drop_superseded(provider, rows, pages_dir, quiet)
                 doc = {
                     "schema": "gpucost/catalog",
                     "schemaVersion": 1,
@@ -244,7 +286,7 @@ def summarize(expected_path, actual_path):
 def check(gpucost, providers, catalog_dir):
     """0 when every generated file in catalog_dir is what the parsers produce, else 1."""
     with tempfile.TemporaryDirectory(prefix="gpucost-regenerated-") as out:
-        written = regenerate(gpucost, providers, out, quiet=True)
+        written = regenerate(gpucost, providers, out, quiet=True, pages_dir=catalog_dir)
         problems = []
         for provider, path in sorted(written.items()):
             bundled = os.path.join(catalog_dir, f"{provider}.json")
@@ -335,7 +377,8 @@ def main():
         return self_test(args.gpucost)
     if args.check:
         return check(args.gpucost, args.provider, args.catalog_dir)
-    for provider, path in regenerate(args.gpucost, args.provider, args.catalog_dir).items():
+    for provider, path in regenerate(args.gpucost, args.provider, args.catalog_dir,
+                                     pages_dir=args.catalog_dir).items():
         print(f"wrote {os.path.relpath(path, ROOT)}")
     return 0
 

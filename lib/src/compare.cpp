@@ -48,6 +48,14 @@ std::optional<double> class_figure(const GpuSpec& gpu, WorkloadClass workload_cl
   return std::nullopt;
 }
 
+// Whether scaling the reference time to `gpu` would cross vendors (NVIDIA to AMD, say), which a
+// workload allows only when it says so: the same job rarely runs on both software stacks, and
+// never at the ratio of their spec sheets.
+bool crosses_vendor(const Workload& workload, const GpuSpec& gpu, const GpuSpec& reference) {
+  return !workload.cross_vendor && !gpu.vendor.empty() && !reference.vendor.empty()
+         && gpu.vendor != reference.vendor;
+}
+
 std::string_view figure_name(WorkloadClass workload_class) {
   switch (workload_class) {
   case WorkloadClass::compute:
@@ -357,6 +365,15 @@ job_seconds_on(const Workload& workload, const GpuSpec& gpu, const GpuDatabase& 
   if (reference == &gpu) {
     return *workload.job_seconds;
   }
+  if (crosses_vendor(workload, gpu, *reference)) {
+    return make_error(fmt::format("{} is {} and the reference GPU {} is {}: job time is not scaled "
+                                  "across vendors (measure it and give measured_seconds, or "
+                                  "--cross-vendor)",
+                                  gpu.name,
+                                  gpu.vendor,
+                                  reference->name,
+                                  reference->vendor));
+  }
   const auto target = class_figure(gpu, workload.workload_class);
   const auto base = class_figure(*reference, workload.workload_class);
   if (!target || !base || *target <= 0 || *base <= 0) {
@@ -432,8 +449,15 @@ CompareResult rank_options(const std::vector<Offer>& offers,
     const Expected<double>& seconds = *gpu.seconds;
     if (!seconds) {
       // Many GPUs fail for one reason: group them so the warning names the reason once.
+      const GpuSpec* reference = gpus.find(workload.ref_gpu);
       if (workload.workload_class == WorkloadClass::encode && spec.nvenc && *spec.nvenc == 0) {
         ++without_figure["without NVENC, which an encode workload needs"][spec.name];
+      } else if (reference != nullptr && crosses_vendor(workload, spec, *reference)) {
+        ++without_figure[fmt::format("of another vendor than the reference {} ({}): job time is "
+                                     "not scaled across vendors (measure the job there and add "
+                                     "measured_seconds, or give --cross-vendor)",
+                                     reference->name,
+                                     reference->vendor)][spec.name];
       } else if (!class_figure(spec, workload.workload_class)) {
         ++without_figure[fmt::format("whose {} data/gpus.json does not give (measure the job there "
                                      "and add measured_seconds)",

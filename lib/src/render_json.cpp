@@ -56,6 +56,7 @@ Json workload_json(const Workload& workload) {
       {"revenue_per_job", number(workload.revenue_per_job)},
       {"output_gb", number(workload.output_gb)},
       {"interruptions_per_hour", number(workload.interruptions_per_hour)},
+      {"cross_vendor", workload.cross_vendor},
   };
 }
 

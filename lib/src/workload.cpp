@@ -85,6 +85,7 @@ Expected<Workload> parse_workload(std::string_view json_text, const std::string&
                                "revenue_per_job",
                                "output_gb",
                                "interruptions_per_hour",
+                               "cross_vendor",
                                "assumptions",
                                "source"}));
   Workload w;
@@ -125,6 +126,9 @@ Expected<Workload> parse_workload(std::string_view json_text, const std::string&
   GPUCOST_TRY(root.number_field("revenue_per_job", w.revenue_per_job, 0, true));
   GPUCOST_TRY(root.number_field("output_gb", w.output_gb, 0));
   GPUCOST_TRY(root.number_field("interruptions_per_hour", w.interruptions_per_hour, 0));
+  std::optional<bool> cross_vendor;
+  GPUCOST_TRY(root.bool_field("cross_vendor", cross_vendor));
+  w.cross_vendor = cross_vendor.value_or(false);
   GPUCOST_TRY(root.string_list_field("assumptions", w.assumptions));
   GPUCOST_TRY(root.string_field("source", w.source, false));
 

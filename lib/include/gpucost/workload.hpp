@@ -37,8 +37,9 @@ struct Workload {
   std::optional<double> revenue_per_job;
   std::optional<double> output_gb;              // GB leaving the provider per job
   std::optional<double> interruptions_per_hour; // spot default where an offer has none
-  std::vector<std::string> assumptions;         // stated assumptions, shown in output
-  std::string source;                           // where the figures come from
+  bool cross_vendor = false; // scale job_seconds to GPUs of another vendor than ref_gpu's
+  std::vector<std::string> assumptions; // stated assumptions, shown in output
+  std::string source;                   // where the figures come from
 };
 
 // Parses a workload file (docs/catalog-format.md "Workload"); errors name the file, line and field.
