@@ -168,8 +168,8 @@ ResolvedTraits resolve_traits(const Offer& offer,
 struct RowPlan {
   Mode mode;
   Pricing pricing;
+  bool serverless_per_job; // keep-alive with T = 0, reported as per-job
   double usd_per_hour;
-  bool serverless_per_job = false; // keep-alive with T = 0, reported as per-job
 };
 
 std::vector<RowPlan>
@@ -181,33 +181,33 @@ plan_rows(const Offer& offer, const ProductTraits* traits, bool timeout_known) {
   case Product::pod:
   case Product::vm:
     if (on_demand) {
-      rows.push_back({Mode::per_job, Pricing::on_demand, *on_demand});
+      rows.push_back({Mode::per_job, Pricing::on_demand, false, *on_demand});
       if (timeout_known) {
-        rows.push_back({Mode::keep_alive, Pricing::on_demand, *on_demand});
+        rows.push_back({Mode::keep_alive, Pricing::on_demand, false, *on_demand});
       }
-      rows.push_back({Mode::always_on, Pricing::on_demand, *on_demand});
+      rows.push_back({Mode::always_on, Pricing::on_demand, false, *on_demand});
     }
     if (spot) {
-      rows.push_back({Mode::per_job, Pricing::spot, *spot});
-      rows.push_back({Mode::always_on, Pricing::spot, *spot});
+      rows.push_back({Mode::per_job, Pricing::spot, false, *spot});
+      rows.push_back({Mode::always_on, Pricing::spot, false, *spot});
     }
     break;
   case Product::serverless:
     if (on_demand) {
-      rows.push_back({Mode::per_job, Pricing::on_demand, *on_demand, true});
-      rows.push_back({Mode::keep_alive, Pricing::on_demand, *on_demand});
+      rows.push_back({Mode::per_job, Pricing::on_demand, true, *on_demand});
+      rows.push_back({Mode::keep_alive, Pricing::on_demand, false, *on_demand});
     }
     if (offer.always_on_price_per_hour) {
-      rows.push_back({Mode::always_on, Pricing::on_demand, *offer.always_on_price_per_hour});
+      rows.push_back({Mode::always_on, Pricing::on_demand, false, *offer.always_on_price_per_hour});
     } else if (on_demand && traits != nullptr && traits->always_on.value_or(false)) {
-      rows.push_back({Mode::always_on, Pricing::on_demand, *on_demand});
+      rows.push_back({Mode::always_on, Pricing::on_demand, false, *on_demand});
     }
     break;
   case Product::dedicated:
     if (offer.monthly_price) {
-      rows.push_back({Mode::always_on, Pricing::on_demand, *offer.monthly_price / 730.0});
+      rows.push_back({Mode::always_on, Pricing::on_demand, false, *offer.monthly_price / 730.0});
     } else if (on_demand) {
-      rows.push_back({Mode::always_on, Pricing::on_demand, *on_demand});
+      rows.push_back({Mode::always_on, Pricing::on_demand, false, *on_demand});
     }
     break;
   }
@@ -278,12 +278,11 @@ Expected<PricedRow> price_row(const Offer& offer,
 
 // A row to rank: its cost and what it takes to price it again in full if it is shown. Only the
 // shown rows are priced twice, so ranking 100k offers keeps 40 bytes a row, not a whole Estimate.
-struct Candidate {
+struct Candidate { // 40 bytes
   double cost_per_job = 0;
   std::uint32_t offer_index = 0;
   RowPlan plan;
   const GpuSpec* spec = nullptr;
-  double job_seconds = 0;
 };
 
 auto sort_key(const Candidate& row, const Offer& offer, const std::string& gpu) {
@@ -487,11 +486,8 @@ CompareResult rank_options(const std::vector<Offer>& offers,
                                priced.error().message)];
         continue;
       }
-      candidates.push_back({priced->estimate.cost_per_job,
-                            static_cast<std::uint32_t>(index),
-                            plan,
-                            &spec,
-                            *seconds});
+      candidates.push_back(
+          {priced->estimate.cost_per_job, static_cast<std::uint32_t>(index), plan, &spec});
     }
   }
 
@@ -513,8 +509,9 @@ CompareResult rank_options(const std::vector<Offer>& offers,
     const Candidate& candidate = candidates[position];
     const Offer& offer = offers[candidate.offer_index];
     const GpuSpec& spec = *candidate.spec;
-    auto priced = value_or_throw(
-        price_row(offer, resolve(offer), candidate.plan, workload, candidate.job_seconds));
+    const double seconds = *gpu_lookups.find(offer.gpu)->second.seconds.value();
+    auto priced =
+        value_or_throw(price_row(offer, resolve(offer), candidate.plan, workload, seconds));
     RankedOption row;
     row.rank = static_cast<int>(position + 1);
     row.offer = offer;

@@ -2,6 +2,7 @@
 
 #include <gpucost/error.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,10 +11,10 @@
 namespace gpucost {
 
 // How workers live: started per job, kept alive for an idle timeout, or running all month.
-enum class Mode { per_job, keep_alive, always_on };
+enum class Mode : std::uint8_t { per_job, keep_alive, always_on };
 
 // Which price a row pays: the on-demand price or the interruptible (spot) price.
-enum class Pricing { on_demand, spot };
+enum class Pricing : std::uint8_t { on_demand, spot };
 
 // How jobs arrive: a Poisson stream at the monthly volume, or sparse (every job cold, full
 // timeout).
