@@ -1,6 +1,8 @@
 // The price cache: file format, atomic writes, and the helpers it rests on (time, SHA-256, offer
 // rows). Everything happens in a fresh temporary directory.
 
+#include "temp_dir.hpp"
+
 #include <gpucost/cache.hpp>
 #include <gpucost/offer_json.hpp>
 #include <gpucost/sha256.hpp>
@@ -24,25 +26,7 @@ using namespace gpucost;
 
 namespace {
 
-// A directory of its own under the system temporary directory, removed with everything in it.
-class TempDir {
-public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "gpucost-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    m_path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return m_path; }
-
-private:
-  fs::path m_path;
-};
+using gpucost::test::TempDir;
 
 EnvLookup fake_env(std::map<std::string, std::string> variables) {
   return [variables = std::move(variables)](std::string_view name) -> std::optional<std::string> {

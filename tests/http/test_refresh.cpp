@@ -2,6 +2,7 @@
 // skipped providers, failures that keep the last good cache, and secrets kept out of every output.
 
 #include "loopback_server.hpp"
+#include "temp_dir.hpp"
 
 #include <gpucost/cache.hpp>
 #include <gpucost/refresh.hpp>
@@ -93,24 +94,7 @@ private:
   bool m_throws = false;
 };
 
-class TempDir {
-public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "gpucost-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    m_path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return m_path; }
-
-private:
-  fs::path m_path;
-};
+using gpucost::test::TempDir;
 
 std::string read_file(const fs::path& path) {
   std::ifstream file(path, std::ios::binary);

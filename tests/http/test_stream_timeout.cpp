@@ -4,6 +4,7 @@
 // The tests assert on outcomes and messages, never on speed.
 
 #include "loopback_server.hpp"
+#include "temp_dir.hpp"
 
 #include <gpucost/http.hpp>
 #include <gpucost/providers/provider.hpp>
@@ -59,24 +60,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-class TempDir {
-public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "gpucost-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    m_path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return m_path; }
-
-private:
-  fs::path m_path;
-};
+using gpucost::test::TempDir;
 
 std::string fixture(const std::string& relative) {
   std::ifstream file(std::string(GPUCOST_TEST_FIXTURES) + "/" + relative, std::ios::binary);

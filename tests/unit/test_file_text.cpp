@@ -3,6 +3,7 @@
 // on a second thread.
 
 #include "file_text.hpp"
+#include "temp_dir.hpp"
 
 #include <gpucost/catalog.hpp>
 #include <gpucost/data_set.hpp>
@@ -21,14 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh directory under the system's temporary one, removed when the object goes.
-struct TempDir {
-  fs::path path = fs::temp_directory_path()
-                  / ("gpucost-file-text-" + std::to_string(::getpid()) + "-"
-                     + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-};
+using gpucost::test::TempDir;
 
 void write(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
@@ -42,30 +36,30 @@ TEST_CASE("a regular file reads the same mapped or copied, bytes included") {
   std::string text = "{\"a\": 1}\n";
   text.push_back('\0');
   text += std::string(200000, 'x');
-  write(dir.path / "f.json", text);
-  const auto mapped = gpucost::FileText::open((dir.path / "f.json").string());
+  write(dir.path() / "f.json", text);
+  const auto mapped = gpucost::FileText::open((dir.path() / "f.json").string());
   REQUIRE(mapped);
   CHECK(mapped->view() == text);
-  const auto copied = gpucost::read_text_file((dir.path / "f.json").string());
+  const auto copied = gpucost::read_text_file((dir.path() / "f.json").string());
   REQUIRE(copied);
   CHECK(*copied == text);
 
-  gpucost::FileText moved = std::move(*gpucost::FileText::open((dir.path / "f.json").string()));
+  gpucost::FileText moved = std::move(*gpucost::FileText::open((dir.path() / "f.json").string()));
   CHECK(moved.view() == text);
 }
 
 TEST_CASE("an empty file is empty text") {
   TempDir dir;
-  write(dir.path / "empty.json", "");
-  const auto file = gpucost::FileText::open((dir.path / "empty.json").string());
+  write(dir.path() / "empty.json", "");
+  const auto file = gpucost::FileText::open((dir.path() / "empty.json").string());
   REQUIRE(file);
   CHECK(file->view().empty());
-  CHECK(gpucost::read_text_file((dir.path / "empty.json").string()).value().empty());
+  CHECK(gpucost::read_text_file((dir.path() / "empty.json").string()).value().empty());
 }
 
 TEST_CASE("a pipe is read to its end") {
   TempDir dir;
-  const fs::path fifo = dir.path / "pipe";
+  const fs::path fifo = dir.path() / "pipe";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   const std::string text(300000, 'y'); // more than a pipe's buffer and the first 64 KiB chunk
   std::thread writer([&] { write(fifo, text); });
@@ -77,13 +71,13 @@ TEST_CASE("a pipe is read to its end") {
 
 TEST_CASE("a missing file or a directory names the path and the reason") {
   TempDir dir;
-  const std::string missing = (dir.path / "no-such.json").string();
+  const std::string missing = (dir.path() / "no-such.json").string();
   const auto absent = gpucost::FileText::open(missing);
   REQUIRE(!absent);
   CHECK(absent.error().message == "cannot read " + missing + ": No such file or directory");
-  const auto directory = gpucost::FileText::open(dir.path.string());
+  const auto directory = gpucost::FileText::open(dir.path().string());
   REQUIRE(!directory);
-  CHECK(directory.error().message == "cannot read " + dir.path.string() + ": it is a directory");
+  CHECK(directory.error().message == "cannot read " + dir.path().string() + ": it is a directory");
 }
 
 TEST_CASE("a large catalog is parsed and hashed, the digest that of its bytes") {
@@ -99,7 +93,7 @@ TEST_CASE("a large catalog is parsed and hashed, the digest that of its bytes") 
   }
   text += "]}\n";
   REQUIRE(text.size() >= (1U << 20));
-  const std::string path = (dir.path / "big.json").string();
+  const std::string path = (dir.path() / "big.json").string();
   write(path, text);
   const auto loaded = gpucost::load_catalog_files({path, path}, "catalog", {});
   REQUIRE(loaded);

@@ -1,5 +1,7 @@
 // Choosing each live provider's prices: fresh cache, else refresh, else stale cache, else bundled.
 
+#include "temp_dir.hpp"
+
 #include <gpucost/cache.hpp>
 #include <gpucost/price_sources.hpp>
 
@@ -34,12 +36,7 @@ gpucost::LoadedCatalog bundled() {
   return catalog;
 }
 
-struct TempDir {
-  fs::path path =
-      fs::temp_directory_path() / ("gpucost-price-sources-" + std::to_string(::getpid()));
-  TempDir() { fs::remove_all(path); }
-  ~TempDir() { fs::remove_all(path); }
-};
+using gpucost::test::TempDir;
 
 constexpr std::int64_t k_now = 1795435200; // 2026-11-23T12:00:00Z
 
@@ -79,7 +76,8 @@ TEST_CASE("a provider bundled in two files is recounted file by file and aged by
     gpucost::PriceSourcePolicy policy;
     policy.offline = true;
     std::vector<gpucost::ProviderPriceState> states;
-    gpucost::assemble_price_sources(catalog, {}, {"runpod"}, empty.path, policy, k_now, {}, states);
+    gpucost::assemble_price_sources(
+        catalog, {}, {"runpod"}, empty.path(), policy, k_now, {}, states);
     REQUIRE(states.size() == 1);
     CHECK(states[0].origin == "bundled");
     CHECK(states[0].offers == 4);
@@ -102,13 +100,13 @@ TEST_CASE("a provider bundled in two files is recounted file by file and aged by
 TEST_CASE("fresh cache is used without fetching; stale cache is refreshed; failures fall back") {
   TempDir dir;
   REQUIRE(gpucost::write_provider_cache(
-      dir.path,
+      dir.path(),
       "runpod",
       {offer("runpod", gpucost::Product::pod, 0.59, "2026-11-23T11:00:00Z")},
       "2026-11-23T11:00:00Z",
       "http://example.invalid"));
   REQUIRE(gpucost::write_provider_cache(
-      dir.path,
+      dir.path(),
       "vastai",
       {offer("vastai", gpucost::Product::pod, 0.35, "2026-11-20T00:00:00Z")},
       "2026-11-20T00:00:00Z",
@@ -131,7 +129,7 @@ TEST_CASE("fresh cache is used without fetching; stale cache is refreshed; failu
     const auto catalog = gpucost::assemble_price_sources(bundled(),
                                                          {},
                                                          {"vastai", "runpod", "lambda"},
-                                                         dir.path,
+                                                         dir.path(),
                                                          {},
                                                          k_now,
                                                          failing_refresh,
@@ -149,7 +147,7 @@ TEST_CASE("fresh cache is used without fetching; stale cache is refreshed; failu
     policy.offline = true;
     std::vector<gpucost::ProviderPriceState> states;
     gpucost::assemble_price_sources(
-        bundled(), {}, {"vastai", "runpod"}, dir.path, policy, k_now, failing_refresh, states);
+        bundled(), {}, {"vastai", "runpod"}, dir.path(), policy, k_now, failing_refresh, states);
     CHECK(asked.empty());
     CHECK(states[0].origin == "cache");
   }
@@ -159,7 +157,7 @@ TEST_CASE("fresh cache is used without fetching; stale cache is refreshed; failu
     policy.offline = true;
     std::vector<gpucost::ProviderPriceState> states;
     const auto catalog = gpucost::assemble_price_sources(
-        bundled(), {}, {"vastai", "runpod"}, empty.path, policy, k_now, failing_refresh, states);
+        bundled(), {}, {"vastai", "runpod"}, empty.path(), policy, k_now, failing_refresh, states);
     CHECK(states[0].origin == "bundled");
     CHECK(states[1].origin == "bundled");
     CHECK(catalog.offers.size() == 3);
