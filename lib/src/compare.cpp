@@ -329,7 +329,30 @@ bool spec_matches(const Offer& offer, const GpuSpec* spec, const OfferFilters& f
 struct GpuLookup {
   const GpuSpec* spec = nullptr;
   std::optional<Expected<double>> seconds; // job time on it; empty until a matching offer asks
+  std::string left_out_group; // when there is no job time: the reason shared by many GPUs, if any
 };
+
+// Why many GPUs may lack a job time at once, so that one warning names the reason and the GPUs;
+// empty when the reason is this GPU's own (its error message says it).
+std::string left_out_group(const Workload& workload, const GpuSpec& spec, const GpuDatabase& gpus) {
+  const GpuSpec* reference = gpus.find(workload.ref_gpu);
+  if (workload.workload_class == WorkloadClass::encode && spec.nvenc && *spec.nvenc == 0) {
+    return "without NVENC, which an encode workload needs";
+  }
+  if (reference != nullptr && crosses_vendor(workload, spec, *reference)) {
+    return fmt::format("of another vendor than the reference {} ({}): job time is not scaled "
+                       "across vendors (measure the job there and add measured_seconds, or give "
+                       "--cross-vendor)",
+                       reference->name,
+                       reference->vendor);
+  }
+  if (!class_figure(spec, workload.workload_class)) {
+    return fmt::format("whose {} data/gpus.json does not give (measure the job there and add "
+                       "measured_seconds)",
+                       figure_name(workload.workload_class));
+  }
+  return {};
+}
 
 // What a provider and product come to, looked up once per distinct pair.
 struct ProviderLookup {
@@ -397,7 +420,7 @@ CompareResult rank_options(const std::vector<Offer>& offers,
   result.workload = workload;
   std::map<std::string, std::size_t> left_out;
   std::map<std::string, std::map<std::string, std::size_t>>
-      without_figure; // reason -> GPU -> offers
+      without_figure; // reason shared by many GPUs -> GPU -> offers
 
   // Catalogs repeat a few GPU names and providers over many offers: look each up once. The keys
   // view strings in `offers`, which outlive the maps.
@@ -444,25 +467,16 @@ CompareResult rank_options(const std::vector<Offer>& offers,
     }
     if (!gpu.seconds) {
       gpu.seconds = job_seconds_on(workload, spec, gpus);
+      if (!*gpu.seconds) {
+        gpu.left_out_group = left_out_group(workload, spec, gpus);
+      }
     }
     const Expected<double>& seconds = *gpu.seconds;
     if (!seconds) {
-      // Many GPUs fail for one reason: group them so the warning names the reason once.
-      const GpuSpec* reference = gpus.find(workload.ref_gpu);
-      if (workload.workload_class == WorkloadClass::encode && spec.nvenc && *spec.nvenc == 0) {
-        ++without_figure["without NVENC, which an encode workload needs"][spec.name];
-      } else if (reference != nullptr && crosses_vendor(workload, spec, *reference)) {
-        ++without_figure[fmt::format("of another vendor than the reference {} ({}): job time is "
-                                     "not scaled across vendors (measure the job there and add "
-                                     "measured_seconds, or give --cross-vendor)",
-                                     reference->name,
-                                     reference->vendor)][spec.name];
-      } else if (!class_figure(spec, workload.workload_class)) {
-        ++without_figure[fmt::format("whose {} data/gpus.json does not give (measure the job there "
-                                     "and add measured_seconds)",
-                                     figure_name(workload.workload_class))][spec.name];
-      } else {
+      if (gpu.left_out_group.empty()) {
         ++left_out[seconds.error().message];
+      } else {
+        ++without_figure[gpu.left_out_group][spec.name];
       }
       continue;
     }

@@ -6,10 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <future>
 
 namespace gpucost {
@@ -24,34 +21,11 @@ constexpr std::size_t k_hash_in_parallel_bytes = 1U << 20;
 } // namespace
 
 Expected<std::string> read_text_file(const std::string& path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    return make_error(fmt::format("cannot read {}: it is a directory", path));
+  auto file = FileText::open(path);
+  if (!file) {
+    return Unexpected{file.error()};
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
-  }
-  // One read into a string of the file's size: a catalog of 100k offers is 44 MB, and streaming it
-  // through an ostringstream copied it three times. A file that is not regular (a pipe) or that
-  // grows while it is read is read on in chunks.
-  std::string text;
-  const auto expected_size = fs::is_regular_file(path, ec) ? fs::file_size(path, ec) : 0;
-  std::size_t size = 0;
-  text.resize(ec ? std::size_t{0} : static_cast<std::size_t>(expected_size));
-  while (true) {
-    in.read(text.data() + size, static_cast<std::streamsize>(text.size() - size));
-    size += static_cast<std::size_t>(in.gcount());
-    if (!in || in.peek() == std::ifstream::traits_type::eof()) {
-      break;
-    }
-    text.resize(std::max<std::size_t>(size * 2, 64 * 1024));
-  }
-  if (in.bad()) {
-    return make_error(fmt::format("cannot read {}: read error", path));
-  }
-  text.resize(size);
-  return text;
+  return std::string(file->view());
 }
 
 Expected<std::string> find_data_dir(const EnvLookup& env, const std::string& executable_path) {

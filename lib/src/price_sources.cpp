@@ -24,32 +24,17 @@ void overlay_provider_offers(LoadedCatalog& catalog,
   const auto replaced = [&](const Offer& offer) {
     return offer.provider == provider && products.count(offer.product) != 0;
   };
-  // Each source's offers follow the previous source's in `catalog.offers` (load_catalog_files
-  // appends them file by file, and overlays keep that order), so a provider bundled in two files
-  // (data/catalog/runpod.json and runpod-pages.json) is recounted file by file. When the counts
-  // do not add up, every bundled source of the provider gets what is left of the provider.
-  std::size_t listed = 0;
-  for (const auto& existing : catalog.sources) {
-    listed += existing.offers;
-  }
-  if (listed == catalog.offers.size()) {
-    std::size_t begin = 0;
-    for (auto& existing : catalog.sources) {
-      const auto first = catalog.offers.begin() + static_cast<std::ptrdiff_t>(begin);
-      const auto last = first + static_cast<std::ptrdiff_t>(existing.offers);
-      begin += existing.offers;
-      existing.offers -= static_cast<std::size_t>(std::count_if(first, last, replaced));
-    }
-  } else {
-    const auto left = static_cast<std::size_t>(
-        std::count_if(catalog.offers.begin(), catalog.offers.end(), [&](const Offer& offer) {
-          return offer.provider == provider && !replaced(offer);
-        }));
-    for (auto& existing : catalog.sources) {
-      if (existing.provider == provider && existing.origin == "bundled") {
-        existing.offers = left;
-      }
-    }
+  // Each source's offers follow the previous source's in `catalog.offers` (LoadedCatalog's
+  // contract), so a provider bundled in two files (data/catalog/runpod.json and
+  // runpod-pages.json) is recounted file by file.
+  std::size_t begin = 0;
+  for (auto& existing : catalog.sources) {
+    const std::size_t end = std::min(begin + existing.offers, catalog.offers.size());
+    existing.offers -= static_cast<std::size_t>(
+        std::count_if(catalog.offers.begin() + static_cast<std::ptrdiff_t>(begin),
+                      catalog.offers.begin() + static_cast<std::ptrdiff_t>(end),
+                      replaced));
+    begin = end;
   }
   std::erase_if(catalog.offers, replaced);
   std::erase_if(catalog.sources, [&](const CatalogSource& existing) {
