@@ -22,8 +22,8 @@ struct DataSet {
 
 // Offers and where they came from.
 struct LoadedCatalog {
-  std::vector<Offer> offers;          // each source's offers, source after source
-  std::vector<CatalogSource> sources; // their `offers` counts add up to offers.size()
+  std::vector<Offer> offers;            // each source's offers, source after source
+  std::vector<CatalogSource> sources;   // their `offers` counts add up to offers.size()
   std::vector<std::string> file_sha256; // hex SHA-256 of each file read, in order
 };
 
