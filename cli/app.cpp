@@ -2,8 +2,9 @@
 
 #include "commands.hpp"
 
-#include <gpucost/error.hpp>
-#include <gpucost/suggest.hpp>
+#include <gpucost/util/clock.hpp>
+#include <gpucost/util/error.hpp>
+#include <gpucost/util/suggest.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>

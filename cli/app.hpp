@@ -1,6 +1,7 @@
 #pragma once
 
-#include <gpucost/time_util.hpp>
+#include <gpucost/util/clock.hpp>
+#include <gpucost/util/time.hpp>
 
 #include <iosfwd>
 #include <string>

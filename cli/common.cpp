@@ -1,10 +1,11 @@
 #include "common.hpp"
 
-#include <gpucost/cache.hpp>
-#include <gpucost/catalog.hpp>
-#include <gpucost/providers/provider.hpp>
-#include <gpucost/suggest.hpp>
-#include <gpucost/time_util.hpp>
+#include <gpucost/data/catalog.hpp>
+#include <gpucost/sources/cache.hpp>
+#include <gpucost/sources/providers/provider.hpp>
+#include <gpucost/util/clock.hpp>
+#include <gpucost/util/suggest.hpp>
+#include <gpucost/util/time.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>

@@ -2,10 +2,10 @@
 
 #include "app.hpp"
 
-#include <gpucost/compare.hpp>
-#include <gpucost/data_set.hpp>
-#include <gpucost/price_sources.hpp>
-#include <gpucost/render.hpp>
+#include <gpucost/data/data_set.hpp>
+#include <gpucost/model/compare.hpp>
+#include <gpucost/render/render.hpp>
+#include <gpucost/sources/price_sources.hpp>
 
 #include <CLI/CLI.hpp>
 

@@ -6,3 +6,9 @@ if(GPUCOST_SANITIZERS)
   target_link_options(gpucost_settings INTERFACE -fsanitize=${GPUCOST_SANITIZERS})
   target_compile_definitions(gpucost_settings INTERFACE _GLIBCXX_ASSERTIONS)
 endif()
+
+# ccache, when present, makes rebuilds (and CI on a machine that built before) cheap.
+find_program(GPUCOST_CCACHE ccache)
+if(GPUCOST_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${GPUCOST_CCACHE})
+endif()

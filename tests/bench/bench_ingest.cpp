@@ -5,8 +5,8 @@
 // adapter ever holds the whole file. Run by hand: bench_ingest [aws|azure|all] [aws_mb]
 // [azure_pages]. Not run by ctest.
 
-#include <gpucost/http.hpp>
-#include <gpucost/providers/provider.hpp>
+#include <gpucost/sources/http/http_client.hpp>
+#include <gpucost/sources/providers/provider.hpp>
 
 #include <fmt/format.h>
 

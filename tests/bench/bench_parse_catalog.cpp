@@ -4,7 +4,7 @@
 //   build/tests/bench/bench_compare build/cli/gpucost 100000   # writes /tmp/gpucost-bench/...
 //   build/tests/bench/bench_parse_catalog /tmp/gpucost-bench/catalog-100000.json
 
-#include <gpucost/catalog.hpp>
+#include <gpucost/data/catalog.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

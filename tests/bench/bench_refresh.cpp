@@ -13,8 +13,8 @@
 #include "app.hpp"
 #include "loopback_server.hpp"
 
-#include <gpucost/data_set.hpp>
-#include <gpucost/refresh.hpp>
+#include <gpucost/data/data_set.hpp>
+#include <gpucost/sources/refresh.hpp>
 
 #include <fmt/format.h>
 

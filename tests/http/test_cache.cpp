@@ -3,10 +3,11 @@
 
 #include "temp_dir.hpp"
 
-#include <gpucost/cache.hpp>
-#include <gpucost/offer_json.hpp>
-#include <gpucost/sha256.hpp>
-#include <gpucost/time_util.hpp>
+#include <gpucost/data/offer_json.hpp>
+#include <gpucost/sources/cache.hpp>
+#include <gpucost/util/clock.hpp>
+#include <gpucost/util/sha256.hpp>
+#include <gpucost/util/time.hpp>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

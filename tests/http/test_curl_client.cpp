@@ -3,8 +3,8 @@
 
 #include "loopback_server.hpp"
 
-#include <gpucost/http.hpp>
-#include <gpucost/redact.hpp>
+#include <gpucost/sources/http/http_client.hpp>
+#include <gpucost/util/redact.hpp>
 
 #include <doctest/doctest.h>
 

@@ -4,8 +4,8 @@
 #include "loopback_server.hpp"
 #include "temp_dir.hpp"
 
-#include <gpucost/cache.hpp>
-#include <gpucost/refresh.hpp>
+#include <gpucost/sources/cache.hpp>
+#include <gpucost/sources/refresh.hpp>
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>

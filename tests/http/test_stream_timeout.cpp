@@ -6,9 +6,9 @@
 #include "loopback_server.hpp"
 #include "temp_dir.hpp"
 
-#include <gpucost/http.hpp>
-#include <gpucost/providers/provider.hpp>
-#include <gpucost/refresh.hpp>
+#include <gpucost/sources/http/http_client.hpp>
+#include <gpucost/sources/providers/provider.hpp>
+#include <gpucost/sources/refresh.hpp>
 
 #include <doctest/doctest.h>
 

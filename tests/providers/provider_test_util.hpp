@@ -3,12 +3,11 @@
 // Helpers shared by the provider adapter tests: fixture reading, a small hand-built GPU table and
 // look-ups in a FetchResult.
 
-#include "providers/adapter_util.hpp"
-
-#include <gpucost/gpu.hpp>
-#include <gpucost/http.hpp>
-#include <gpucost/offer.hpp>
-#include <gpucost/providers/provider.hpp>
+#include <gpucost/model/gpu.hpp>
+#include <gpucost/model/offer.hpp>
+#include <gpucost/sources/http/http_client.hpp>
+#include <gpucost/sources/providers/adapter_util.hpp>
+#include <gpucost/sources/providers/provider.hpp>
 
 #include <doctest/doctest.h>
 

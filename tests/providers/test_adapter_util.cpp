@@ -2,7 +2,8 @@
 // resolution and the HTTP status -> message mapping.
 
 #include "provider_test_util.hpp"
-#include "providers/adapter_util.hpp"
+
+#include <gpucost/sources/providers/adapter_util.hpp>
 
 #include <doctest/doctest.h>
 

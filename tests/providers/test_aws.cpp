@@ -2,9 +2,9 @@
 // streaming fetch against the loopback server.
 
 #include "loopback_server.hpp"
-#include "providers/aws.hpp"
 
-#include <gpucost/data_set.hpp>
+#include <gpucost/data/data_set.hpp>
+#include <gpucost/sources/providers/aws.hpp>
 
 #include <doctest/doctest.h>
 

@@ -1,8 +1,7 @@
 // Azure Retail Prices adapter: the SKU table, page parsing, pagination URLs and the fetch glue.
 
-#include "providers/azure.hpp"
-
-#include <gpucost/data_set.hpp>
+#include <gpucost/data/data_set.hpp>
+#include <gpucost/sources/providers/azure.hpp>
 
 #include <doctest/doctest.h>
 

@@ -1,8 +1,7 @@
 // GCP Cloud Billing Catalog adapter: SKU descriptions, tiers, machine price composition, paging.
 
-#include "providers/gcp.hpp"
-
-#include <gpucost/data_set.hpp>
+#include <gpucost/data/data_set.hpp>
+#include <gpucost/sources/providers/gcp.hpp>
 
 #include <doctest/doctest.h>
 

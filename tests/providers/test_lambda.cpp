@@ -3,7 +3,8 @@
 
 #include "loopback_server.hpp"
 #include "provider_test_util.hpp"
-#include "providers/lambda.hpp"
+
+#include <gpucost/sources/providers/lambda.hpp>
 
 #include <doctest/doctest.h>
 

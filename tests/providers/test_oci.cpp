@@ -3,7 +3,8 @@
 
 #include "loopback_server.hpp"
 #include "provider_test_util.hpp"
-#include "providers/oci.hpp"
+
+#include <gpucost/sources/providers/oci.hpp>
 
 #include <doctest/doctest.h>
 

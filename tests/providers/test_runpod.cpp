@@ -3,7 +3,8 @@
 
 #include "loopback_server.hpp"
 #include "provider_test_util.hpp"
-#include "providers/runpod.hpp"
+
+#include <gpucost/sources/providers/runpod.hpp>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

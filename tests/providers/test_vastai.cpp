@@ -3,7 +3,8 @@
 
 #include "loopback_server.hpp"
 #include "provider_test_util.hpp"
-#include "providers/vastai.hpp"
+
+#include <gpucost/sources/providers/vastai.hpp>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

@@ -4,7 +4,7 @@
 // row, unknown values, notes, defaulted traits and a negative margin. The figures follow the cost
 // model closely enough to read naturally; the renderers do not recompute them.
 
-#include <gpucost/compare_result.hpp>
+#include <gpucost/model/compare_result.hpp>
 
 namespace gpucost::test {
 

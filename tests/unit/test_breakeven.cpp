@@ -1,4 +1,4 @@
-#include <gpucost/breakeven.hpp>
+#include <gpucost/model/breakeven.hpp>
 
 #include <doctest/doctest.h>
 

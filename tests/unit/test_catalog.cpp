@@ -1,10 +1,9 @@
 // Locks in parse_catalog, parse_fx_rates, serialize_catalog and merge_offers: values, and every
 // error message verbatim (they are the contract: users read them and scripts grep them).
 
-#include "catalog_fast.hpp"
-
-#include <gpucost/catalog.hpp>
-#include <gpucost/offer.hpp>
+#include <gpucost/data/catalog.hpp>
+#include <gpucost/data/catalog_fast.hpp>
+#include <gpucost/model/offer.hpp>
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-#include <gpucost/cost_model.hpp>
+#include <gpucost/model/cost_model.hpp>
 
 #include <doctest/doctest.h>
 

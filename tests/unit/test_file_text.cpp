@@ -2,12 +2,12 @@
 // pipes and paths that cannot be read; and load_catalog_files on a catalog big enough to be hashed
 // on a second thread.
 
-#include "file_text.hpp"
 #include "temp_dir.hpp"
 
-#include <gpucost/catalog.hpp>
-#include <gpucost/data_set.hpp>
-#include <gpucost/sha256.hpp>
+#include <gpucost/data/catalog.hpp>
+#include <gpucost/data/data_set.hpp>
+#include <gpucost/util/file_text.hpp>
+#include <gpucost/util/sha256.hpp>
 
 #include <doctest/doctest.h>
 

@@ -1,7 +1,7 @@
 // GPU names: folding, alias matching against the bundled data/gpus.json, suggestions, parse errors.
 
-#include <gpucost/data_set.hpp>
-#include <gpucost/gpu.hpp>
+#include <gpucost/data/data_set.hpp>
+#include <gpucost/data/gpu_file.hpp>
 
 #include <doctest/doctest.h>
 
@@ -12,7 +12,7 @@ namespace {
 const gpucost::GpuDatabase& bundled() {
   static const gpucost::GpuDatabase database = [] {
     const std::string path = std::string(GPUCOST_SOURCE_DIR) + "/data/gpus.json";
-    return gpucost::GpuDatabase::parse(*gpucost::read_text_file(path), path).value();
+    return gpucost::parse_gpu_database(*gpucost::read_text_file(path), path).value();
   }();
   return database;
 }
@@ -74,11 +74,11 @@ TEST_CASE("every bundled GPU has a memory size and a source") {
 TEST_CASE("a malformed gpus.json names the file, line and field") {
   const std::string text = "{\"schema\": \"gpucost/gpus\", \"schemaVersion\": 1, \"gpus\": [\n"
                            "  {\"name\": \"X1\", \"memory_gb\": -4}\n]}\n";
-  const auto parsed = gpucost::GpuDatabase::parse(text, "g.json");
+  const auto parsed = gpucost::parse_gpu_database(text, "g.json");
   REQUIRE(!parsed);
   CHECK(parsed.error().message == "g.json:2: gpus[0].memory_gb: must be > 0 (got -4)");
 
-  const auto wrong = gpucost::GpuDatabase::parse("{\"schema\": \"gpucost/catalog\"}", "g.json");
+  const auto wrong = gpucost::parse_gpu_database("{\"schema\": \"gpucost/catalog\"}", "g.json");
   REQUIRE(!wrong);
   CHECK(wrong.error().message
         == "g.json:1: schema: expected \"gpucost/gpus\" (got \"gpucost/catalog\")");

@@ -2,8 +2,8 @@
 
 #include "temp_dir.hpp"
 
-#include <gpucost/cache.hpp>
-#include <gpucost/price_sources.hpp>
+#include <gpucost/sources/cache.hpp>
+#include <gpucost/sources/price_sources.hpp>
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
 #include "sample_result.hpp"
 
-#include <gpucost/render.hpp>
+#include <gpucost/render/render.hpp>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

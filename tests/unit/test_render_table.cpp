@@ -1,7 +1,7 @@
-#include "render_util.hpp"
 #include "sample_result.hpp"
 
-#include <gpucost/render.hpp>
+#include <gpucost/render/render.hpp>
+#include <gpucost/render/render_util.hpp>
 
 #include <doctest/doctest.h>
 

@@ -1,0 +1,226 @@
+// `gpucost catalog update|status|export`: live prices into the cache, where prices come from, and
+// one pinned catalog file.
+
+#include "commands.hpp"
+#include "common.hpp"
+
+#include <gpucost/data/catalog.hpp>
+#include <gpucost/sources/cache.hpp>
+#include <gpucost/sources/price_sources.hpp>
+#include <gpucost/sources/providers/provider.hpp>
+#include <gpucost/util/clock.hpp>
+#include <gpucost/util/suggest.hpp>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <sstream>
+
+namespace gpucost::cli {
+
+namespace {
+
+std::vector<std::string> live_provider_ids() {
+  std::vector<std::string> ids;
+  for (const auto& provider : make_providers()) {
+    ids.emplace_back(provider->id());
+  }
+  return ids;
+}
+
+// The providers asked for with --provider (all when none), checked against the live ones.
+std::vector<std::string> chosen_providers(const std::vector<std::string>& asked) {
+  const auto live = live_provider_ids();
+  if (asked.empty()) {
+    return live;
+  }
+  for (const auto& id : asked) {
+    if (std::find(live.begin(), live.end(), id) == live.end()) {
+      const std::string near = closest_match(id, live);
+      throw Error(
+          fmt::format("--provider: \"{}\" has no live price API{} (live providers: {})",
+                      id,
+                      near.empty() ? std::string() : fmt::format(" (did you mean \"{}\"?)", near),
+                      fmt::join(live, ", ")));
+    }
+  }
+  return asked;
+}
+
+struct UpdateOptions {
+  std::vector<std::string> providers;
+  double timeout_s = 300;
+};
+
+void run_update(const UpdateOptions& options, Context& context) {
+  if (!(options.timeout_s > 0 && options.timeout_s <= 3600)) {
+    throw Error(
+        fmt::format("--timeout: must be between 0 and 3600 seconds (got {})", options.timeout_s));
+  }
+  const auto ids = chosen_providers(options.providers);
+  const std::int64_t now_s = value_or_throw(current_time(context.env));
+  const DataSet data =
+      value_or_throw(load_data_set(value_or_throw(find_data_dir(context.env, context.executable))));
+  const auto dir = cache_dir(context);
+  const auto outcomes = refresh_live_providers(ids, data, now_s, options.timeout_s, dir, context);
+  std::size_t failed = 0;
+  std::size_t attempted = 0;
+  for (const auto& status : outcomes) {
+    if (status.ok) {
+      ++attempted;
+      fmt::print(context.out,
+                 "{:<8} ok       {:>6} offers  {:>6.1f} s  {}\n",
+                 status.id,
+                 status.offers,
+                 status.duration_s,
+                 status.source_url);
+      for (const auto& warning : status.warnings) {
+        fmt::print(context.err, "gpucost: warning: {}\n", warning);
+      }
+    } else if (status.skipped) {
+      fmt::print(context.out, "{:<8} skipped  {}\n", status.id, status.error);
+    } else {
+      ++attempted;
+      ++failed;
+      fmt::print(context.out, "{:<8} failed   {}\n", status.id, status.error);
+    }
+  }
+  fmt::print(context.out, "cache: {}\n", dir.string());
+  // One provider failing is a warning; nothing fetched at all is an error.
+  if (attempted > 0 && failed == attempted) {
+    context.exit_code = 1;
+  }
+}
+
+struct StatusOptions {
+  OutputFormat format = OutputFormat::table;
+};
+
+void run_status(const StatusOptions& options, Context& context) {
+  if (options.format == OutputFormat::csv || options.format == OutputFormat::markdown) {
+    throw Error("--format: catalog status prints table or json");
+  }
+  CatalogOptions offline;
+  offline.offline = true;
+  offline.max_age = "100000d"; // any cache counts: status reports, it never fetches
+  std::ostringstream discard;
+  Context silent{context.out, discard, context.env, false, false, context.executable, 0};
+  Inputs inputs = load_inputs(offline, silent);
+  const auto dir = cache_dir(context);
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (const auto& state : inputs.live) {
+    auto attempt = read_provider_status(dir, state.id);
+    nlohmann::ordered_json row;
+    row["provider"] = state.id;
+    row["origin"] = state.origin;
+    row["fetched_at"] = state.fetched_at.empty() ? nlohmann::ordered_json(nullptr)
+                                                 : nlohmann::ordered_json(state.fetched_at);
+    row["age_s"] =
+        state.age_s ? nlohmann::ordered_json(*state.age_s) : nlohmann::ordered_json(nullptr);
+    row["offers"] = state.offers;
+    row["last_attempt"] =
+        attempt ? nlohmann::ordered_json(attempt->attempted_at) : nlohmann::ordered_json(nullptr);
+    std::string error;
+    if (attempt && !attempt->ok) {
+      error = attempt->error;
+    } else if (!state.problem.empty()) {
+      error = state.problem;
+    }
+    row["last_error"] =
+        error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(error);
+    rows.push_back(std::move(row));
+  }
+  if (options.format == OutputFormat::json) {
+    nlohmann::ordered_json document;
+    document["schema"] = "gpucost/catalog-status";
+    document["schemaVersion"] = 1;
+    document["generatedAt"] = format_iso8601(inputs.now_s);
+    document["cache_dir"] = dir.string();
+    document["max_age_s"] = 6 * 3600;
+    document["providers"] = std::move(rows);
+    context.out << document.dump(2) << "\n";
+    return;
+  }
+  fmt::print(context.out,
+             "{:<8}  {:<7}  {:<20}  {:>8}  {:>6}  {}\n",
+             "provider",
+             "prices",
+             "fetched at",
+             "age",
+             "offers",
+             "last error");
+  for (const auto& row : rows) {
+    const std::string fetched =
+        row["fetched_at"].is_null() ? "-" : row["fetched_at"].get<std::string>();
+    const std::string age = row["age_s"].is_null() ? "-" : format_age(row["age_s"].get<double>());
+    const std::string error =
+        row["last_error"].is_null() ? "" : row["last_error"].get<std::string>();
+    fmt::print(context.out,
+               "{:<8}  {:<7}  {:<20}  {:>8}  {:>6}  {}\n",
+               row["provider"].get<std::string>(),
+               row["origin"].get<std::string>(),
+               fetched,
+               age,
+               row["offers"].get<std::size_t>(),
+               error);
+  }
+  fmt::print(
+      context.out, "cache: {} (fresh for 6 h; 'gpucost catalog update' refreshes)\n", dir.string());
+}
+
+struct ExportOptions {
+  std::string output;
+  CatalogOptions catalog;
+};
+
+void run_export(const ExportOptions& options, Context& context) {
+  Inputs inputs = load_inputs(options.catalog, context);
+  const std::string text = serialize_catalog(inputs.catalog.offers);
+  if (options.output == "-") {
+    context.out << text;
+    return;
+  }
+  value_or_throw(write_file_atomic(options.output, text));
+  fmt::print(context.err,
+             "gpucost: wrote {} offers to {} (use it with --catalog {})\n",
+             inputs.catalog.offers.size(),
+             options.output,
+             options.output);
+}
+
+} // namespace
+
+void register_catalog(CLI::App& app, Context& context) {
+  CLI::App* catalog =
+      app.add_subcommand("catalog", "Live prices: update the cache, show status, export");
+  catalog->require_subcommand(1);
+
+  auto update = std::make_shared<UpdateOptions>();
+  CLI::App* update_command =
+      catalog->add_subcommand("update", "Fetch live prices into the cache (all providers at once)");
+  update_command->add_option("--provider", update->providers, "Only these providers (repeatable)");
+  update_command->add_option(
+      "--timeout",
+      update->timeout_s,
+      "Seconds per request (300); a streamed AWS price list may take longer, but not pause longer");
+  update_command->callback([update, &context] { run_update(*update, context); });
+
+  auto status = std::make_shared<StatusOptions>();
+  CLI::App* status_command =
+      catalog->add_subcommand("status", "Where each provider's prices come from, and how old");
+  add_format_option(*status_command, status->format);
+  status_command->callback([status, &context] { run_status(*status, context); });
+
+  auto exported = std::make_shared<ExportOptions>();
+  CLI::App* export_command =
+      catalog->add_subcommand("export", "Write the merged catalog to one file for --catalog");
+  export_command->add_option("-o,--output", exported->output, "File to write ('-' for stdout)")
+      ->required();
+  add_catalog_options(*export_command, exported->catalog);
+  export_command->callback([exported, &context] { run_export(*exported, context); });
+}
+
+} // namespace gpucost::cli

@@ -1,0 +1,41 @@
+#pragma once
+
+// The two catalog readers behind parse_catalog, and what they share. The fast one reads a valid
+// catalog in one pass without building a JSON document; on anything else it gives up, and the
+// checked one (a nlohmann DOM read with JsonReader) reads the text again to say what is wrong.
+// The checked reader's messages are the contract; the fast one never makes a message.
+
+#include <gpucost/data/catalog.hpp>
+#include <gpucost/model/offer.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gpucost {
+
+// Reads a catalog in one pass; nullopt when the text is not a valid catalog (or uses JSON this
+// reader leaves to the checked one), never a different result from parse_catalog_checked.
+std::optional<std::vector<Offer>> parse_catalog_fast(std::string_view json_text,
+                                                     const std::vector<FxRate>& rates);
+
+// Reads a catalog through a nlohmann DOM, with errors that name `origin`, the line and the field.
+Expected<std::vector<Offer>> parse_catalog_checked(std::string_view json_text,
+                                                   const std::string& origin,
+                                                   const std::vector<FxRate>& rates);
+
+// The field names an offer may have, in documented order; an unknown name within two edits of one
+// of these is reported as a misspelling.
+const std::vector<std::string>& offer_field_names();
+
+// The rate for `currency` in `rates`, or nullptr when there is none.
+const FxRate* find_rate(const std::vector<FxRate>& rates, std::string_view currency);
+
+// Converts the offer's prices (and egress) from `rate`'s currency to USD and says so in its notes.
+void convert_to_usd(Offer& offer, const FxRate& rate);
+
+// Whether the offer has at least one price (docs/catalog-format.md requires one).
+bool has_price(const Offer& offer);
+
+} // namespace gpucost

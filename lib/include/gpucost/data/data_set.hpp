@@ -1,0 +1,58 @@
+#pragma once
+
+#include <gpucost/data/catalog.hpp>
+#include <gpucost/model/compare_result.hpp>
+#include <gpucost/model/gpu.hpp>
+#include <gpucost/model/provider_info.hpp>
+#include <gpucost/util/clock.hpp>
+#include <gpucost/util/error.hpp>
+#include <gpucost/util/time.hpp>
+
+#include <string>
+#include <vector>
+
+namespace gpucost {
+
+// The bundled reference data: GPUs, provider facts and exchange rates.
+struct DataSet {
+  std::string dir; // the data directory they were read from
+  GpuDatabase gpus;
+  ProviderTable providers;
+  std::vector<FxRate> fx;
+};
+
+// Offers and where they came from.
+struct LoadedCatalog {
+  std::vector<Offer> offers;            // each source's offers, source after source
+  std::vector<CatalogSource> sources;   // their `offers` counts add up to offers.size()
+  std::vector<std::string> file_sha256; // hex SHA-256 of each file read, in order
+};
+
+// The catalog's identity: the SHA-256 of the one file read (what `sha256sum` prints), or of the
+// concatenated hex digests of several files in order.
+std::string catalog_sha256(const LoadedCatalog& catalog);
+
+// Reads a whole file; fails with "cannot read PATH: REASON".
+Expected<std::string> read_text_file(const std::string& path);
+
+// Finds the data directory: $GPUCOST_DATA_DIR, else `data/` next to the executable, else
+// `../share/gpucost` relative to it, else the source tree it was built from, else the install
+// prefix; fails naming the places it looked.
+Expected<std::string> find_data_dir(const EnvLookup& env, const std::string& executable_path);
+
+// Reads gpus.json, providers.json and fx.json from `dir`.
+Expected<DataSet> load_data_set(const std::string& dir);
+
+// Reads catalog files; `origin` ("file", "bundled", "cache") is recorded in each source.
+Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths,
+                                           const std::string& origin,
+                                           const std::vector<FxRate>& fx);
+
+// The bundled catalog: every *.json in `data_dir`/catalog, in name order.
+Expected<LoadedCatalog> load_bundled_catalog(const std::string& data_dir,
+                                             const std::vector<FxRate>& fx);
+
+// The oldest fetched_at among offers (ISO 8601), or empty when there are none.
+std::string oldest_fetched_at(const std::vector<Offer>& offers);
+
+} // namespace gpucost

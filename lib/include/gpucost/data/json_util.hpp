@@ -1,0 +1,92 @@
+#pragma once
+
+// Reading the project's JSON data files with errors that name the file, line and field.
+
+#include <gpucost/util/error.hpp>
+#include <gpucost/util/suggest.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <initializer_list>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace gpucost {
+
+// One step of a path into a JSON document: an object key or an array index.
+using JsonPathStep = std::variant<std::string, std::size_t>;
+
+// Parses JSON text; a syntax error, or a number beyond the range of a double (1e999), becomes
+// "ORIGIN:LINE:COLUMN: invalid JSON: REASON".
+Expected<nlohmann::ordered_json> parse_json_document(std::string_view text,
+                                                     const std::string& origin);
+
+// The 1-based line where the value at `path` starts in `text`, or nullopt when it is not there.
+std::optional<std::size_t> line_of_json_path(std::string_view text,
+                                             const std::vector<JsonPathStep>& path);
+
+// Reads fields of one JSON object (or array) of a document, producing messages like
+// `data/gpus.json:14: gpus[3].memory_gb: must be a number >= 0 (got "x")`.
+class JsonReader {
+public:
+  // `text` and `origin` must outlive the reader: they are used only to locate errors.
+  JsonReader(const nlohmann::ordered_json& node,
+             std::string_view text,
+             const std::string& origin,
+             std::vector<JsonPathStep> path = {});
+
+  // Checks the document's "schema" and "schemaVersion" fields.
+  Status expect_schema(std::string_view schema, int max_version) const;
+
+  // The elements of the required array `key`, each as a reader.
+  Expected<std::vector<JsonReader>> array(std::string_view key) const;
+
+  // Reads a string; missing or null leaves `out` unchanged unless `required`.
+  Status string_field(std::string_view key, std::string& out, bool required) const;
+
+  // Reads a number >= `minimum` (or > when `exclusive`) and <= `maximum`; missing or null is empty.
+  Status number_field(std::string_view key,
+                      std::optional<double>& out,
+                      double minimum,
+                      bool exclusive = false,
+                      double maximum = std::numeric_limits<double>::max()) const;
+
+  // Reads a whole number >= `minimum`; missing or null is empty.
+  Status int_field(std::string_view key, std::optional<int>& out, int minimum) const;
+
+  // Reads true or false; missing or null is empty.
+  Status bool_field(std::string_view key, std::optional<bool>& out) const;
+
+  // Reads an array of strings; missing or null leaves `out` unchanged.
+  Status string_list_field(std::string_view key, std::vector<std::string>& out) const;
+
+  // Fails on a key that is not in `known` but is within two edits of one (a likely misspelling).
+  Status check_keys(std::initializer_list<std::string_view> known) const;
+
+  // The same, with the known names in a vector (which can be built once).
+  Status check_keys(const std::vector<std::string>& known) const;
+
+  // An error located at this node's field `key` (or at the node itself when `key` is empty).
+  ErrorInfo error(std::string_view key, const std::string& message) const;
+
+  // The wrapped JSON value.
+  const nlohmann::ordered_json& node() const { return m_node; }
+
+  // "offers[3]" style path of this node, for messages.
+  std::string path_string(std::string_view key = {}) const;
+
+private:
+  const nlohmann::ordered_json* find(std::string_view key) const;
+
+  const nlohmann::ordered_json& m_node;
+  std::string_view m_text;
+  const std::string& m_origin;
+  std::vector<JsonPathStep> m_path;
+};
+
+} // namespace gpucost

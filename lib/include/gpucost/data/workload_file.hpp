@@ -1,0 +1,15 @@
+#pragma once
+
+#include <gpucost/model/workload.hpp>
+#include <gpucost/util/error.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace gpucost {
+
+// Parses a workload file (docs/catalog-format.md "Workload"); errors name the file, line and field.
+// GPU names are kept as written: resolving them is the caller's job.
+Expected<Workload> parse_workload(std::string_view json_text, const std::string& origin);
+
+} // namespace gpucost

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <gpucost/model/offer.hpp>
+#include <gpucost/util/error.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gpucost {
+
+// Documented behaviour of one provider product (data/providers.json); empty = not documented.
+struct ProductTraits {
+  std::optional<double> billing_granularity_s;
+  std::optional<double> billing_minimum_s;
+  std::optional<double> cold_start_s;
+  std::optional<bool> cold_start_billed;
+  std::optional<bool> idle_billed;
+  std::optional<double> idle_timeout_s;                          // default keep-alive
+  std::optional<std::pair<double, double>> idle_timeout_range_s; // what the provider allows
+  std::optional<bool> native_autoscaling;
+  std::optional<bool> always_on; // serverless: sells always-on workers
+  std::string source;
+  std::string as_of;
+  std::string notes;
+};
+
+// One provider's entry in data/providers.json.
+struct ProviderInfo {
+  std::string id;           // "runpod"
+  std::string display_name; // "RunPod"
+  std::string tier;         // marketplace, specialist, hyperscaler or dedicated
+  std::string api_key_env;  // empty when no key is needed
+  std::optional<double> egress_per_gb;
+  std::string egress_source;
+  std::map<Product, ProductTraits> products;
+};
+
+// Every provider gpucost has documented facts for.
+class ProviderTable {
+public:
+  ProviderTable() = default;
+  explicit ProviderTable(std::vector<ProviderInfo> providers) : m_providers(std::move(providers)) {}
+
+  // The provider with this id, or nullptr.
+  const ProviderInfo* find(std::string_view id) const;
+
+  // The traits of a provider's product, or nullptr when not documented.
+  const ProductTraits* traits(std::string_view id, Product product) const;
+
+  // Every provider, in file order.
+  const std::vector<ProviderInfo>& all() const { return m_providers; }
+
+private:
+  std::vector<ProviderInfo> m_providers;
+};
+
+} // namespace gpucost

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <gpucost/model/cost_model.hpp>
+#include <gpucost/util/error.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gpucost {
+
+// What decides how a job's time scales between GPUs.
+enum class WorkloadClass { compute, memory, encode };
+
+// "compute", "memory" or "encode".
+std::string_view to_string(WorkloadClass workload_class);
+// Parses a workload class; nullopt when unknown.
+std::optional<WorkloadClass> parse_workload_class(std::string_view text);
+
+// A user's job and volume (docs/workload-format.md); durations in seconds, money in USD.
+struct Workload {
+  std::string name;                  // label for output, may be empty
+  std::string description;           // assumptions, free text
+  std::string ref_gpu;               // canonical GPU the job_seconds were measured on
+  std::optional<double> job_seconds; // one job on ref_gpu
+  std::map<std::string, double>
+      measured_seconds; // canonical GPU -> measured seconds; beats scaling
+  WorkloadClass workload_class = WorkloadClass::compute;
+  int gpus_per_job = 1;
+  std::optional<double> jobs_per_month;
+  Traffic traffic = Traffic::poisson;
+  std::optional<double> idle_timeout_s; // overrides every option's T
+  std::optional<double> cold_start_s;   // overrides every option's C
+  double max_utilization = 0.8;
+  std::optional<double> revenue_per_job;
+  std::optional<double> output_gb;              // GB leaving the provider per job
+  std::optional<double> interruptions_per_hour; // spot default where an offer has none
+  bool cross_vendor = false; // scale job_seconds to GPUs of another vendor than ref_gpu's
+  std::vector<std::string> assumptions; // stated assumptions, shown in output
+  std::string source;                   // where the figures come from
+};
+
+// Checks ranges: job seconds in (0, one year], jobs a month in (0, 1e9], utilization in (0, 1],
+// no NaN or infinity; the message names the field.
+Status validate_workload(const Workload& workload);
+
+} // namespace gpucost

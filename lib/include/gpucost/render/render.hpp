@@ -1,0 +1,27 @@
+#pragma once
+
+#include <gpucost/model/compare_result.hpp>
+
+#include <string>
+
+namespace gpucost {
+
+// How a table is drawn: the terminal width and whether ANSI colour is allowed.
+struct TableStyle {
+  int columns = 100; // terminal width; columns are dropped (least useful first) to fit
+  bool color = false;
+};
+
+// Renders a compare result as an aligned text table that fits style.columns. Pure.
+std::string render_compare_table(const CompareResult& result, const TableStyle& style);
+
+// Renders a compare result as RFC 4180 CSV (CRLF, units in headers, unknown = empty). Pure.
+std::string render_compare_csv(const CompareResult& result);
+
+// Renders a compare result as the gpucost/compare JSON document (docs/compare.schema.json). Pure.
+std::string render_compare_json(const CompareResult& result);
+
+// Renders a compare result as a GitHub-flavoured markdown table for a pull request. Pure.
+std::string render_compare_markdown(const CompareResult& result);
+
+} // namespace gpucost

@@ -1,0 +1,183 @@
+#include <gpucost/data/catalog.hpp>
+#include <gpucost/data/catalog_fast.hpp>
+#include <gpucost/data/json_util.hpp>
+#include <gpucost/data/offer_json.hpp>
+#include <gpucost/util/time.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <tuple>
+
+namespace gpucost {
+
+namespace {
+
+// Reads an ISO 8601 time field, refusing text that does not parse.
+Status read_time(const JsonReader& item, std::string_view key, std::string& out) {
+  GPUCOST_TRY(item.string_field(key, out, true));
+  if (!parse_iso8601(out)) {
+    return Unexpected{item.error(
+        key,
+        fmt::format("\"{}\" is not an ISO 8601 UTC time (e.g. \"2026-11-20T00:00:00Z\")", out))};
+  }
+  return Ok{};
+}
+
+Expected<Offer> read_offer(const JsonReader& item, const std::vector<FxRate>& rates) {
+  GPUCOST_TRY(item.check_keys(offer_field_names()));
+  Offer offer;
+  std::string product;
+  GPUCOST_TRY(item.string_field("provider", offer.provider, true));
+  GPUCOST_TRY(item.string_field("product", product, true));
+  const auto parsed_product = parse_product(product);
+  if (!parsed_product) {
+    return Unexpected{
+        item.error("product",
+                   fmt::format("unknown product \"{}\" (expected pod, vm, serverless or dedicated)",
+                               product))};
+  }
+  offer.product = *parsed_product;
+  GPUCOST_TRY(item.string_field("name", offer.name, false));
+  GPUCOST_TRY(item.string_field("gpu", offer.gpu, true));
+  std::optional<int> gpu_count;
+  GPUCOST_TRY(item.int_field("gpu_count", gpu_count, 1));
+  if (!gpu_count) {
+    return Unexpected{item.error("gpu_count", "is required (a whole number >= 1)")};
+  }
+  offer.gpu_count = *gpu_count;
+  GPUCOST_TRY(item.number_field("gpu_memory_gb", offer.gpu_memory_gb, 0, true));
+  GPUCOST_TRY(item.number_field("vcpus", offer.vcpus, 0, true));
+  GPUCOST_TRY(item.number_field("ram_gb", offer.ram_gb, 0, true));
+  GPUCOST_TRY(item.string_field("region", offer.region, false));
+  GPUCOST_TRY(item.number_field("price_per_hour", offer.price_per_hour, 0, true));
+  GPUCOST_TRY(item.number_field("spot_price_per_hour", offer.spot_price_per_hour, 0, true));
+  GPUCOST_TRY(item.number_field("monthly_price", offer.monthly_price, 0, true));
+  GPUCOST_TRY(
+      item.number_field("always_on_price_per_hour", offer.always_on_price_per_hour, 0, true));
+  GPUCOST_TRY(item.number_field("billing_granularity_s", offer.billing_granularity_s, 0, true));
+  GPUCOST_TRY(item.number_field("billing_minimum_s", offer.billing_minimum_s, 0));
+  GPUCOST_TRY(item.number_field("cold_start_s", offer.cold_start_s, 0));
+  GPUCOST_TRY(item.bool_field("cold_start_billed", offer.cold_start_billed));
+  GPUCOST_TRY(item.number_field("idle_timeout_s", offer.idle_timeout_s, 0));
+  GPUCOST_TRY(item.number_field("interruptions_per_hour", offer.interruptions_per_hour, 0));
+  GPUCOST_TRY(item.number_field("egress_per_gb", offer.egress_per_gb, 0));
+  GPUCOST_TRY(item.number_field("reliability", offer.reliability, 0, false, 1));
+  GPUCOST_TRY(item.string_field("source", offer.source, true));
+  GPUCOST_TRY(read_time(item, "fetched_at", offer.fetched_at));
+  GPUCOST_TRY(item.string_field("notes", offer.notes, false));
+
+  if (!has_price(offer)) {
+    return Unexpected{item.error(
+        "price_per_hour",
+        "the offer has no price (give price_per_hour, spot_price_per_hour, monthly_price or "
+        "always_on_price_per_hour)")};
+  }
+
+  std::string currency = "USD";
+  GPUCOST_TRY(item.string_field("currency", currency, false));
+  if (currency != "USD") {
+    const FxRate* rate = find_rate(rates, currency);
+    if (rate == nullptr) {
+      return Unexpected{item.error(
+          "currency",
+          fmt::format(
+              "no exchange rate for \"{}\" in data/fx.json (prices must be converted to USD)",
+              currency))};
+    }
+    convert_to_usd(offer, *rate);
+  }
+  return offer;
+}
+
+auto merge_key(const Offer& offer) {
+  return std::tie(offer.provider, offer.product, offer.gpu, offer.gpu_count, offer.region);
+}
+
+} // namespace
+
+Expected<std::vector<FxRate>> parse_fx_rates(std::string_view json_text,
+                                             const std::string& origin) {
+  auto document = parse_json_document(json_text, origin);
+  if (!document) {
+    return Unexpected{document.error()};
+  }
+  const JsonReader root(*document, json_text, origin);
+  GPUCOST_TRY(root.expect_schema("gpucost/fx", 1));
+  auto items = root.array("rates");
+  if (!items) {
+    return Unexpected{items.error()};
+  }
+  std::vector<FxRate> rates;
+  for (const auto& item : *items) {
+    FxRate rate;
+    std::optional<double> usd;
+    GPUCOST_TRY(item.string_field("currency", rate.currency, true));
+    GPUCOST_TRY(item.number_field("usd_per_unit", usd, 0, true));
+    if (!usd) {
+      return Unexpected{item.error("usd_per_unit", "is required")};
+    }
+    rate.usd_per_unit = *usd;
+    GPUCOST_TRY(item.string_field("as_of", rate.as_of, true));
+    GPUCOST_TRY(item.string_field("source", rate.source, true));
+    rates.push_back(std::move(rate));
+  }
+  return rates;
+}
+
+Expected<std::vector<Offer>> parse_catalog_checked(std::string_view json_text,
+                                                   const std::string& origin,
+                                                   const std::vector<FxRate>& rates) {
+  auto document = parse_json_document(json_text, origin);
+  if (!document) {
+    return Unexpected{document.error()};
+  }
+  const JsonReader root(*document, json_text, origin);
+  GPUCOST_TRY(root.expect_schema("gpucost/catalog", 1));
+  auto items = root.array("offers");
+  if (!items) {
+    return Unexpected{items.error()};
+  }
+  std::vector<Offer> offers;
+  offers.reserve(items->size());
+  for (const auto& item : *items) {
+    auto offer = read_offer(item, rates);
+    if (!offer) {
+      return Unexpected{offer.error()};
+    }
+    offers.push_back(std::move(*offer));
+  }
+  return offers;
+}
+
+Expected<std::vector<Offer>> parse_catalog(std::string_view json_text,
+                                           const std::string& origin,
+                                           const std::vector<FxRate>& rates) {
+  // The one-pass reader reads any valid catalog; for anything else the DOM reader says what is
+  // wrong (it reads the text again, which costs only on the error path).
+  if (auto offers = parse_catalog_fast(json_text, rates)) {
+    return std::move(*offers);
+  }
+  return parse_catalog_checked(json_text, origin, rates);
+}
+
+std::string serialize_catalog(const std::vector<Offer>& offers) {
+  nlohmann::ordered_json document;
+  document["schema"] = "gpucost/catalog";
+  document["schemaVersion"] = 1;
+  document["offers"] = offers_to_json(offers);
+  return document.dump(2) + "\n";
+}
+
+std::vector<Offer> merge_offers(std::vector<Offer> base, const std::vector<Offer>& additions) {
+  for (const auto& addition : additions) {
+    const auto key = merge_key(addition);
+    const auto replaced = std::remove_if(
+        base.begin(), base.end(), [&](const Offer& offer) { return merge_key(offer) == key; });
+    base.erase(replaced, base.end());
+  }
+  base.insert(base.end(), additions.begin(), additions.end());
+  return base;
+}
+
+} // namespace gpucost

@@ -1,0 +1,194 @@
+#include <gpucost/data/data_set.hpp>
+#include <gpucost/data/gpu_file.hpp>
+#include <gpucost/data/provider_file.hpp>
+#include <gpucost/util/clock.hpp>
+#include <gpucost/util/file_text.hpp>
+#include <gpucost/util/sha256.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <future>
+
+namespace gpucost {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Files at least this large are hashed on a second thread while they are parsed.
+constexpr std::size_t k_hash_in_parallel_bytes = 1U << 20;
+
+} // namespace
+
+Expected<std::string> read_text_file(const std::string& path) {
+  auto file = FileText::open(path);
+  if (!file) {
+    return Unexpected{file.error()};
+  }
+  return std::string(file->view());
+}
+
+Expected<std::string> find_data_dir(const EnvLookup& env, const std::string& executable_path) {
+  if (const auto dir = env("GPUCOST_DATA_DIR"); dir && !dir->empty()) {
+    std::error_code ec;
+    if (!fs::is_regular_file(fs::path(*dir) / "gpus.json", ec)) {
+      return make_error(
+          fmt::format("GPUCOST_DATA_DIR is \"{}\", which has no gpus.json (unset it to use the "
+                      "bundled data)",
+                      *dir));
+    }
+    return *dir;
+  }
+  std::vector<fs::path> candidates;
+  if (!executable_path.empty()) {
+    std::error_code ec;
+    const fs::path exe = fs::weakly_canonical(fs::path(executable_path), ec);
+    const fs::path bin = exe.parent_path();
+    candidates.push_back(bin / "data");
+    candidates.push_back(bin.parent_path() / "share" / "gpucost");
+  }
+#ifdef GPUCOST_SOURCE_DATADIR
+  candidates.emplace_back(GPUCOST_SOURCE_DATADIR); // a build tree's own data beats an older install
+#endif
+  candidates.emplace_back(GPUCOST_INSTALL_DATADIR);
+  std::string looked;
+  for (const auto& candidate : candidates) {
+    std::error_code ec;
+    if (fs::is_regular_file(candidate / "gpus.json", ec)) {
+      return candidate.string();
+    }
+    looked += (looked.empty() ? "" : ", ") + candidate.string();
+  }
+  return make_error(fmt::format(
+      "cannot find gpucost's data directory (looked in {}); set GPUCOST_DATA_DIR", looked));
+}
+
+Expected<DataSet> load_data_set(const std::string& dir) {
+  DataSet data;
+  data.dir = dir;
+  const std::string gpus_path = (fs::path(dir) / "gpus.json").string();
+  auto gpus_text = read_text_file(gpus_path);
+  if (!gpus_text) {
+    return Unexpected{gpus_text.error()};
+  }
+  auto gpus = parse_gpu_database(*gpus_text, gpus_path);
+  if (!gpus) {
+    return Unexpected{gpus.error()};
+  }
+  data.gpus = std::move(*gpus);
+
+  const std::string providers_path = (fs::path(dir) / "providers.json").string();
+  auto providers_text = read_text_file(providers_path);
+  if (!providers_text) {
+    return Unexpected{providers_text.error()};
+  }
+  auto providers = parse_provider_table(*providers_text, providers_path);
+  if (!providers) {
+    return Unexpected{providers.error()};
+  }
+  data.providers = std::move(*providers);
+
+  const std::string fx_path = (fs::path(dir) / "fx.json").string();
+  std::error_code ec;
+  if (fs::exists(fx_path, ec)) {
+    auto fx_text = read_text_file(fx_path);
+    if (!fx_text) {
+      return Unexpected{fx_text.error()};
+    }
+    auto fx = parse_fx_rates(*fx_text, fx_path);
+    if (!fx) {
+      return Unexpected{fx.error()};
+    }
+    data.fx = std::move(*fx);
+  }
+  return data;
+}
+
+std::string oldest_fetched_at(const std::vector<Offer>& offers) {
+  std::string oldest;
+  std::optional<std::int64_t> oldest_s;
+  for (const auto& offer : offers) {
+    const auto at = parse_iso8601(offer.fetched_at);
+    if (at && (!oldest_s || *at < *oldest_s)) {
+      oldest_s = at;
+      oldest = offer.fetched_at;
+    }
+  }
+  return oldest;
+}
+
+Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths,
+                                           const std::string& origin,
+                                           const std::vector<FxRate>& fx) {
+  LoadedCatalog catalog;
+  for (const auto& path : paths) {
+    auto text = FileText::open(path);
+    if (!text) {
+      return Unexpected{text.error()};
+    }
+    const std::string_view view = text->view();
+    // Hash a large file on a second core while this one parses it: at 100k offers (44 MB) the
+    // digest alone is a sixth of the whole run.
+    std::future<std::string> digest;
+    if (view.size() >= k_hash_in_parallel_bytes) {
+      digest = std::async(std::launch::async, [view] { return sha256_hex(view); });
+    }
+    auto offers = parse_catalog(view, path, fx);
+    catalog.file_sha256.push_back(digest.valid() ? digest.get() : sha256_hex(view));
+    if (!offers) {
+      return Unexpected{offers.error()};
+    }
+    CatalogSource source;
+    source.origin = origin;
+    source.location = path;
+    source.fetched_at = oldest_fetched_at(*offers);
+    source.offers = offers->size();
+    if (!offers->empty() && std::all_of(offers->begin(), offers->end(), [&](const Offer& offer) {
+          return offer.provider == offers->front().provider;
+        })) {
+      source.provider = offers->front().provider;
+    }
+    catalog.sources.push_back(std::move(source));
+    if (catalog.offers.empty()) {
+      catalog.offers = std::move(*offers);
+    } else {
+      catalog.offers.insert(catalog.offers.end(),
+                            std::make_move_iterator(offers->begin()),
+                            std::make_move_iterator(offers->end()));
+    }
+  }
+  return catalog;
+}
+
+std::string catalog_sha256(const LoadedCatalog& catalog) {
+  if (catalog.file_sha256.size() == 1) {
+    return catalog.file_sha256.front();
+  }
+  std::string digests;
+  for (const auto& digest : catalog.file_sha256) {
+    digests += digest;
+  }
+  return sha256_hex(digests);
+}
+
+Expected<LoadedCatalog> load_bundled_catalog(const std::string& data_dir,
+                                             const std::vector<FxRate>& fx) {
+  const fs::path dir = fs::path(data_dir) / "catalog";
+  std::error_code ec;
+  std::vector<std::string> paths;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".json") {
+      paths.push_back(entry.path().string());
+    }
+  }
+  if (ec) {
+    return make_error(
+        fmt::format("cannot read the bundled catalog in {}: {}", dir.string(), ec.message()));
+  }
+  std::sort(paths.begin(), paths.end());
+  return load_catalog_files(paths, "bundled", fx);
+}
+
+} // namespace gpucost

@@ -1,0 +1,34 @@
+#include <gpucost/data/gpu_file.hpp>
+#include <gpucost/data/json_util.hpp>
+
+namespace gpucost {
+
+Expected<GpuDatabase> parse_gpu_database(std::string_view json_text, const std::string& origin) {
+  auto document = parse_json_document(json_text, origin);
+  if (!document) {
+    return Unexpected{document.error()};
+  }
+  JsonReader root(*document, json_text, origin);
+  GPUCOST_TRY(root.expect_schema("gpucost/gpus", 1));
+  auto list = root.array("gpus");
+  if (!list) {
+    return Unexpected{list.error()};
+  }
+  std::vector<GpuSpec> gpus;
+  for (const auto& item : *list) {
+    GpuSpec gpu;
+    GPUCOST_TRY(item.string_field("name", gpu.name, true));
+    GPUCOST_TRY(item.string_field("vendor", gpu.vendor, false));
+    GPUCOST_TRY(item.string_list_field("aliases", gpu.aliases));
+    GPUCOST_TRY(item.number_field("memory_gb", gpu.memory_gb, 0, true));
+    GPUCOST_TRY(item.number_field("fp16_tflops", gpu.fp16_tflops, 0, true));
+    GPUCOST_TRY(item.number_field("fp32_tflops", gpu.fp32_tflops, 0, true));
+    GPUCOST_TRY(item.number_field("memory_bandwidth_gbs", gpu.memory_bandwidth_gbs, 0, true));
+    GPUCOST_TRY(item.int_field("nvenc", gpu.nvenc, 0));
+    GPUCOST_TRY(item.string_field("source", gpu.source, false));
+    gpus.push_back(std::move(gpu));
+  }
+  return GpuDatabase(std::move(gpus));
+}
+
+} // namespace gpucost

@@ -1,0 +1,84 @@
+#include <gpucost/data/json_util.hpp>
+#include <gpucost/data/provider_file.hpp>
+
+#include <fmt/format.h>
+
+namespace gpucost {
+
+namespace {
+
+Status read_traits(const JsonReader& item, ProductTraits& traits) {
+  GPUCOST_TRY(item.number_field("billing_granularity_s", traits.billing_granularity_s, 0, true));
+  GPUCOST_TRY(item.number_field("billing_minimum_s", traits.billing_minimum_s, 0));
+  GPUCOST_TRY(item.number_field("cold_start_s", traits.cold_start_s, 0));
+  GPUCOST_TRY(item.bool_field("cold_start_billed", traits.cold_start_billed));
+  GPUCOST_TRY(item.bool_field("idle_billed", traits.idle_billed));
+  GPUCOST_TRY(item.number_field("idle_timeout_s", traits.idle_timeout_s, 0));
+  GPUCOST_TRY(item.bool_field("native_autoscaling", traits.native_autoscaling));
+  GPUCOST_TRY(item.bool_field("always_on", traits.always_on));
+  GPUCOST_TRY(item.string_field("source", traits.source, true));
+  GPUCOST_TRY(item.string_field("as_of", traits.as_of, true));
+  GPUCOST_TRY(item.string_field("notes", traits.notes, false));
+  const auto& range = item.node().find("idle_timeout_range_s");
+  if (range != item.node().end() && !range->is_null()) {
+    if (!range->is_array() || range->size() != 2 || !(*range)[0].is_number()
+        || !(*range)[1].is_number()) {
+      return Unexpected{
+          item.error("idle_timeout_range_s", "must be [minimum, maximum] in seconds")};
+    }
+    traits.idle_timeout_range_s = {(*range)[0].get<double>(), (*range)[1].get<double>()};
+  }
+  return Ok{};
+}
+
+} // namespace
+
+Expected<ProviderTable> parse_provider_table(std::string_view json_text,
+                                             const std::string& origin) {
+  auto document = parse_json_document(json_text, origin);
+  if (!document) {
+    return Unexpected{document.error()};
+  }
+  const JsonReader root(*document, json_text, origin);
+  GPUCOST_TRY(root.expect_schema("gpucost/providers", 1));
+  const auto providers = document->find("providers");
+  if (providers == document->end() || !providers->is_object()) {
+    return Unexpected{root.error("providers", "must be an object keyed by provider id")};
+  }
+  std::vector<ProviderInfo> table;
+  for (const auto& [id, value] : providers->items()) {
+    const JsonReader item(value, json_text, origin, {std::string("providers"), id});
+    ProviderInfo info;
+    info.id = id;
+    GPUCOST_TRY(item.string_field("display_name", info.display_name, false));
+    GPUCOST_TRY(item.string_field("tier", info.tier, false));
+    GPUCOST_TRY(item.string_field("api_key_env", info.api_key_env, false));
+    GPUCOST_TRY(item.number_field("egress_per_gb", info.egress_per_gb, 0));
+    GPUCOST_TRY(item.string_field("egress_source", info.egress_source, false));
+    const auto products = value.find("products");
+    if (products == value.end() || !products->is_object()) {
+      return Unexpected{item.error("products", "must be an object keyed by product")};
+    }
+    for (const auto& [product_name, traits_value] : products->items()) {
+      const auto product = parse_product(product_name);
+      const JsonReader traits_item(
+          traits_value,
+          json_text,
+          origin,
+          {std::string("providers"), id, std::string("products"), product_name});
+      if (!product) {
+        return Unexpected{traits_item.error(
+            "",
+            fmt::format("unknown product \"{}\" (expected pod, vm, serverless or dedicated)",
+                        product_name))};
+      }
+      ProductTraits traits;
+      GPUCOST_TRY(read_traits(traits_item, traits));
+      info.products.emplace(*product, std::move(traits));
+    }
+    table.push_back(std::move(info));
+  }
+  return ProviderTable(std::move(table));
+}
+
+} // namespace gpucost

@@ -1,0 +1,86 @@
+#include <gpucost/model/units.hpp>
+#include <gpucost/model/workload.hpp>
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace gpucost {
+
+namespace {
+
+Status check_range(std::string_view field,
+                   const std::optional<double>& value,
+                   double minimum,
+                   bool exclusive,
+                   double maximum) {
+  if (!value) {
+    return Ok{};
+  }
+  const double v = *value;
+  const bool low = exclusive ? !(v > minimum) : !(v >= minimum);
+  if (!std::isfinite(v) || low || v > maximum) {
+    return make_error(fmt::format("invalid workload: {} must be {} {}{} (got {})",
+                                  field,
+                                  exclusive ? "greater than" : "at least",
+                                  minimum,
+                                  maximum < 1e300 ? fmt::format(" and at most {}", maximum) : "",
+                                  v));
+  }
+  return Ok{};
+}
+
+} // namespace
+
+std::string_view to_string(WorkloadClass workload_class) {
+  switch (workload_class) {
+  case WorkloadClass::compute:
+    return "compute";
+  case WorkloadClass::memory:
+    return "memory";
+  case WorkloadClass::encode:
+    return "encode";
+  }
+  return "compute";
+}
+
+std::optional<WorkloadClass> parse_workload_class(std::string_view text) {
+  if (text == "compute") {
+    return WorkloadClass::compute;
+  }
+  if (text == "memory") {
+    return WorkloadClass::memory;
+  }
+  if (text == "encode") {
+    return WorkloadClass::encode;
+  }
+  return std::nullopt;
+}
+
+Status validate_workload(const Workload& w) {
+  GPUCOST_TRY(check_range("job_seconds", w.job_seconds, 0, true, k_seconds_per_year));
+  for (const auto& [gpu, seconds] : w.measured_seconds) {
+    GPUCOST_TRY(check_range(
+        fmt::format("measured_seconds[\"{}\"]", gpu), seconds, 0, true, k_seconds_per_year));
+  }
+  GPUCOST_TRY(check_range("jobs_per_month", w.jobs_per_month, 0, true, k_max_jobs_per_month));
+  GPUCOST_TRY(check_range("idle_timeout_s", w.idle_timeout_s, 0, false, k_seconds_per_year));
+  GPUCOST_TRY(check_range("cold_start_s", w.cold_start_s, 0, false, k_seconds_per_year));
+  GPUCOST_TRY(check_range("max_utilization", w.max_utilization, 0, true, 1));
+  GPUCOST_TRY(check_range("revenue_per_job", w.revenue_per_job, 0, true, 1e300));
+  GPUCOST_TRY(check_range("output_gb", w.output_gb, 0, false, 1e300));
+  GPUCOST_TRY(check_range("interruptions_per_hour", w.interruptions_per_hour, 0, false, 3600));
+  if (w.gpus_per_job < 1) {
+    return make_error(
+        fmt::format("invalid workload: gpus_per_job must be at least 1 (got {})", w.gpus_per_job));
+  }
+  if (!w.job_seconds && w.measured_seconds.empty()) {
+    return make_error("no job time: give --job-seconds with --ref-gpu, or a workload file");
+  }
+  if (w.job_seconds && w.ref_gpu.empty()) {
+    return make_error("--job-seconds needs --ref-gpu (the GPU the job time was measured on)");
+  }
+  return Ok{};
+}
+
+} // namespace gpucost

@@ -1,0 +1,98 @@
+#include <gpucost/render/csv_util.hpp>
+#include <gpucost/render/render.hpp>
+#include <gpucost/render/render_util.hpp>
+
+#include <array>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace gpucost {
+
+namespace {
+
+// The header row: units in the names (RFC 4180 allows one header; the cells stay bare numbers).
+constexpr std::array<std::string_view, 31> k_header = {
+    "rank",
+    "provider",
+    "product",
+    "mode",
+    "pricing",
+    "name",
+    "gpu",
+    "gpu_count",
+    "gpu_memory_gb",
+    "vcpus",
+    "ram_gb",
+    "region",
+    "price_per_hour_usd",
+    "job_seconds",
+    "billed_seconds_per_job",
+    "cost_per_job_usd",
+    "execution_usd",
+    "cold_start_usd",
+    "idle_usd",
+    "rounding_usd",
+    "rerun_usd",
+    "egress_usd",
+    "monthly_cost_usd",
+    "capacity_jobs_per_month",
+    "p_cold",
+    "utilization",
+    "margin",
+    "defaulted",
+    "notes",
+    "source",
+    "fetched_at",
+};
+
+std::vector<std::string> row_cells(const RankedOption& option) {
+  const Offer& offer = option.offer;
+  const Estimate& estimate = option.estimate;
+  const CostSplit& split = estimate.split;
+  return {
+      std::to_string(option.rank),
+      render::csv_text_cell(offer.provider),
+      render::csv_text_cell(to_string(offer.product)),
+      render::csv_text_cell(to_string(estimate.mode)),
+      render::csv_text_cell(to_string(estimate.pricing)),
+      render::csv_text_cell(offer.name),
+      render::csv_text_cell(offer.gpu),
+      std::to_string(offer.gpu_count),
+      render::csv_number_cell(offer.gpu_memory_gb),
+      render::csv_number_cell(offer.vcpus),
+      render::csv_number_cell(offer.ram_gb),
+      render::csv_text_cell(offer.region),
+      render::csv_number_cell(option.usd_per_hour),
+      render::csv_number_cell(estimate.job_seconds),
+      render::csv_number_cell(estimate.billed_seconds_per_job),
+      render::csv_number_cell(estimate.cost_per_job),
+      render::csv_number_cell(split.execution),
+      render::csv_number_cell(split.cold_start),
+      render::csv_number_cell(split.idle),
+      render::csv_number_cell(split.rounding),
+      render::csv_number_cell(split.rerun),
+      render::csv_number_cell(split.egress),
+      render::csv_number_cell(estimate.monthly_cost),
+      render::csv_number_cell(estimate.capacity_jobs_per_month),
+      render::csv_number_cell(estimate.p_cold),
+      render::csv_number_cell(estimate.utilization),
+      render::csv_number_cell(estimate.margin),
+      render::csv_text_cell(render::join(option.defaulted, "; ")),
+      render::csv_text_cell(render::join(estimate.notes, "; ")),
+      render::csv_text_cell(offer.source),
+      render::csv_text_cell(offer.fetched_at),
+  };
+}
+
+} // namespace
+
+std::string render_compare_csv(const CompareResult& result) {
+  std::string out = render::csv_record(std::vector<std::string>(k_header.begin(), k_header.end()));
+  for (const auto& option : result.options) {
+    out += render::csv_record(row_cells(option));
+  }
+  return out;
+}
+
+} // namespace gpucost

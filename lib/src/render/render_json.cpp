@@ -1,0 +1,146 @@
+#include <gpucost/render/render.hpp>
+#include <gpucost/render/render_util.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <optional>
+#include <string>
+
+namespace gpucost {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Bumped when a field changes meaning or goes away; adding a field is not a new version.
+constexpr int k_schema_version = 1;
+
+// A number at full precision (nlohmann writes the shortest text that reads back exactly); null
+// when unknown, and for NaN or infinity, which JSON cannot carry.
+Json number(std::optional<double> value) {
+  if (!value || !std::isfinite(*value)) {
+    return nullptr;
+  }
+  return *value;
+}
+
+Json integer(std::optional<int> value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+
+// Strings whose empty value means "unknown" (timestamps, hashes, reference GPU) become null.
+Json text_or_null(const std::string& text) {
+  return text.empty() ? Json(nullptr) : Json(text);
+}
+
+Json workload_json(const Workload& workload) {
+  Json measured = Json::object();
+  for (const auto& [gpu, seconds] : workload.measured_seconds) {
+    measured[gpu] = number(seconds);
+  }
+  return Json{
+      {"name", workload.name},
+      {"description", workload.description},
+      {"ref_gpu", text_or_null(workload.ref_gpu)},
+      {"job_seconds", number(workload.job_seconds)},
+      {"measured_seconds", std::move(measured)},
+      {"workload_class", to_string(workload.workload_class)},
+      {"gpus_per_job", workload.gpus_per_job},
+      {"jobs_per_month", number(workload.jobs_per_month)},
+      {"traffic", to_string(workload.traffic)},
+      {"idle_timeout_s", number(workload.idle_timeout_s)},
+      {"cold_start_s", number(workload.cold_start_s)},
+      {"max_utilization", number(workload.max_utilization)},
+      {"revenue_per_job", number(workload.revenue_per_job)},
+      {"output_gb", number(workload.output_gb)},
+      {"interruptions_per_hour", number(workload.interruptions_per_hour)},
+      {"cross_vendor", workload.cross_vendor},
+  };
+}
+
+Json catalog_json(const CatalogInfo& catalog) {
+  Json sources = Json::array();
+  for (const auto& source : catalog.sources) {
+    sources.push_back(Json{
+        {"origin", source.origin},
+        {"location", source.location},
+        {"provider", text_or_null(source.provider)},
+        {"fetched_at", text_or_null(source.fetched_at)},
+        {"offers", source.offers},
+    });
+  }
+  return Json{{"sources", std::move(sources)}, {"sha256", text_or_null(catalog.sha256)}};
+}
+
+Json split_json(const CostSplit& split) {
+  return Json{
+      {"execution", number(split.execution)},
+      {"cold_start", number(split.cold_start)},
+      {"idle", number(split.idle)},
+      {"rounding", number(split.rounding)},
+      {"rerun", number(split.rerun)},
+      {"egress", number(split.egress)},
+  };
+}
+
+Json option_json(const RankedOption& option) {
+  const Offer& offer = option.offer;
+  const Estimate& estimate = option.estimate;
+  return Json{
+      {"rank", option.rank},
+      {"provider", offer.provider},
+      {"product", to_string(offer.product)},
+      {"mode", to_string(estimate.mode)},
+      {"pricing", to_string(estimate.pricing)},
+      {"name", offer.name},
+      {"gpu", offer.gpu},
+      {"gpu_count", offer.gpu_count},
+      {"gpu_memory_gb", number(offer.gpu_memory_gb)},
+      {"region", offer.region},
+      {"price_per_hour", number(option.usd_per_hour)},
+      {"job_seconds", number(estimate.job_seconds)},
+      {"billed_seconds_per_job", number(estimate.billed_seconds_per_job)},
+      {"cost_per_job", number(estimate.cost_per_job)},
+      {"split", split_json(estimate.split)},
+      {"monthly_cost", number(estimate.monthly_cost)},
+      {"capacity_jobs_per_month", number(estimate.capacity_jobs_per_month)},
+      {"capacity_jobs_per_month_full", number(estimate.capacity_jobs_per_month_full)},
+      {"workers", integer(estimate.workers)},
+      {"p_cold", number(estimate.p_cold)},
+      {"busy_share", number(estimate.busy_share)},
+      {"utilization", number(estimate.utilization)},
+      {"margin", number(estimate.margin)},
+      {"mean_added_latency_s", number(estimate.mean_added_latency_s)},
+      {"best_case", estimate.best_case},
+      {"defaulted", option.defaulted},
+      {"notes", estimate.notes},
+      {"source", offer.source},
+      {"fetched_at", text_or_null(offer.fetched_at)},
+      {"price_age_s", number(option.price_age_s)},
+  };
+}
+
+} // namespace
+
+std::string render_compare_json(const CompareResult& result) {
+  Json options = Json::array();
+  for (const auto& option : result.options) {
+    options.push_back(option_json(option));
+  }
+  const Json document{
+      {"schema", "gpucost/compare"},
+      {"schemaVersion", k_schema_version},
+      {"tool_version", result.tool_version},
+      {"generatedAt", text_or_null(result.generated_at)},
+      {"currency", result.currency},
+      {"workload", workload_json(result.workload)},
+      {"catalog", catalog_json(result.catalog)},
+      {"warnings", result.warnings},
+      {"options", std::move(options)},
+  };
+  // Provider data may hold invalid UTF-8; replace it rather than throw from a pure renderer.
+  return document.dump(2, ' ', false, Json::error_handler_t::replace) + '\n';
+}
+
+} // namespace gpucost

@@ -1,0 +1,301 @@
+#include <gpucost/data/offer_json.hpp>
+#include <gpucost/sources/cache.hpp>
+#include <gpucost/util/clock.hpp>
+#include <gpucost/util/redact.hpp>
+#include <gpucost/util/sha256.hpp>
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <unistd.h>
+
+namespace gpucost {
+
+namespace {
+
+constexpr std::string_view k_catalog_schema = "gpucost/catalog";
+constexpr std::string_view k_status_schema = "gpucost/cache-status";
+constexpr int k_schema_version = 1;
+
+// strerror text with a lower-case first letter, as every message here is.
+std::string error_text(int error_number) {
+  std::string text = std::strerror(error_number);
+  if (!text.empty()) {
+    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  }
+  return text;
+}
+
+// Unique among processes (pid) and among threads and calls of one process (random).
+std::string temporary_name(const std::filesystem::path& target) {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return fmt::format(".{}.tmp.{}.{:016x}", target.filename().string(), getpid(), generator());
+}
+
+bool write_all(int fd, std::string_view contents) {
+  while (!contents.empty()) {
+    const ssize_t written = ::write(fd, contents.data(), contents.size());
+    if (written < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return false;
+    }
+    contents.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return true;
+}
+
+Expected<std::string> read_text(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return make_error(fmt::format("{}: cannot open: {}", path.string(), error_text(errno)));
+  }
+  std::ostringstream text;
+  text << file.rdbuf();
+  if (file.bad()) {
+    return make_error(fmt::format("{}: cannot read: {}", path.string(), error_text(errno)));
+  }
+  return text.str();
+}
+
+Unexpected invalid_id(std::string_view provider_id) {
+  return make_error(
+      fmt::format("invalid provider id \"{}\" (expected lower-case letters, digits, '-' and '_')",
+                  provider_id));
+}
+
+std::string string_field(const nlohmann::ordered_json& object, const char* name) {
+  const auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool bool_field(const nlohmann::ordered_json& object, const char* name) {
+  const auto it = object.find(name);
+  return it != object.end() && it->is_boolean() && it->get<bool>();
+}
+
+} // namespace
+
+Expected<std::filesystem::path> default_cache_dir(const EnvLookup& env) {
+  if (const auto dir = env("GPUCOST_CACHE_DIR"); dir && !dir->empty()) {
+    return std::filesystem::path(*dir);
+  }
+  // The XDG base directory spec says a relative XDG_CACHE_HOME is invalid and must be ignored.
+  if (const auto xdg = env("XDG_CACHE_HOME"); xdg && !xdg->empty() && xdg->front() == '/') {
+    return std::filesystem::path(*xdg) / "gpucost";
+  }
+  if (const auto home = env("HOME"); home && !home->empty()) {
+    return std::filesystem::path(*home) / ".cache" / "gpucost";
+  }
+  return make_error(
+      "cannot find a cache directory: HOME is not set (set XDG_CACHE_HOME or GPUCOST_CACHE_DIR)");
+}
+
+bool is_valid_provider_id(std::string_view provider_id) {
+  if (provider_id.empty()) {
+    return false;
+  }
+  for (const char c : provider_id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::filesystem::path provider_cache_path(const std::filesystem::path& dir,
+                                          std::string_view provider_id) {
+  return dir / fmt::format("{}.json", provider_id);
+}
+
+std::filesystem::path provider_status_path(const std::filesystem::path& dir,
+                                           std::string_view provider_id) {
+  return dir / fmt::format("{}.status.json", provider_id);
+}
+
+Expected<std::filesystem::path> write_file_atomic(const std::filesystem::path& target,
+                                                  std::string_view contents) {
+  const auto dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return make_error(
+        fmt::format("{}: cannot create directory: {}", dir.string(), error_text(ec.value())));
+  }
+
+  const auto temporary = dir / temporary_name(target);
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return make_error(fmt::format("{}: cannot write: {}", target.string(), error_text(errno)));
+  }
+  const auto fail = [&](int error_number) -> Unexpected {
+    ::unlink(temporary.c_str());
+    return make_error(
+        fmt::format("{}: cannot write: {}", target.string(), error_text(error_number)));
+  };
+  if (!write_all(fd, contents) || ::fsync(fd) != 0) {
+    const int error_number = errno;
+    ::close(fd);
+    return fail(error_number);
+  }
+  if (::close(fd) != 0) {
+    return fail(errno);
+  }
+  if (::rename(temporary.c_str(), target.c_str()) != 0) {
+    return fail(errno);
+  }
+  // Make the rename itself durable. Best effort: the new file is already in place, and some file
+  // systems refuse fsync on a directory.
+  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+  return target;
+}
+
+Expected<std::filesystem::path> write_provider_cache(const std::filesystem::path& dir,
+                                                     std::string_view provider_id,
+                                                     const std::vector<Offer>& offers,
+                                                     std::string_view fetched_at,
+                                                     std::string_view source_url) {
+  if (!is_valid_provider_id(provider_id)) {
+    return invalid_id(provider_id);
+  }
+  auto offers_json = offers_to_json(offers);
+  nlohmann::ordered_json catalog;
+  catalog["schema"] = k_catalog_schema;
+  catalog["schemaVersion"] = k_schema_version;
+  catalog["provider"] = provider_id;
+  catalog["fetched_at"] = fetched_at;
+  catalog["source_url"] = redact_url(source_url);
+  catalog["content_sha256"] = sha256_hex(offers_json.dump());
+  catalog["offers"] = std::move(offers_json);
+  return write_file_atomic(provider_cache_path(dir, provider_id), catalog.dump(2) + "\n");
+}
+
+Expected<ProviderCache> read_provider_cache(const std::filesystem::path& dir,
+                                            std::string_view provider_id) {
+  if (!is_valid_provider_id(provider_id)) {
+    return invalid_id(provider_id);
+  }
+  ProviderCache cache;
+  cache.path = provider_cache_path(dir, provider_id);
+  std::error_code ec;
+  if (!std::filesystem::exists(cache.path, ec)) {
+    return make_error(fmt::format("{}: no cached prices (the provider has not been fetched yet)",
+                                  cache.path.string()));
+  }
+  auto text = read_text(cache.path);
+  if (!text) {
+    return Unexpected{text.error()};
+  }
+  cache.text = std::move(*text);
+
+  const auto where = cache.path.string();
+  // Parsed in file order so that dumping the offers again reproduces what was hashed.
+  const auto catalog = nlohmann::ordered_json::parse(cache.text, nullptr, false);
+  if (catalog.is_discarded() || !catalog.is_object()) {
+    return make_error(fmt::format("{}: not a JSON object (damaged cache file)", where));
+  }
+  if (string_field(catalog, "schema") != k_catalog_schema) {
+    return make_error(fmt::format("{}: schema is not \"{}\"", where, k_catalog_schema));
+  }
+  const auto version = catalog.find("schemaVersion");
+  if (version == catalog.end() || !version->is_number_integer()) {
+    return make_error(fmt::format("{}: missing integer \"schemaVersion\"", where));
+  }
+  if (version->get<std::int64_t>() > k_schema_version) {
+    return make_error(fmt::format("{}: schemaVersion {} is newer than this gpucost reads ({})",
+                                  where,
+                                  version->get<std::int64_t>(),
+                                  k_schema_version));
+  }
+  cache.provider = string_field(catalog, "provider");
+  if (cache.provider != provider_id) {
+    return make_error(fmt::format(
+        "{}: holds prices of provider \"{}\", not \"{}\"", where, cache.provider, provider_id));
+  }
+  cache.fetched_at = string_field(catalog, "fetched_at");
+  cache.source_url = string_field(catalog, "source_url");
+  cache.content_sha256 = string_field(catalog, "content_sha256");
+  const auto offers = catalog.find("offers");
+  if (offers == catalog.end() || !offers->is_array()) {
+    return make_error(fmt::format("{}: missing array \"offers\"", where));
+  }
+  if (const auto actual = sha256_hex(offers->dump()); actual != cache.content_sha256) {
+    return make_error(fmt::format(
+        "{}: content_sha256 does not match the offers (the file was damaged or edited)", where));
+  }
+  cache.offers = nlohmann::json(*offers);
+  return cache;
+}
+
+Expected<std::filesystem::path> write_provider_status(const std::filesystem::path& dir,
+                                                      const CacheStatus& status) {
+  if (!is_valid_provider_id(status.provider)) {
+    return invalid_id(status.provider);
+  }
+  nlohmann::ordered_json json;
+  json["schema"] = k_status_schema;
+  json["schemaVersion"] = k_schema_version;
+  json["provider"] = status.provider;
+  json["attempted_at"] = status.attempted_at;
+  json["ok"] = status.ok;
+  json["skipped"] = status.skipped;
+  json["error"] =
+      status.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(status.error);
+  json["offers"] = status.offers;
+  json["warnings"] = status.warnings;
+  json["duration_s"] = status.duration_s;
+  return write_file_atomic(provider_status_path(dir, status.provider), json.dump(2) + "\n");
+}
+
+Expected<CacheStatus> read_provider_status(const std::filesystem::path& dir,
+                                           std::string_view provider_id) {
+  if (!is_valid_provider_id(provider_id)) {
+    return invalid_id(provider_id);
+  }
+  const auto path = provider_status_path(dir, provider_id);
+  auto text = read_text(path);
+  if (!text) {
+    return Unexpected{text.error()};
+  }
+  const auto json = nlohmann::ordered_json::parse(*text, nullptr, false);
+  if (json.is_discarded() || !json.is_object() || string_field(json, "schema") != k_status_schema) {
+    return make_error(fmt::format("{}: not a gpucost status file", path.string()));
+  }
+  CacheStatus status;
+  status.provider = string_field(json, "provider");
+  status.attempted_at = string_field(json, "attempted_at");
+  status.error = string_field(json, "error");
+  status.ok = bool_field(json, "ok");
+  status.skipped = bool_field(json, "skipped");
+  if (const auto it = json.find("offers"); it != json.end() && it->is_number_unsigned()) {
+    status.offers = it->get<std::size_t>();
+  }
+  if (const auto it = json.find("duration_s"); it != json.end() && it->is_number()) {
+    status.duration_s = it->get<double>();
+  }
+  if (const auto it = json.find("warnings"); it != json.end() && it->is_array()) {
+    for (const auto& warning : *it) {
+      if (warning.is_string()) {
+        status.warnings.push_back(warning.get<std::string>());
+      }
+    }
+  }
+  if (status.provider != provider_id) {
+    return make_error(fmt::format(
+        "{}: is for provider \"{}\", not \"{}\"", path.string(), status.provider, provider_id));
+  }
+  return status;
+}
+
+} // namespace gpucost
