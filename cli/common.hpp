@@ -3,7 +3,7 @@
 #include "app.hpp"
 
 #include <gpucost/data/data_set.hpp>
-#include <gpucost/model/compare.hpp>
+#include <gpucost/model/rank.hpp>
 #include <gpucost/render/render.hpp>
 #include <gpucost/sources/price_sources.hpp>
 

@@ -5,7 +5,7 @@
 
 #include <gpucost/data/catalog.hpp>
 #include <gpucost/data/workload_file.hpp>
-#include <gpucost/model/compare.hpp>
+#include <gpucost/model/rank.hpp>
 #include <gpucost/render/render.hpp>
 
 #include <fmt/format.h>

@@ -187,9 +187,11 @@ Estimate keep_alive_sparse(const ModelOption& option, const ModelWorkload& workl
   estimate.p_cold = 1;
   estimate.utilization = s / billed;
   estimate.mean_added_latency_s = option.cold_start_s;
-  estimate.notes.push_back(fmt::format("sparse-traffic bound: every job starts a worker and pays "
-                                       "the full {:g} s idle timeout (the worst case)",
-                                       t));
+  if (t > 0) { // with no timeout a job pays no idle: nothing to warn of
+    estimate.notes.push_back(fmt::format("sparse-traffic bound: every job starts a worker and "
+                                         "pays the full {:g} s idle timeout (the worst case)",
+                                         t));
+  }
   finish(estimate, option, workload);
   return estimate;
 }

@@ -1,4 +1,5 @@
 #include <gpucost/util/redact.hpp>
+#include <gpucost/util/strings.hpp>
 
 #include <algorithm>
 #include <array>
@@ -13,13 +14,6 @@ constexpr std::string_view k_redacted = "REDACTED";
 
 constexpr std::array<std::string_view, 5> k_secret_params = {
     "key", "api_key", "apikey", "token", "access_token"};
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x))
-                  == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 bool is_secret_param(std::string_view name) {
   return std::any_of(k_secret_params.begin(), k_secret_params.end(), [&](std::string_view secret) {
@@ -56,22 +50,6 @@ std::string redact_userinfo(std::string_view text) {
     copied = authority_begin + at;
   }
   result += text.substr(copied);
-  return result;
-}
-
-std::string percent_encode(std::string_view text) {
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string result;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) || c == '-' || c == '_' || c == '.' || c == '~') {
-      result += c;
-    } else {
-      result += '%';
-      result += k_hex[byte >> 4];
-      result += k_hex[byte & 0xF];
-    }
-  }
   return result;
 }
 

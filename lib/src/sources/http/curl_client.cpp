@@ -2,6 +2,7 @@
 
 #include <gpucost/sources/http/http_client.hpp>
 #include <gpucost/util/redact.hpp>
+#include <gpucost/util/strings.hpp>
 
 #include <curl/curl.h>
 #include <fmt/format.h>
@@ -24,14 +25,6 @@ namespace {
 constexpr std::size_t k_error_body_cap = 64 * 1024;
 constexpr long k_max_redirects = 5;
 constexpr double k_max_connect_timeout_s = 10;
-
-std::string to_lower(std::string_view text) {
-  std::string result(text);
-  for (char& c : result) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return result;
-}
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {

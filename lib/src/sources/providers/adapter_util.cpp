@@ -12,14 +12,6 @@ namespace gpucost {
 
 namespace {
 
-char lower_ascii(char c) {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-}
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 // The reason part of an nlohmann parse_error what(): the text after "column N: ".
 std::string parse_error_reason(std::string_view what) {
   const auto column = what.find("column ");
@@ -264,24 +256,6 @@ void add_warning(std::vector<std::string>& warnings, std::string warning) {
   }
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && is_space(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-bool contains_nocase(std::string_view text, std::string_view needle) {
-  const auto it =
-      std::search(text.begin(), text.end(), needle.begin(), needle.end(), [](char a, char b) {
-        return lower_ascii(a) == lower_ascii(b);
-      });
-  return it != text.end() || needle.empty();
-}
-
 // ---------------------------------------------------------------------------------------------
 // HTTP
 
@@ -323,7 +297,7 @@ http_failure(const HttpCallInfo& call, const HttpRequest& request, const HttpRes
     break;
   case 404:
     // Vast.ai answers a bad key with 404 {"msg": "Invalid user key"}.
-    if (contains_nocase(server, "key") && !call.key_env.empty()) {
+    if (contains_ignoring_case(server, "key") && !call.key_env.empty()) {
       reason = "bad or missing API key" + key_hint;
     } else {
       reason = "not found (check the base URL)";

@@ -1,6 +1,7 @@
 #include <gpucost/data/data_set.hpp>
 #include <gpucost/data/json_util.hpp>
 #include <gpucost/sources/providers/azure.hpp>
+#include <gpucost/util/strings.hpp>
 
 #include <fmt/format.h>
 
@@ -16,33 +17,6 @@ namespace {
 constexpr std::string_view k_provider = "azure";
 constexpr std::string_view k_default_base_url = "https://prices.azure.com";
 constexpr std::string_view k_table_file = "providers/azure-skus.json";
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
-  return out;
-}
-
-bool ends_with_nocase(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size()
-         && lower(text.substr(text.size() - suffix.size())) == lower(suffix);
-}
-
-// RFC 3986 percent-encoding of a query value: only unreserved characters stay as they are.
-std::string percent_encode(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += fmt::format("%{:02X}", static_cast<unsigned>(u));
-    }
-  }
-  return out;
-}
 
 // Compiles a table regex; std::regex reports a bad pattern by throwing, which must not escape.
 Expected<std::regex>
@@ -138,7 +112,7 @@ Expected<AzureSkuTable> parse_azure_sku_table(std::string_view json_text,
       if (!size) {
         return Unexpected{size.error()};
       }
-      const std::string key = lower(size->name);
+      const std::string key = to_lower(size->name);
       if (table.sizes.count(key) != 0) {
         return Unexpected{
             size_reader.error("name", fmt::format("\"{}\" is listed twice", size->name))};
@@ -216,7 +190,7 @@ AzurePriceCollector::classify(const std::string& arm_sku_name) {
     return it->second;
   }
   Classified classified;
-  if (const auto it = m_table.sizes.find(lower(arm_sku_name)); it != m_table.sizes.end()) {
+  if (const auto it = m_table.sizes.find(to_lower(arm_sku_name)); it != m_table.sizes.end()) {
     const AzureSize& size = it->second;
     if (size.gpu_count > 0) {
       classified.size = &size;
@@ -287,12 +261,13 @@ Expected<std::string> AzurePriceCollector::add_page(std::string_view json,
     const std::string meter = string_field(item, "meterName").value_or("");
     const std::string sku_name = string_field(item, "skuName").value_or("");
     // Windows rows include the licence; some series spell it " Win".
-    if (contains_nocase(product, "windows") || ends_with_nocase(product, " win")) {
+    if (contains_ignoring_case(product, "windows") || ends_with_ignoring_case(product, " win")) {
       continue;
     }
     // Low Priority is the retiring predecessor of Spot, priced separately.
-    if (contains_nocase(meter, "low priority") || contains_nocase(sku_name, "low priority")
-        || contains_nocase(meter, "expired")) {
+    if (contains_ignoring_case(meter, "low priority")
+        || contains_ignoring_case(sku_name, "low priority")
+        || contains_ignoring_case(meter, "expired")) {
       continue;
     }
     const std::string arm_sku_name(trim(string_field(item, "armSkuName").value_or("")));
@@ -314,9 +289,10 @@ Expected<std::string> AzurePriceCollector::add_page(std::string_view json,
     candidate.usd_per_hour = *price;
     candidate.effective_start = string_field(item, "effectiveStartDate").value_or("");
     candidate.new_product_name = product.rfind("Virtual Machines ", 0) != 0;
-    const bool spot = contains_nocase(sku_name, " spot") || contains_nocase(meter, " spot");
+    const bool spot =
+        contains_ignoring_case(sku_name, " spot") || contains_ignoring_case(meter, " spot");
     auto& prices = spot ? m_spot : m_on_demand;
-    const auto key = std::make_pair(lower(arm_sku_name), region);
+    const auto key = std::make_pair(to_lower(arm_sku_name), region);
     if (const auto it = prices.find(key); it == prices.end()) {
       prices.emplace(key, std::move(candidate));
     } else if (better(candidate, it->second)) {

@@ -3,6 +3,7 @@
 #include <gpucost/model/units.hpp>
 #include <gpucost/sources/providers/gcp.hpp>
 #include <gpucost/util/redact.hpp>
+#include <gpucost/util/strings.hpp>
 
 #include <fmt/format.h>
 
@@ -26,27 +27,6 @@ constexpr std::string_view k_table_file = "providers/gcp-machine-types.json";
 constexpr std::string_view k_unit_hour = "h";
 constexpr std::string_view k_unit_gib_hour = "GiBy.h";
 constexpr std::string_view k_unit_gib_month = "GiBy.mo";
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
-  return out;
-}
-
-std::string percent_encode(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += fmt::format("%{:02X}", static_cast<unsigned>(u));
-    }
-  }
-  return out;
-}
 
 // A required, non-empty list of strings.
 Status read_names(const JsonReader& reader, std::string_view key, std::vector<std::string>& out) {
@@ -182,7 +162,7 @@ Expected<GcpMachineTable> load_gcp_machine_table(const std::string& data_dir) {
 }
 
 std::string gcp_component_name(std::string_view description) {
-  std::string name = lower(trim(description));
+  std::string name = to_lower(trim(description));
   for (const std::string_view prefix : {"spot preemptible ", "preemptible "}) {
     if (name.rfind(prefix, 0) == 0) {
       name.erase(0, prefix.size());
@@ -212,7 +192,7 @@ bool gcp_excluded_description(std::string_view description) {
                                                                "flex-start",
                                                                "suspended"};
   return std::any_of(k_words.begin(), k_words.end(), [&](std::string_view word) {
-    return contains_nocase(description, word);
+    return contains_ignoring_case(description, word);
   });
 }
 
@@ -264,19 +244,19 @@ GcpPriceBook::GcpPriceBook(const GcpMachineTable& table, ParseContext context)
     : m_table(table), m_context(std::move(context)) {
   for (const auto& [name, family] : m_table.families) {
     for (const auto& core : family.core) {
-      m_wanted_units.emplace(lower(core), k_unit_hour);
+      m_wanted_units.emplace(to_lower(core), k_unit_hour);
     }
     for (const auto& ram : family.ram) {
-      m_wanted_units.emplace(lower(ram), k_unit_gib_hour);
+      m_wanted_units.emplace(to_lower(ram), k_unit_gib_hour);
     }
   }
   for (const auto& [name, gpu] : m_table.gpus) {
     for (const auto& description : gpu.descriptions) {
-      m_wanted_units.emplace(lower(description), k_unit_hour);
+      m_wanted_units.emplace(to_lower(description), k_unit_hour);
     }
   }
   for (const auto& ssd : m_table.local_ssd) {
-    m_wanted_units.emplace(lower(ssd), k_unit_gib_month);
+    m_wanted_units.emplace(to_lower(ssd), k_unit_gib_month);
   }
 }
 
@@ -362,7 +342,7 @@ std::optional<double> GcpPriceBook::component(const std::vector<std::string>& na
                                               const std::string& region) const {
   // Descriptions are alternatives (the wording changed over time): the first one priced wins.
   for (const auto& name : names) {
-    if (const auto it = m_prices.find(Key{lower(name), spot, region}); it != m_prices.end()) {
+    if (const auto it = m_prices.find(Key{to_lower(name), spot, region}); it != m_prices.end()) {
       return it->second.usd;
     }
   }
@@ -512,7 +492,7 @@ private:
       }
       // An invalid key is a 400 with "API key not valid" rather than a 401.
       if (response->status == 400
-          && contains_nocase(server_error_message(response->body), "api key")) {
+          && contains_ignoring_case(server_error_message(response->body), "api key")) {
         return make_error(fmt::format("{}: GET {} returned HTTP 400: bad API key (set {}) (server "
                                       "said \"{}\")",
                                       k_provider,

@@ -101,7 +101,7 @@ public:
 
 std::optional<LambdaGpuDescription> parse_lambda_gpu_description(std::string_view text) {
   text = trim(text);
-  if (text.empty() || contains_nocase(text, "n/a")) {
+  if (text.empty() || contains_ignoring_case(text, "n/a")) {
     return std::nullopt;
   }
   LambdaGpuDescription gpu;
@@ -119,7 +119,7 @@ std::optional<LambdaGpuDescription> parse_lambda_gpu_description(std::string_vie
   }
   const auto open = text.find('(');
   gpu.model = std::string(trim(text.substr(0, open)));
-  if (gpu.model.empty() || contains_nocase(gpu.model, "cpu")) {
+  if (gpu.model.empty() || contains_ignoring_case(gpu.model, "cpu")) {
     return std::nullopt;
   }
   if (open != std::string_view::npos) {
@@ -132,7 +132,7 @@ std::optional<LambdaGpuDescription> parse_lambda_gpu_description(std::string_vie
       if (number && (parts[1] == "GB" || parts[1] == "gb")) {
         gpu.memory_gb = number;
         next = 2;
-      } else if (number && contains_nocase(parts[1], "gib")) {
+      } else if (number && contains_ignoring_case(parts[1], "gib")) {
         return std::nullopt; // host memory of a CPU type, not a GPU
       }
     }

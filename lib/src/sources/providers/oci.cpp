@@ -178,11 +178,11 @@ Expected<OciPricePage> parse_oci_products_page(std::string_view json, const Pars
 bool oci_part_is_rental(const OciPricePart& part) {
   // "OCI - NVIDIA AI Enterprise - H100" is a software licence billed per GPU hour next to the
   // rental, in the same category; Cloud@Customer and VMware rows are other products.
-  if (contains_nocase(part.display_name, "AI Enterprise")
-      || contains_nocase(part.display_name, "Cloud@Customer")
-      || contains_nocase(part.service_category, "Cloud@Customer")
-      || contains_nocase(part.display_name, "VMware")
-      || contains_nocase(part.service_category, "VMware")) {
+  if (contains_ignoring_case(part.display_name, "AI Enterprise")
+      || contains_ignoring_case(part.display_name, "Cloud@Customer")
+      || contains_ignoring_case(part.service_category, "Cloud@Customer")
+      || contains_ignoring_case(part.display_name, "VMware")
+      || contains_ignoring_case(part.service_category, "VMware")) {
     return false;
   }
   return part.metric_name == k_gpu_metric || part.metric_name == k_ocpu_metric;
@@ -349,8 +349,9 @@ Expected<FetchResult> parse_oci_shapes(std::string_view shapes_json,
     offer.gpu_memory_gb = gpu.spec ? gpu.spec->memory_gb : std::nullopt;
     if (ocpus) {
       // An x86 OCPU is one core, two threads; Grace (GB200, GB300, GH200) cores count once.
-      const bool grace = contains_nocase(name, "GB200") || contains_nocase(name, "GB300")
-                         || contains_nocase(name, "GH200");
+      const bool grace = contains_ignoring_case(name, "GB200")
+                         || contains_ignoring_case(name, "GB300")
+                         || contains_ignoring_case(name, "GH200");
       offer.vcpus = *ocpus * (grace ? 1 : 2);
     }
     offer.ram_gb = positive_number_field(item, "bundleMemoryQty");
@@ -374,7 +375,7 @@ Expected<FetchResult> parse_oci_shapes(std::string_view shapes_json,
   for (const auto& part : parts) {
     if (part.metric_name == k_gpu_metric && oci_part_is_rental(part) && part.usd_per_unit
         && used_parts.count(part.part_number) == 0
-        && contains_nocase(part.service_category, "Compute - GPU")) {
+        && contains_ignoring_case(part.service_category, "Compute - GPU")) {
       unused.push_back(fmt::format("{} \"{}\"", part.part_number, part.display_name));
     }
   }

@@ -9,6 +9,7 @@
 #include <gpucost/sources/providers/provider.hpp>
 #include <gpucost/util/error.hpp>
 #include <gpucost/util/redact.hpp> // redact_url, for every URL put in a message
+#include <gpucost/util/strings.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -120,12 +121,6 @@ ResolvedGpu resolve_gpu(std::string_view provider,
 
 // Appends `warning` unless the same text is already there (warnings are per name, not per row).
 void add_warning(std::vector<std::string>& warnings, std::string warning);
-
-// Trims ASCII white space from both ends.
-std::string_view trim(std::string_view text);
-
-// Whether `text` contains `needle`, ignoring ASCII case.
-bool contains_nocase(std::string_view text, std::string_view needle);
 
 // ---------------------------------------------------------------------------------------------
 // HTTP

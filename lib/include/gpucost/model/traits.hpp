@@ -1,0 +1,51 @@
+#pragma once
+
+#include <gpucost/model/cost_model.hpp>
+#include <gpucost/model/offer.hpp>
+#include <gpucost/model/provider_info.hpp>
+#include <gpucost/model/workload.hpp>
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gpucost {
+
+// The traits gpucost may fill in from built-in defaults, as bits of a mask, in the order a row
+// lists them.
+enum DefaultedTrait : unsigned {
+  k_interruptions = 1U << 0,
+  k_granularity = 1U << 1,
+  k_minimum = 1U << 2,
+  k_cold_start = 1U << 3,
+  k_cold_start_billed = 1U << 4,
+  k_egress = 1U << 5,
+};
+
+// The traits that matter to rows billed per session (per-job, keep-alive).
+inline constexpr unsigned k_billing_traits = k_granularity | k_minimum;
+
+// The start-up traits, C and C_billed.
+inline constexpr unsigned k_start_traits = k_cold_start | k_cold_start_billed;
+
+// The names of the traits in a DefaultedTrait mask, as JSON and notes spell them.
+std::vector<std::string> trait_names(unsigned mask);
+
+// An offer's billing, start-up and keep-alive traits after precedence: the offer, then
+// providers.json, then the built-in defaults; the workload's overrides (from flags or the
+// workload file) beat all. `defaulted` says which came from built-in defaults.
+struct ResolvedTraits {
+  ModelOption option;         // usd_per_hour is left 0: the row plan sets the rate
+  unsigned defaulted = 0;     // DefaultedTrait bits
+  bool timeout_known = false; // T came from the workload, the offer or providers.json
+};
+
+// Resolves `offer`'s traits; `product` and `provider` are its providers.json entries, nullptr when
+// the provider or product is not described there. Pure.
+ResolvedTraits resolve_traits(const Offer& offer,
+                              const ProductTraits* product,
+                              const ProviderInfo* provider,
+                              const Workload& workload);
+
+} // namespace gpucost

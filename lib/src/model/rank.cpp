@@ -1,0 +1,210 @@
+#include <gpucost/model/job_time.hpp>
+#include <gpucost/model/price_row.hpp>
+#include <gpucost/model/rank.hpp>
+#include <gpucost/model/row_plan.hpp>
+#include <gpucost/model/traits.hpp>
+#include <gpucost/util/time.hpp>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+namespace gpucost {
+
+namespace {
+
+// A row to rank: its cost and what it takes to price it again in full if it is shown. Only the
+// shown rows are priced twice, so ranking 100k offers keeps 40 bytes a row, not a whole Estimate.
+struct Candidate { // 40 bytes
+  double cost_per_job = 0;
+  std::uint32_t offer_index = 0;
+  RowPlan plan;
+  const GpuSpec* spec = nullptr;
+};
+
+auto sort_key(const Candidate& row, const Offer& offer, const std::string& gpu) {
+  return std::make_tuple(row.cost_per_job,
+                         std::cref(offer.provider),
+                         static_cast<int>(offer.product),
+                         std::cref(gpu),
+                         offer.gpu_count,
+                         std::cref(offer.region),
+                         std::cref(offer.name),
+                         static_cast<int>(row.plan.mode),
+                         static_cast<int>(row.plan.pricing));
+}
+
+// What a GPU name in a catalog comes to, looked up once per distinct name.
+struct GpuLookup {
+  const GpuSpec* spec = nullptr;
+  std::optional<Expected<double>> seconds; // job time on it; empty until a matching offer asks
+  std::string left_out_group; // when there is no job time: the reason shared by many GPUs, if any
+};
+
+// What a provider and product come to, looked up once per distinct pair.
+struct ProviderLookup {
+  const ProviderInfo* info = nullptr;
+  const ProductTraits* traits = nullptr;
+};
+
+} // namespace
+
+CompareResult rank_options(const std::vector<Offer>& offers,
+                           const GpuDatabase& gpus,
+                           const ProviderTable& providers,
+                           const Workload& workload,
+                           const OfferFilters& filters,
+                           std::int64_t now_s,
+                           std::size_t limit) {
+  CompareResult result;
+  result.workload = workload;
+  std::map<std::string, std::size_t> left_out;
+  std::map<std::string, std::map<std::string, std::size_t>>
+      without_figure; // reason shared by many GPUs -> GPU -> offers
+
+  // Catalogs repeat a few GPU names and providers over many offers: look each up once. The keys
+  // view strings in `offers`, which outlive the maps.
+  std::unordered_map<std::string_view, GpuLookup> gpu_lookups;
+  std::map<std::pair<std::string_view, Product>, ProviderLookup> provider_lookups;
+  const auto lookup_gpu = [&](const Offer& offer) -> GpuLookup& {
+    auto [it, inserted] = gpu_lookups.try_emplace(offer.gpu);
+    if (inserted) {
+      it->second.spec = gpus.find(offer.gpu);
+    }
+    return it->second;
+  };
+  const auto lookup_provider = [&](const Offer& offer) -> const ProviderLookup& {
+    auto [it, inserted] = provider_lookups.try_emplace({offer.provider, offer.product});
+    if (inserted) {
+      it->second.info = providers.find(offer.provider);
+      it->second.traits = providers.traits(offer.provider, offer.product);
+    }
+    return it->second;
+  };
+  const auto resolve = [&](const Offer& offer) {
+    const ProviderLookup& provider = lookup_provider(offer);
+    return resolve_traits(offer, provider.traits, provider.info, workload);
+  };
+
+  std::vector<Candidate> candidates;
+  // At most five rows an offer (pods: per-job, keep-alive and always-on, spot per-job and
+  // always-on); pages reserved but never filled cost no memory.
+  candidates.reserve(offers.size() * 5);
+  for (std::size_t index = 0; index < offers.size(); ++index) {
+    const Offer& offer = offers[index];
+    GpuLookup& gpu = lookup_gpu(offer);
+    if (!offer_matches(offer, gpu.spec, filters)) {
+      continue;
+    }
+    if (gpu.spec == nullptr) {
+      ++left_out[fmt::format("GPU \"{}\" is not in data/gpus.json", offer.gpu)];
+      continue;
+    }
+    const GpuSpec& spec = *gpu.spec;
+    if (offer.gpu_count < workload.gpus_per_job) {
+      ++left_out[fmt::format("fewer GPUs than the {} a job needs", workload.gpus_per_job)];
+      continue;
+    }
+    if (!gpu.seconds) {
+      gpu.seconds = job_seconds_on(workload, spec, gpus);
+      if (!*gpu.seconds) {
+        gpu.left_out_group = shared_left_out_reason(workload, spec, gpus);
+      }
+    }
+    const Expected<double>& seconds = *gpu.seconds;
+    if (!seconds) {
+      if (gpu.left_out_group.empty()) {
+        ++left_out[seconds.error().message];
+      } else {
+        ++without_figure[gpu.left_out_group][spec.name];
+      }
+      continue;
+    }
+    const ResolvedTraits traits = resolve(offer);
+    for (const RowPlan& plan :
+         plan_rows(offer, lookup_provider(offer).traits, traits.timeout_known)) {
+      if (!row_matches(plan.mode, plan.pricing, plan.usd_per_hour, filters)) {
+        continue;
+      }
+      if (plan.mode == Mode::keep_alive && traits.option.idle_timeout_s <= 0) {
+        continue; // a zero timeout is the per-job row
+      }
+      const auto priced = price_row(offer, traits, plan, workload, *seconds);
+      if (!priced) {
+        ++left_out[fmt::format("{} {} {}: {}",
+                               offer.provider,
+                               to_string(offer.product),
+                               to_string(plan.mode),
+                               priced.error().message)];
+        continue;
+      }
+      candidates.push_back(
+          {priced->estimate.cost_per_job, static_cast<std::uint32_t>(index), plan, &spec});
+    }
+  }
+
+  // Rank candidates, then price only the shown ones again in full.
+  const auto before = [&](const Candidate& x, const Candidate& y) {
+    if (x.cost_per_job != y.cost_per_job) {
+      return x.cost_per_job < y.cost_per_job;
+    }
+    return sort_key(x, offers[x.offer_index], x.spec->name)
+           < sort_key(y, offers[y.offer_index], y.spec->name);
+  };
+  const std::size_t shown = std::min(limit, candidates.size());
+  std::partial_sort(candidates.begin(),
+                    candidates.begin() + static_cast<std::ptrdiff_t>(shown),
+                    candidates.end(),
+                    before);
+  result.total_options = candidates.size();
+  for (std::size_t position = 0; position < shown; ++position) {
+    const Candidate& candidate = candidates[position];
+    const Offer& offer = offers[candidate.offer_index];
+    const GpuSpec& spec = *candidate.spec;
+    const double seconds = *gpu_lookups.find(offer.gpu)->second.seconds.value();
+    auto priced =
+        value_or_throw(price_row(offer, resolve(offer), candidate.plan, workload, seconds));
+    RankedOption row;
+    row.rank = static_cast<int>(position + 1);
+    row.offer = offer;
+    row.offer.gpu = spec.name;
+    if (!row.offer.gpu_memory_gb) {
+      row.offer.gpu_memory_gb = spec.memory_gb;
+    }
+    row.offer.billing_granularity_s = priced.option.granularity_s;
+    row.offer.billing_minimum_s = priced.option.minimum_s;
+    row.offer.cold_start_s = priced.option.cold_start_s;
+    row.offer.cold_start_billed = priced.option.cold_start_billed;
+    row.offer.idle_timeout_s = priced.option.idle_timeout_s;
+    row.estimate = std::move(priced.estimate);
+    row.usd_per_hour = candidate.plan.usd_per_hour;
+    row.defaulted = trait_names(priced.defaulted);
+    row.price_age_s = cache_age_s(row.offer.fetched_at, now_s);
+    result.options.push_back(std::move(row));
+  }
+  for (const auto& [reason, by_gpu] : without_figure) {
+    std::size_t count = 0;
+    std::vector<std::string> names;
+    for (const auto& [gpu, offers_of_gpu] : by_gpu) {
+      count += offers_of_gpu;
+      names.push_back(gpu);
+    }
+    result.warnings.push_back(fmt::format("left out {} offer{} on GPUs {}: {}",
+                                          count,
+                                          count == 1 ? "" : "s",
+                                          reason,
+                                          fmt::join(names, ", ")));
+  }
+  for (const auto& [reason, count] : left_out) {
+    result.warnings.push_back(
+        fmt::format("left out {} offer{}: {}", count, count == 1 ? "" : "s", reason));
+  }
+  return result;
+}
+
+} // namespace gpucost
