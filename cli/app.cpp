@@ -22,51 +22,123 @@ namespace gpucost::cli {
 
 namespace {
 
-// CLI11's message, made to follow the house style, with "did you mean" for a mistyped option.
-std::string describe_parse_error(const CLI::App& app, const CLI::ParseError& error) {
-  std::string message = error.what();
-  if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr
-      && message.find("subcommand") != std::string::npos) {
-    std::vector<std::string> names;
-    for (const auto* command : app.get_subcommands({})) {
-      names.push_back(command->get_name());
-    }
-    return fmt::format("a command is required: one of {}", fmt::join(names, ", "));
+bool is_help_or_version(std::string_view word) {
+  return word == "--help" || word == "-h" || word == "--help-all" || word == "--version";
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& names) {
+  const std::string near = closest_match(word, names);
+  return near.empty() ? std::string() : fmt::format(" (did you mean \"{}\"?)", near);
+}
+
+std::vector<std::string> subcommand_names(const CLI::App& command) {
+  std::vector<std::string> names;
+  for (const auto* sub : command.get_subcommands({})) {
+    names.push_back(sub->get_name());
   }
-  if (const auto* extras = dynamic_cast<const CLI::ExtrasError*>(&error); extras != nullptr) {
-    const auto parsed = app.get_subcommands();
-    const CLI::App& command = parsed.empty() ? app : *parsed.front();
-    std::vector<std::string> options;
-    for (const auto* option : command.get_options()) {
+  return names;
+}
+
+// The long option names `command` takes, its parents' included (options fall through).
+std::vector<std::string> option_names(const CLI::App* command) {
+  std::vector<std::string> names;
+  for (; command != nullptr; command = command->get_parent()) {
+    for (const auto* option : command->get_options()) {
       for (const auto& name : option->get_lnames()) {
-        options.push_back("--" + name);
+        names.push_back("--" + name);
       }
     }
-    // CLI11 lists the unexpected words after the colon of its message.
-    std::vector<std::string> words;
-    const std::string list = message.substr(
-        message.find(": ") == std::string::npos ? message.size() : message.find(": ") + 2);
-    for (std::size_t start = 0; start < list.size();) {
-      const std::size_t end = std::min(list.find(' ', start), list.size());
-      if (end > start) {
-        words.push_back(list.substr(start, end - start));
-      }
-      start = end + 1;
-    }
-    std::reverse(words.begin(), words.end()); // CLI11 lists them last first
-    for (const auto& word : words) {
-      if (word.rfind("--", 0) == 0) {
-        const std::string flag = word.substr(0, word.find('='));
-        const std::string near = closest_match(flag, options);
-        return fmt::format("unknown option \"{}\"{}",
-                           flag,
-                           near.empty() ? std::string()
-                                        : fmt::format(" (did you mean \"{}\"?)", near));
-      }
-    }
-    return fmt::format(
-        "unexpected argument{}: {}", words.size() == 1 ? "" : "s", fmt::join(words, " "));
   }
+  return names;
+}
+
+// The command below `app` (or its subcommands) that takes `option`, or nullptr.
+const CLI::App* command_taking(const CLI::App& app, const std::string& option) {
+  for (const auto* sub : app.get_subcommands({})) {
+    const auto names = option_names(sub);
+    if (std::find(names.begin(), names.end(), option) != names.end()) {
+      return sub;
+    }
+    if (const auto* deeper = command_taking(*sub, option); deeper != nullptr) {
+      return deeper;
+    }
+  }
+  return nullptr;
+}
+
+// Checks the command words and long options against the commands CLI11 knows, through its typed
+// API, before CLI11 parses: an unknown command or option gets "did you mean", an option given
+// before its command says where it belongs, and a command group without its subcommand lists
+// them. Returns the message, or empty when CLI11 may parse.
+std::string check_words(const CLI::App& app, int argc, const char* const* argv) {
+  std::vector<std::string> words(argv + std::min(argc, 1), argv + std::max(argc, 0));
+  const CLI::App* command = &app;
+  std::size_t index = 0;
+  // Options before the command word: only --help and --version belong there.
+  for (; index < words.size() && words[index].rfind("-", 0) == 0; ++index) {
+    const std::string flag = words[index].substr(0, words[index].find('='));
+    if (is_help_or_version(flag) || flag == "--") {
+      return {};
+    }
+    if (const auto* owner = command_taking(app, flag); owner != nullptr) {
+      std::string path = owner->get_name();
+      for (const auto* up = owner->get_parent(); up != nullptr && up != &app;
+           up = up->get_parent()) {
+        path = up->get_name() + " " + path;
+      }
+      return fmt::format(
+          "option \"{}\" belongs after the command: gpucost {} {} ...", flag, path, flag);
+    }
+    return fmt::format("unknown option \"{}\"{}", flag, did_you_mean(flag, option_names(&app)));
+  }
+  // The command words: each must name a subcommand while the command has any.
+  while (!command->get_subcommands({}).empty()) {
+    const auto names = subcommand_names(*command);
+    const std::string where = command == &app ? "" : fmt::format("{}: ", command->get_name());
+    if (index >= words.size() || words[index].rfind("-", 0) == 0) {
+      if (index < words.size() && is_help_or_version(words[index])) {
+        return {};
+      }
+      return fmt::format("{}a command is required: one of {}", where, fmt::join(names, ", "));
+    }
+    const CLI::App* next = nullptr;
+    for (const auto* sub : command->get_subcommands({})) {
+      if (sub->check_name(words[index])) {
+        next = sub;
+      }
+    }
+    if (next == nullptr) {
+      return fmt::format(
+          "{}unknown command \"{}\"{}", where, words[index], did_you_mean(words[index], names));
+    }
+    command = next;
+    ++index;
+  }
+  // The options of the command reached (and its parents').
+  const auto options = option_names(command);
+  for (; index < words.size(); ++index) {
+    const std::string& word = words[index];
+    if (word == "--") {
+      break;
+    }
+    if (word.rfind("--", 0) != 0) {
+      continue;
+    }
+    const std::string flag = word.substr(0, word.find('='));
+    if (is_help_or_version(flag)) {
+      return {};
+    }
+    if (std::find(options.begin(), options.end(), flag) == options.end()) {
+      return fmt::format("unknown option \"{}\"{}", flag, did_you_mean(flag, options));
+    }
+  }
+  return {};
+}
+
+// CLI11's message for what check_words let through (a missing value, a bad number), lower case
+// as the house style has it.
+std::string describe_parse_error(const CLI::ParseError& error) {
+  std::string message = error.what();
   if (!message.empty()) {
     message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
   }
@@ -92,6 +164,11 @@ int run(int argc, const char* const* argv, Context& context) {
   register_compare(app, context);
   register_offers(app, context);
   register_catalog(app, context);
+  if (const std::string problem = check_words(app, argc, argv); !problem.empty()) {
+    fmt::print(context.err, "gpucost: error: {}\n", problem);
+    fmt::print(context.err, "run 'gpucost --help' for usage\n");
+    return 1;
+  }
   try {
     try {
       app.parse(argc, argv);
@@ -102,7 +179,7 @@ int run(int argc, const char* const* argv, Context& context) {
     } catch (const CLI::CallForVersion& e) {
       return app.exit(e, context.out, context.err);
     } catch (const CLI::ParseError& e) {
-      fmt::print(context.err, "gpucost: error: {}\n", describe_parse_error(app, e));
+      fmt::print(context.err, "gpucost: error: {}\n", describe_parse_error(e));
       fmt::print(context.err, "run 'gpucost --help' for usage\n");
       return 1; // CLI11's own codes (100+) become 1
     }

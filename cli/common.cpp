@@ -208,7 +208,9 @@ Inputs load_inputs(const CatalogOptions& options, Context& context) {
     policy.offline =
         options.offline || (offline_env && !offline_env->empty() && *offline_env != "0");
     policy.refresh = options.refresh;
-    policy.max_age_s = value_or_throw(parse_duration_s(options.max_age));
+    if (!options.max_age.empty()) {
+      policy.max_age_s = value_or_throw(parse_duration_s(options.max_age));
+    }
     if (policy.offline && policy.refresh) {
       throw Error("--offline and --refresh contradict each other: choose one");
     }

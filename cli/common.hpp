@@ -50,7 +50,7 @@ struct CatalogOptions {
   std::vector<std::string> add_offers; // --add-offers: merged over the default catalog
   bool offline = false;                // --offline (or GPUCOST_OFFLINE=1): never fetch
   bool refresh = false;                // --refresh: fetch even when the cache is fresh
-  std::string max_age = "6h";          // --max-age: how old a cache may be and still be used
+  std::string max_age;                 // --max-age: how old a cache may be (default 6 h)
   double timeout_s = 60;               // --timeout: per request, when fetching
 };
 

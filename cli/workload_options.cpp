@@ -96,7 +96,10 @@ Workload build_workload(const WorkloadOptions& options, const DataSet& data) {
     const GpuSpec* gpu = data.gpus.find(workload.ref_gpu);
     if (gpu == nullptr) {
       const auto suggestions = data.gpus.suggest(workload.ref_gpu);
-      throw Error(fmt::format("--ref-gpu: unknown GPU model \"{}\"{}",
+      const auto origin = workload.origins.find("ref_gpu");
+      const bool from_flag = !options.ref_gpu.empty() || origin == workload.origins.end();
+      throw Error(fmt::format("{}unknown GPU model \"{}\"{}",
+                              from_flag ? std::string("--ref-gpu: ") : origin->second,
                               workload.ref_gpu,
                               suggestions.empty()
                                   ? std::string(" (see data/gpus.json)")
@@ -109,12 +112,14 @@ Workload build_workload(const WorkloadOptions& options, const DataSet& data) {
     const GpuSpec* gpu = data.gpus.find(name);
     if (gpu == nullptr) {
       const auto suggestions = data.gpus.suggest(name);
-      throw Error(fmt::format("{}: measured_seconds: unknown GPU model \"{}\"{}",
-                              options.workload_file,
-                              name,
-                              suggestions.empty()
-                                  ? std::string()
-                                  : fmt::format(" (did you mean \"{}\"?)", suggestions.front())));
+      const auto origin = workload.origins.find("measured_seconds." + name);
+      throw Error(fmt::format(
+          "{}unknown GPU model \"{}\"{}",
+          origin != workload.origins.end() ? origin->second
+                                           : options.workload_file + ": measured_seconds: ",
+          name,
+          suggestions.empty() ? std::string()
+                              : fmt::format(" (did you mean \"{}\"?)", suggestions.front())));
     }
     measured[gpu->name] = seconds;
   }

@@ -97,6 +97,7 @@ void run_update(const UpdateOptions& options, Context& context) {
 
 struct StatusOptions {
   OutputFormat format = OutputFormat::table;
+  std::string max_age; // --max-age: older caches are marked stale
 };
 
 void run_status(const StatusOptions& options, Context& context) {
@@ -109,6 +110,9 @@ void run_status(const StatusOptions& options, Context& context) {
   std::ostringstream discard;
   Context silent{context.out, discard, context.env, false, false, context.executable, 0};
   Inputs inputs = load_inputs(offline, silent);
+  const double max_age_s = options.max_age.empty()
+                               ? k_default_max_age_s
+                               : value_or_throw(parse_duration_s(options.max_age));
   const auto dir = cache_dir(context);
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
   for (const auto& state : inputs.live) {
@@ -120,6 +124,7 @@ void run_status(const StatusOptions& options, Context& context) {
                                                  : nlohmann::ordered_json(state.fetched_at);
     row["age_s"] =
         state.age_s ? nlohmann::ordered_json(*state.age_s) : nlohmann::ordered_json(nullptr);
+    row["stale"] = state.age_s.has_value() && *state.age_s >= max_age_s;
     row["offers"] = state.offers;
     row["last_attempt"] =
         attempt ? nlohmann::ordered_json(attempt->attempted_at) : nlohmann::ordered_json(nullptr);
@@ -139,13 +144,13 @@ void run_status(const StatusOptions& options, Context& context) {
     document["schemaVersion"] = 1;
     document["generatedAt"] = format_iso8601(inputs.now_s);
     document["cache_dir"] = dir.string();
-    document["max_age_s"] = 6 * 3600;
+    document["max_age_s"] = max_age_s;
     document["providers"] = std::move(rows);
     context.out << document.dump(2) << "\n";
     return;
   }
   fmt::print(context.out,
-             "{:<8}  {:<7}  {:<20}  {:>8}  {:>6}  {}\n",
+             "{:<8}  {:<15}  {:<20}  {:>8}  {:>6}  {}\n",
              "provider",
              "prices",
              "fetched at",
@@ -159,16 +164,18 @@ void run_status(const StatusOptions& options, Context& context) {
     const std::string error =
         row["last_error"].is_null() ? "" : row["last_error"].get<std::string>();
     fmt::print(context.out,
-               "{:<8}  {:<7}  {:<20}  {:>8}  {:>6}  {}\n",
+               "{:<8}  {:<15}  {:<20}  {:>8}  {:>6}  {}\n",
                row["provider"].get<std::string>(),
-               row["origin"].get<std::string>(),
+               row["origin"].get<std::string>() + (row["stale"].get<bool>() ? " (stale)" : ""),
                fetched,
                age,
                row["offers"].get<std::size_t>(),
                error);
   }
-  fmt::print(
-      context.out, "cache: {} (fresh for 6 h; 'gpucost catalog update' refreshes)\n", dir.string());
+  fmt::print(context.out,
+             "cache: {} (fresh for {}; 'gpucost catalog update' refreshes)\n",
+             dir.string(),
+             format_age(max_age_s));
 }
 
 struct ExportOptions {
@@ -212,6 +219,8 @@ void register_catalog(CLI::App& app, Context& context) {
   CLI::App* status_command =
       catalog->add_subcommand("status", "Where each provider's prices come from, and how old");
   add_format_option(*status_command, status->format);
+  status_command->add_option(
+      "--max-age", status->max_age, "Mark caches older than this stale (default 6h)");
   status_command->callback([status, &context] { run_status(*status, context); });
 
   auto exported = std::make_shared<ExportOptions>();

@@ -6,8 +6,16 @@ set(GPUCOST_BINARY_ENV "GPUCOST_NOW=2026-11-23T12:00:00Z;NO_COLOR=1;COLUMNS=120;
 add_test(NAME binary_version COMMAND gpucost --version)
 set_tests_properties(binary_version PROPERTIES PASS_REGULAR_EXPRESSION "^gpucost ${PROJECT_VERSION}")
 
-add_test(NAME binary_usage_error_exits_1 COMMAND gpucost compare --no-such-flag)
-set_tests_properties(binary_usage_error_exits_1 PROPERTIES WILL_FAIL TRUE)
+# Usage errors exit 1 exactly (not CLI11's 100+ codes), whichever word is wrong.
+set(GPUCOST_EXPECT_EXIT ${GPUCOST_PYTHON} ${PROJECT_SOURCE_DIR}/tests/support/expect_exit.py)
+add_test(NAME binary_usage_error_exits_1
+         COMMAND ${GPUCOST_EXPECT_EXIT} 1 $<TARGET_FILE:gpucost> compare --no-such-flag)
+add_test(NAME binary_unknown_command_exits_1
+         COMMAND ${GPUCOST_EXPECT_EXIT} 1 $<TARGET_FILE:gpucost> compar)
+add_test(NAME binary_missing_value_exits_1
+         COMMAND ${GPUCOST_EXPECT_EXIT} 1 $<TARGET_FILE:gpucost> compare --top)
+add_test(NAME binary_catalog_alone_exits_1
+         COMMAND ${GPUCOST_EXPECT_EXIT} 1 $<TARGET_FILE:gpucost> catalog)
 
 add_test(NAME binary_compare_example
          COMMAND gpucost compare --workload ${PROJECT_SOURCE_DIR}/data/examples/video-render.json --top 5)

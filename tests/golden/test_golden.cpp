@@ -6,6 +6,7 @@
 // files instead of comparing; review the diff.
 
 #include "cli_runner.hpp"
+#include "temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
@@ -92,11 +93,9 @@ TEST_CASE("golden CLI cases") {
   }
   std::sort(cases.begin(), cases.end());
   REQUIRE(!cases.empty());
-  const fs::path cache_dir = fs::temp_directory_path() / "gpucost-golden-cache";
   for (const auto& args_file : cases) {
-    fs::remove_all(cache_dir);
-    fs::create_directories(cache_dir);
-    const auto outcome = run_case(args_file, cache_dir);
+    const gpucost::test::TempDir cache_dir; // each case, and each test run, has its own cache
+    const auto outcome = run_case(args_file, cache_dir.path());
     auto expected = [&](const char* extension) {
       fs::path path = args_file;
       path.replace_extension(extension);
@@ -123,5 +122,4 @@ TEST_CASE("golden CLI cases") {
     const std::string code = fs::exists(expected(".code")) ? read_file(expected(".code")) : "0\n";
     CHECK(std::to_string(outcome.code) + "\n" == code);
   }
-  fs::remove_all(cache_dir);
 }

@@ -2,6 +2,7 @@
 // and checked against the specification's numbers, independently of the golden files.
 
 #include "cli_runner.hpp"
+#include "temp_dir.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -17,12 +18,12 @@ namespace fs = std::filesystem;
 const std::string k_cases = std::string(GPUCOST_SOURCE_DIR) + "/tests/golden/cases";
 
 nlohmann::json compare_json(const std::vector<std::string>& args) {
-  const auto cache = fs::temp_directory_path() / "gpucost-reference-cache";
+  const gpucost::test::TempDir cache; // its own, so two test runs at once do not collide
   std::vector<std::string> full = {"compare"};
   full.insert(full.end(), args.begin(), args.end());
   full.insert(full.end(), {"--format", "json"});
   const auto outcome =
-      gpucost::test::run_cli(full, gpucost::test::pinned_env(cache.string()), k_cases);
+      gpucost::test::run_cli(full, gpucost::test::pinned_env(cache.path().string()), k_cases);
   INFO(outcome.err);
   REQUIRE(outcome.code == 0);
   return nlohmann::json::parse(outcome.out);

@@ -238,7 +238,8 @@ TEST_SUITE("aws offers") {
           == "aws: 1 row(s) of " + k_source + " had fewer fields than the header; skipped");
   }
 
-  TEST_CASE("the shared sample's header and rows read when present") {
+  TEST_CASE("the shared sample's header and rows read when present"
+            * doctest::test_suite("samples")) {
     const std::string path =
         std::string(GPUCOST_SOURCE_DIR) + "/../shared/samples/aws-offer-excerpt.csv";
     if (!std::filesystem::exists(path)) {
@@ -306,7 +307,7 @@ TEST_SUITE("aws spot advisor") {
              "\"spot_advisor\"");
   }
 
-  TEST_CASE("the shared sample parses when present") {
+  TEST_CASE("the shared sample parses when present" * doctest::test_suite("samples")) {
     const std::string path =
         std::string(GPUCOST_SOURCE_DIR) + "/../shared/samples/aws-spot-advisor-excerpt.json";
     if (!std::filesystem::exists(path)) {

@@ -234,7 +234,7 @@ TEST_SUITE("azure") {
         == "https://prices.azure.com/api/retail/prices?api-version=2023-01-01-preview&$skip=2000");
   }
 
-  TEST_CASE("the shared sample parses when present") {
+  TEST_CASE("the shared sample parses when present" * doctest::test_suite("samples")) {
     const std::string path =
         std::string(GPUCOST_SOURCE_DIR) + "/../shared/samples/azure-retail-prices.json";
     if (!std::filesystem::exists(path)) {

@@ -255,7 +255,8 @@ TEST_SUITE("gcp") {
           == "gcp: unexpected response from https://x/skus?key=REDACTED: missing array \"skus\"");
   }
 
-  TEST_CASE("the shared sample's three A2 SKUs price a2-highgpu-1g when present") {
+  TEST_CASE("the shared sample's three A2 SKUs price a2-highgpu-1g when present"
+            * doctest::test_suite("samples")) {
     const std::string path = std::string(GPUCOST_SOURCE_DIR) + "/../shared/samples/gcp-skus.json";
     if (!std::filesystem::exists(path)) {
       MESSAGE("skipped: " << path << " is absent");

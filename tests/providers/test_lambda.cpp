@@ -161,10 +161,10 @@ TEST_SUITE("lambda") {
     }
   }
 
-  TEST_CASE("the real sample parses") {
+  TEST_CASE("the real sample parses" * doctest::test_suite("samples")) {
     const auto sample = gpucost::test::shared_sample("lambda-instance-types.json");
     if (!sample) {
-      MESSAGE("../shared/samples/lambda-instance-types.json not present; skipped");
+      MESSAGE("skipped: ../shared/samples/lambda-instance-types.json not present");
       return;
     }
     const auto result = gpucost::parse_lambda_instance_types(*sample, test_context(k_source));

@@ -191,11 +191,11 @@ TEST_SUITE("oci") {
     }
   }
 
-  TEST_CASE("the real samples parse") {
+  TEST_CASE("the real samples parse" * doctest::test_suite("samples")) {
     const auto products = gpucost::test::shared_sample("oci-products.json");
     const auto shapes = gpucost::test::shared_sample("oci-shapes-excerpt.json");
     if (!products || !shapes) {
-      MESSAGE("../shared/samples/oci-*.json not present; skipped");
+      MESSAGE("skipped: ../shared/samples/oci-*.json not present");
       return;
     }
     const auto page = gpucost::parse_oci_products_page(*products, test_context(k_source));

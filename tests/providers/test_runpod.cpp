@@ -171,7 +171,7 @@ TEST_SUITE("runpod") {
     }
   }
 
-  TEST_CASE("the real samples parse") {
+  TEST_CASE("the real samples parse" * doctest::test_suite("samples")) {
     if (const auto sample = gpucost::test::shared_sample("runpod-gputypes.json")) {
       const auto result = gpucost::parse_runpod_gpu_types(*sample, test_context(k_graphql));
       REQUIRE(result);
@@ -187,7 +187,7 @@ TEST_SUITE("runpod") {
       REQUIRE(b200.size() == 1);
       CHECK(b200[0].gpu_memory_gb == 180); // RunPod's own figure
     } else {
-      MESSAGE("../shared/samples/runpod-gputypes.json not present; skipped");
+      MESSAGE("skipped: ../shared/samples/runpod-gputypes.json not present");
     }
     if (const auto sample = gpucost::test::shared_sample("runpod-v2-catalog-gpus.json")) {
       const auto result = gpucost::parse_runpod_catalog(*sample, test_context(k_catalog));
@@ -196,7 +196,7 @@ TEST_SUITE("runpod") {
       CHECK(result->offers[0].price_per_hour == doctest::Approx(1.1));
       CHECK(result->offers[0].gpu == "RTX 4090");
     } else {
-      MESSAGE("../shared/samples/runpod-v2-catalog-gpus.json not present; skipped");
+      MESSAGE("skipped: ../shared/samples/runpod-v2-catalog-gpus.json not present");
     }
   }
 }

@@ -180,10 +180,11 @@ TEST_SUITE("vastai") {
     CHECK(body["order"][0][0] == "dph_total");
   }
 
-  TEST_CASE("the real sample parses: two B300 offers of one machine") {
+  TEST_CASE("the real sample parses: two B300 offers of one machine"
+            * doctest::test_suite("samples")) {
     const auto sample = gpucost::test::shared_sample("vastai-bundles.json");
     if (!sample) {
-      MESSAGE("../shared/samples/vastai-bundles.json not present; skipped");
+      MESSAGE("skipped: ../shared/samples/vastai-bundles.json not present");
       return;
     }
     const auto result = gpucost::parse_vastai_offers(*sample, test_context(k_source));

@@ -37,6 +37,9 @@ Expected<Workload> parse_workload(std::string_view json_text, const std::string&
   GPUCOST_TRY(root.string_field("name", w.name, false));
   GPUCOST_TRY(root.string_field("description", w.description, false));
   GPUCOST_TRY(root.string_field("ref_gpu", w.ref_gpu, false));
+  if (!w.ref_gpu.empty()) {
+    w.origins["ref_gpu"] = root.error("ref_gpu", "").message;
+  }
   GPUCOST_TRY(root.number_field("job_seconds", w.job_seconds, 0, true, k_seconds_per_year));
   std::string text;
   GPUCOST_TRY(root.string_field("workload_class", text, false));
@@ -88,6 +91,7 @@ Expected<Workload> parse_workload(std::string_view json_text, const std::string&
       GPUCOST_TRY(table.number_field(gpu, seconds, 0, true, k_seconds_per_year));
       if (seconds) {
         w.measured_seconds[gpu] = *seconds;
+        w.origins["measured_seconds." + gpu] = table.error(gpu, "").message;
       }
     }
   }

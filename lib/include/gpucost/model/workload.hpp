@@ -40,6 +40,10 @@ struct Workload {
   bool cross_vendor = false; // scale job_seconds to GPUs of another vendor than ref_gpu's
   std::vector<std::string> assumptions; // stated assumptions, shown in output
   std::string source;                   // where the figures come from
+  // "FILE:LINE: FIELD: " of a value read from a workload file whose check comes later (the GPU
+  // names in ref_gpu and measured_seconds), keyed by field ("ref_gpu", "measured_seconds.L4");
+  // empty for values from flags.
+  std::map<std::string, std::string> origins;
 };
 
 // Checks ranges: job seconds in (0, one year], jobs a month in (0, 1e9], utilization in (0, 1],

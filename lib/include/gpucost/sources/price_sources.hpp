@@ -15,12 +15,15 @@
 
 namespace gpucost {
 
+// How old a cached provider's prices may be and still count as fresh, by default: six hours.
+inline constexpr double k_default_max_age_s = 6 * 3600;
+
 // How compare and offers choose between the cache, the network and the bundled catalog.
 struct PriceSourcePolicy {
-  bool offline = false;               // never touch the network
-  bool refresh = false;               // fetch even when the cache is fresh
-  double max_age_s = 6 * 3600;        // a cache younger than this is fresh
-  std::vector<std::string> providers; // live providers to consider; empty = all
+  bool offline = false;                   // never touch the network
+  bool refresh = false;                   // fetch even when the cache is fresh
+  double max_age_s = k_default_max_age_s; // a cache younger than this is fresh
+  std::vector<std::string> providers;     // live providers to consider; empty = all
 };
 
 // Where one live provider's prices came from in the end, and why.
