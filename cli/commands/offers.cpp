@@ -4,15 +4,13 @@
 #include "common.hpp"
 
 #include <gpucost/data/catalog.hpp>
-#include <gpucost/model/units.hpp>
+#include <gpucost/model/offer_listing.hpp>
 #include <gpucost/render/render_offers.hpp>
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <map>
+#include <limits>
 #include <memory>
-#include <tuple>
 
 namespace gpucost::cli {
 
@@ -24,20 +22,6 @@ struct OffersOptions {
   std::optional<int> top;
   OutputFormat format = OutputFormat::table;
 };
-
-// The price an offer is listed by: hourly, else spot, else monthly over 730 hours.
-double listing_price(const Offer& offer) {
-  if (offer.price_per_hour) {
-    return *offer.price_per_hour;
-  }
-  if (offer.spot_price_per_hour) {
-    return *offer.spot_price_per_hour;
-  }
-  if (offer.monthly_price) {
-    return *offer.monthly_price / k_hours_per_month;
-  }
-  return offer.always_on_price_per_hour.value_or(0);
-}
 
 void run_offers(const OffersOptions& options, Context& context) {
   if (options.top && *options.top < 1) {
@@ -51,45 +35,13 @@ void run_offers(const OffersOptions& options, Context& context) {
   listing.generated_at = format_iso8601(inputs.now_s);
   listing.catalog.sources = inputs.catalog.sources;
   listing.catalog.sha256 = catalog_sha256(inputs.catalog);
-  std::map<std::string, std::size_t> unknown;
-  for (const Offer& source : inputs.catalog.offers) {
-    if (!offer_matches(source, inputs.data.gpus, filters)) {
-      continue;
-    }
-    if (filters.max_price_per_hour && listing_price(source) > *filters.max_price_per_hour) {
-      continue;
-    }
-    Offer offer = source;
-    if (const GpuSpec* gpu = inputs.data.gpus.find(offer.gpu); gpu != nullptr) {
-      offer.gpu = gpu->name;
-      if (!offer.gpu_memory_gb) {
-        offer.gpu_memory_gb = gpu->memory_gb;
-      }
-    } else {
-      ++unknown[offer.gpu];
-    }
-    listing.offers.push_back(std::move(offer));
-  }
-  std::stable_sort(
-      listing.offers.begin(), listing.offers.end(), [](const Offer& a, const Offer& b) {
-        return std::make_tuple(listing_price(a), a.provider, a.gpu, a.gpu_count, a.region, a.name)
-               < std::make_tuple(
-                   listing_price(b), b.provider, b.gpu, b.gpu_count, b.region, b.name);
-      });
-  if (options.top && listing.offers.size() > static_cast<std::size_t>(*options.top)) {
-    listing.offers.resize(static_cast<std::size_t>(*options.top));
-  }
-  for (const auto& offer : listing.offers) {
-    listing.ages.push_back(cache_age_s(offer.fetched_at, inputs.now_s));
-  }
-  for (const auto& [gpu, count] : unknown) {
-    listing.warnings.push_back(fmt::format(
-        "{} offer{} name GPU \"{}\", which data/gpus.json does not know: compare leaves {} out",
-        count,
-        count == 1 ? "" : "s",
-        gpu,
-        count == 1 ? "it" : "them"));
-  }
+  const std::size_t limit = options.top ? static_cast<std::size_t>(*options.top)
+                                        : std::numeric_limits<std::size_t>::max();
+  ListedOffers listed =
+      list_offers(inputs.catalog.offers, inputs.data.gpus, filters, inputs.now_s, limit);
+  listing.offers = std::move(listed.offers);
+  listing.ages = std::move(listed.ages);
+  listing.warnings = std::move(listed.warnings);
   auto stale = staleness_warnings(inputs.catalog.sources, inputs.now_s);
   listing.warnings.insert(listing.warnings.end(), stale.begin(), stale.end());
 
