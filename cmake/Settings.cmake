@@ -12,3 +12,13 @@ find_program(GPUCOST_CCACHE ccache)
 if(GPUCOST_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
   set(CMAKE_CXX_COMPILER_LAUNCHER ${GPUCOST_CCACHE})
 endif()
+
+# Precompiled headers for the heavy header-only dependencies (nlohmann/json, CLI11, doctest, fmt):
+# every translation unit of a target that uses them parses them once per target instead of once
+# per file. GPUCOST_PCH=OFF turns them off.
+option(GPUCOST_PCH "Precompile the dependencies' headers" ON)
+function(gpucost_precompile target)
+  if(GPUCOST_PCH)
+    target_precompile_headers(${target} PRIVATE ${ARGN})
+  endif()
+endfunction()

@@ -81,6 +81,19 @@ using Status = Expected<Ok>;
     }                                                                                              \
   } while (false)
 
+#define GPUCOST_TRY_CONCAT_INNER(a, b) a##b
+#define GPUCOST_TRY_CONCAT(a, b) GPUCOST_TRY_CONCAT_INNER(a, b)
+
+// The assigning twin of GPUCOST_TRY: evaluates `expr` (an Expected); on an error returns it from
+// the enclosing function, else moves its value into `lhs`, which may declare a variable
+// (`GPUCOST_TRY_ASSIGN(auto rows, read_rows(text));`).
+#define GPUCOST_TRY_ASSIGN(lhs, expr)                                                              \
+  auto GPUCOST_TRY_CONCAT(gpucost_try_value_, __LINE__) = (expr);                                  \
+  if (!GPUCOST_TRY_CONCAT(gpucost_try_value_, __LINE__)) {                                         \
+    return ::gpucost::Unexpected{GPUCOST_TRY_CONCAT(gpucost_try_value_, __LINE__).error()};        \
+  }                                                                                                \
+  lhs = std::move(*GPUCOST_TRY_CONCAT(gpucost_try_value_, __LINE__))
+
 // Returns the value of an Expected, or throws gpucost::Error with its message (for the CLI edge).
 template<typename T> T value_or_throw(Expected<T> expected) {
   if (!expected) {

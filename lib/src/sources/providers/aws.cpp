@@ -239,11 +239,8 @@ bool valid_region(std::string_view region) {
 
 Expected<AwsInstanceTable> parse_aws_instance_table(std::string_view json_text,
                                                     const std::string& origin) {
-  auto document = parse_json_document(json_text, origin);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  const JsonReader root(*document, json_text, origin);
+  GPUCOST_TRY_ASSIGN(auto document, parse_json_document(json_text, origin));
+  const JsonReader root(document, json_text, origin);
   GPUCOST_TRY(root.expect_schema("gpucost/aws-instance-types", 1));
   GPUCOST_TRY(root.check_keys(
       {"schema", "schemaVersion", "description", "source", "as_of", "families", "ignore"}));
@@ -251,11 +248,8 @@ Expected<AwsInstanceTable> parse_aws_instance_table(std::string_view json_text,
   GPUCOST_TRY(root.string_field("source", table.source, true));
   std::string as_of;
   GPUCOST_TRY(root.string_field("as_of", as_of, true));
-  auto families = root.array("families");
-  if (!families) {
-    return Unexpected{families.error()};
-  }
-  for (const auto& family : *families) {
+  GPUCOST_TRY_ASSIGN(auto families, root.array("families"));
+  for (const auto& family : families) {
     GPUCOST_TRY(family.check_keys({"family", "source", "gpu", "gpu_memory_gb", "sizes"}));
     std::string source;
     GPUCOST_TRY(family.string_field("source", source, true));
@@ -266,11 +260,8 @@ Expected<AwsInstanceTable> parse_aws_instance_table(std::string_view json_text,
     }
     std::optional<double> gpu_memory_gb;
     GPUCOST_TRY(family.number_field("gpu_memory_gb", gpu_memory_gb, 0, true));
-    auto sizes = family.array("sizes");
-    if (!sizes) {
-      return Unexpected{sizes.error()};
-    }
-    for (const auto& size : *sizes) {
+    GPUCOST_TRY_ASSIGN(auto sizes, family.array("sizes"));
+    for (const auto& size : sizes) {
       GPUCOST_TRY(size.check_keys({"name", "vcpus", "ram_gb", "gpu_count"}));
       AwsInstanceType type;
       type.gpu = gpu;
@@ -299,11 +290,8 @@ Expected<AwsInstanceTable> parse_aws_instance_table(std::string_view json_text,
     }
   }
   if (root.node().contains("ignore")) {
-    auto ignored = root.array("ignore");
-    if (!ignored) {
-      return Unexpected{ignored.error()};
-    }
-    for (const auto& entry : *ignored) {
+    GPUCOST_TRY_ASSIGN(auto ignored, root.array("ignore"));
+    for (const auto& entry : ignored) {
       GPUCOST_TRY(entry.check_keys({"prefix", "reason"}));
       std::string prefix;
       std::string reason;
@@ -317,24 +305,15 @@ Expected<AwsInstanceTable> parse_aws_instance_table(std::string_view json_text,
 
 Expected<AwsInstanceTable> load_aws_instance_table(const std::string& data_dir) {
   const std::string path = data_path(data_dir, k_types_file);
-  auto text = read_text_file(path);
-  if (!text) {
-    return Unexpected{text.error()};
-  }
-  return parse_aws_instance_table(*text, path);
+  GPUCOST_TRY_ASSIGN(auto text, read_text_file(path));
+  return parse_aws_instance_table(text, path);
 }
 
 Expected<std::vector<std::string>> load_aws_regions(const std::string& data_dir) {
   const std::string path = data_path(data_dir, k_regions_file);
-  auto text = read_text_file(path);
-  if (!text) {
-    return Unexpected{text.error()};
-  }
-  auto document = parse_json_document(*text, path);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  const JsonReader root(*document, *text, path);
+  GPUCOST_TRY_ASSIGN(auto text, read_text_file(path));
+  GPUCOST_TRY_ASSIGN(auto document, parse_json_document(text, path));
+  const JsonReader root(document, text, path);
   GPUCOST_TRY(root.expect_schema("gpucost/aws-regions", 1));
   std::vector<std::string> regions;
   GPUCOST_TRY(root.string_list_field("regions", regions));
@@ -599,12 +578,9 @@ std::optional<std::pair<double, std::optional<double>>> label_edges(std::string_
 } // namespace
 
 Expected<AwsSpotAdvisor> parse_aws_spot_advisor(std::string_view json, std::string_view source) {
-  auto document = parse_json_body(k_provider, json, source);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  const auto* ranges = find_field(*document, "ranges");
-  const auto* advisor = find_field(*document, "spot_advisor");
+  GPUCOST_TRY_ASSIGN(auto document, parse_json_body(k_provider, json, source));
+  const auto* ranges = find_field(document, "ranges");
+  const auto* advisor = find_field(document, "spot_advisor");
   if (ranges == nullptr || !ranges->is_array()) {
     return make_error(unexpected_response(k_provider, source, "missing array \"ranges\""));
   }

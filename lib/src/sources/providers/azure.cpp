@@ -62,11 +62,8 @@ Expected<AzureSize> parse_size(const JsonReader& reader,
 
 Expected<AzureSkuTable> parse_azure_sku_table(std::string_view json_text,
                                               const std::string& origin) {
-  auto document = parse_json_document(json_text, origin);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  const JsonReader root(*document, json_text, origin);
+  GPUCOST_TRY_ASSIGN(auto document, parse_json_document(json_text, origin));
+  const JsonReader root(document, json_text, origin);
   GPUCOST_TRY(root.expect_schema("gpucost/azure-skus", 1));
   GPUCOST_TRY(root.check_keys({"schema",
                                "schemaVersion",
@@ -82,17 +79,11 @@ Expected<AzureSkuTable> parse_azure_sku_table(std::string_view json_text,
   GPUCOST_TRY(root.string_field("as_of", as_of, true));
   std::string gpu_size_pattern;
   GPUCOST_TRY(root.string_field("gpu_size_pattern", gpu_size_pattern, true));
-  auto compiled = compile_pattern(root, "gpu_size_pattern", gpu_size_pattern);
-  if (!compiled) {
-    return Unexpected{compiled.error()};
-  }
-  table.gpu_size_pattern = std::move(*compiled);
+  GPUCOST_TRY_ASSIGN(auto compiled, compile_pattern(root, "gpu_size_pattern", gpu_size_pattern));
+  table.gpu_size_pattern = std::move(compiled);
 
-  auto series_list = root.array("series");
-  if (!series_list) {
-    return Unexpected{series_list.error()};
-  }
-  for (const auto& series : *series_list) {
+  GPUCOST_TRY_ASSIGN(auto series_list, root.array("series"));
+  for (const auto& series : series_list) {
     GPUCOST_TRY(series.check_keys({"series", "source", "gpu", "gpu_memory_gb", "sizes"}));
     std::string source;
     GPUCOST_TRY(series.string_field("source", source, true));
@@ -103,40 +94,28 @@ Expected<AzureSkuTable> parse_azure_sku_table(std::string_view json_text,
     }
     std::optional<double> gpu_memory_gb;
     GPUCOST_TRY(series.number_field("gpu_memory_gb", gpu_memory_gb, 0, true));
-    auto sizes = series.array("sizes");
-    if (!sizes) {
-      return Unexpected{sizes.error()};
-    }
-    for (const auto& size_reader : *sizes) {
-      auto size = parse_size(size_reader, gpu, gpu_memory_gb, source);
-      if (!size) {
-        return Unexpected{size.error()};
-      }
-      const std::string key = to_lower(size->name);
+    GPUCOST_TRY_ASSIGN(auto sizes, series.array("sizes"));
+    for (const auto& size_reader : sizes) {
+      GPUCOST_TRY_ASSIGN(auto size, parse_size(size_reader, gpu, gpu_memory_gb, source));
+      const std::string key = to_lower(size.name);
       if (table.sizes.count(key) != 0) {
         return Unexpected{
-            size_reader.error("name", fmt::format("\"{}\" is listed twice", size->name))};
+            size_reader.error("name", fmt::format("\"{}\" is listed twice", size.name))};
       }
-      table.sizes.emplace(key, std::move(*size));
+      table.sizes.emplace(key, std::move(size));
     }
   }
 
   if (root.node().contains("ignore")) {
-    auto ignored = root.array("ignore");
-    if (!ignored) {
-      return Unexpected{ignored.error()};
-    }
-    for (const auto& entry : *ignored) {
+    GPUCOST_TRY_ASSIGN(auto ignored, root.array("ignore"));
+    for (const auto& entry : ignored) {
       GPUCOST_TRY(entry.check_keys({"pattern", "reason"}));
       std::string pattern;
       AzureIgnoredSizes ignore;
       GPUCOST_TRY(entry.string_field("pattern", pattern, true));
       GPUCOST_TRY(entry.string_field("reason", ignore.reason, true));
-      auto regex = compile_pattern(entry, "pattern", pattern);
-      if (!regex) {
-        return Unexpected{regex.error()};
-      }
-      ignore.pattern = std::move(*regex);
+      GPUCOST_TRY_ASSIGN(auto regex, compile_pattern(entry, "pattern", pattern));
+      ignore.pattern = std::move(regex);
       table.ignored.push_back(std::move(ignore));
     }
   }
@@ -146,11 +125,8 @@ Expected<AzureSkuTable> parse_azure_sku_table(std::string_view json_text,
 Expected<AzureSkuTable> load_azure_sku_table(const std::string& data_dir) {
   const std::string dir = data_dir.empty() ? std::string(GPUCOST_INSTALL_DATADIR) : data_dir;
   const std::string path = dir + "/" + std::string(k_table_file);
-  auto text = read_text_file(path);
-  if (!text) {
-    return Unexpected{text.error()};
-  }
-  return parse_azure_sku_table(*text, path);
+  GPUCOST_TRY_ASSIGN(auto text, read_text_file(path));
+  return parse_azure_sku_table(text, path);
 }
 
 std::string azure_prices_url(std::string_view base_url, std::string_view region) {
@@ -230,11 +206,8 @@ bool AzurePriceCollector::better(const Candidate& candidate, const Candidate& in
 
 Expected<std::string> AzurePriceCollector::add_page(std::string_view json,
                                                     std::string_view source) {
-  auto document = parse_json_body(k_provider, json, source);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  const auto* items = find_field(*document, "Items");
+  GPUCOST_TRY_ASSIGN(auto document, parse_json_body(k_provider, json, source));
+  const auto* items = find_field(document, "Items");
   if (items == nullptr || !items->is_array()) {
     return make_error(unexpected_response(k_provider, source, "missing array \"Items\""));
   }
@@ -299,7 +272,7 @@ Expected<std::string> AzurePriceCollector::add_page(std::string_view json,
       it->second = std::move(candidate);
     }
   }
-  const auto* next = find_field(*document, "NextPageLink");
+  const auto* next = find_field(document, "NextPageLink");
   if (next != nullptr && next->is_string()) {
     return std::string(trim(next->get<std::string>()));
   }
@@ -352,10 +325,7 @@ Expected<FetchResult> parse_azure_prices(const std::vector<std::string>& pages,
                                          const ParseContext& context) {
   AzurePriceCollector collector(table, context);
   for (const auto& page : pages) {
-    auto next = collector.add_page(page, context.source_url);
-    if (!next) {
-      return Unexpected{next.error()};
-    }
+    GPUCOST_TRY_ASSIGN(auto next, collector.add_page(page, context.source_url));
   }
   return collector.finish();
 }
@@ -409,15 +379,9 @@ public:
         }
         HttpRequest request;
         request.url = url;
-        auto body = send_for_body(http, call, request);
-        if (!body) {
-          return Unexpected{body.error()};
-        }
-        auto next = collector.add_page(*body, url);
-        if (!next) {
-          return Unexpected{next.error()};
-        }
-        url = next->empty() ? std::string() : azure_next_page_url(*next, options.base_url);
+        GPUCOST_TRY_ASSIGN(auto body, send_for_body(http, call, request));
+        GPUCOST_TRY_ASSIGN(auto next, collector.add_page(body, url));
+        url = next.empty() ? std::string() : azure_next_page_url(next, options.base_url);
         if (!url.empty() && !seen.insert(url).second) {
           return make_error(
               fmt::format("{}: NextPageLink {} repeats a page already read", k_provider, url));

@@ -58,11 +58,8 @@ Expected<std::vector<std::pair<std::string, JsonReader>>> named_objects(const Js
 
 Expected<GcpMachineTable> parse_gcp_machine_table(std::string_view json_text,
                                                   const std::string& origin) {
-  auto document = parse_json_document(json_text, origin);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  const JsonReader root(*document, json_text, origin);
+  GPUCOST_TRY_ASSIGN(auto document, parse_json_document(json_text, origin));
+  const JsonReader root(document, json_text, origin);
   GPUCOST_TRY(root.expect_schema("gpucost/gcp-machine-types", 1));
   GPUCOST_TRY(root.check_keys({"schema",
                                "schemaVersion",
@@ -79,11 +76,8 @@ Expected<GcpMachineTable> parse_gcp_machine_table(std::string_view json_text,
   GPUCOST_TRY(root.string_field("as_of", as_of, true));
   GPUCOST_TRY(read_names(root, "local_ssd", table.local_ssd));
 
-  auto families = named_objects(root, "families", json_text, origin);
-  if (!families) {
-    return Unexpected{families.error()};
-  }
-  for (const auto& [name, reader] : *families) {
+  GPUCOST_TRY_ASSIGN(auto families, named_objects(root, "families", json_text, origin));
+  for (const auto& [name, reader] : families) {
     GPUCOST_TRY(reader.check_keys({"source", "core", "ram"}));
     GcpFamily family;
     GPUCOST_TRY(read_names(reader, "core", family.core));
@@ -91,11 +85,8 @@ Expected<GcpMachineTable> parse_gcp_machine_table(std::string_view json_text,
     table.families.emplace(name, std::move(family));
   }
 
-  auto gpus = named_objects(root, "gpus", json_text, origin);
-  if (!gpus) {
-    return Unexpected{gpus.error()};
-  }
-  for (const auto& [name, reader] : *gpus) {
+  GPUCOST_TRY_ASSIGN(auto gpus, named_objects(root, "gpus", json_text, origin));
+  for (const auto& [name, reader] : gpus) {
     GPUCOST_TRY(reader.check_keys({"gpu", "gpu_memory_gb", "descriptions"}));
     GcpGpu gpu;
     GPUCOST_TRY(reader.string_list_field("gpu", gpu.gpu));
@@ -107,12 +98,9 @@ Expected<GcpMachineTable> parse_gcp_machine_table(std::string_view json_text,
     table.gpus.emplace(name, std::move(gpu));
   }
 
-  auto machine_types = root.array("machine_types");
-  if (!machine_types) {
-    return Unexpected{machine_types.error()};
-  }
+  GPUCOST_TRY_ASSIGN(auto machine_types, root.array("machine_types"));
   std::set<std::string> names;
-  for (const auto& reader : *machine_types) {
+  for (const auto& reader : machine_types) {
     GPUCOST_TRY(reader.check_keys(
         {"name", "family", "vcpus", "ram_gb", "gpu", "gpu_count", "local_ssd_gib"}));
     GcpMachineType type;
@@ -154,11 +142,8 @@ Expected<GcpMachineTable> parse_gcp_machine_table(std::string_view json_text,
 Expected<GcpMachineTable> load_gcp_machine_table(const std::string& data_dir) {
   const std::string dir = data_dir.empty() ? std::string(GPUCOST_INSTALL_DATADIR) : data_dir;
   const std::string path = dir + "/" + std::string(k_table_file);
-  auto text = read_text_file(path);
-  if (!text) {
-    return Unexpected{text.error()};
-  }
-  return parse_gcp_machine_table(*text, path);
+  GPUCOST_TRY_ASSIGN(auto text, read_text_file(path));
+  return parse_gcp_machine_table(text, path);
 }
 
 std::string gcp_component_name(std::string_view description) {
@@ -261,11 +246,8 @@ GcpPriceBook::GcpPriceBook(const GcpMachineTable& table, ParseContext context)
 }
 
 Expected<std::string> GcpPriceBook::add_page(std::string_view json, std::string_view source) {
-  auto document = parse_json_body(k_provider, json, source);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  const auto* skus = find_field(*document, "skus");
+  GPUCOST_TRY_ASSIGN(auto document, parse_json_body(k_provider, json, source));
+  const auto* skus = find_field(document, "skus");
   if (skus == nullptr || !skus->is_array()) {
     // A wrong service id answers 200 {"skus": []}; a missing array is something else.
     return make_error(unexpected_response(k_provider, source, "missing array \"skus\""));
@@ -330,7 +312,7 @@ Expected<std::string> GcpPriceBook::add_page(std::string_view json, std::string_
       }
     }
   }
-  const auto* next = find_field(*document, "nextPageToken");
+  const auto* next = find_field(document, "nextPageToken");
   if (next != nullptr && next->is_string()) {
     return std::string(trim(next->get<std::string>()));
   }
@@ -424,10 +406,7 @@ Expected<FetchResult> parse_gcp_skus(const std::vector<std::string>& pages,
                                      const std::vector<std::string>& regions) {
   GcpPriceBook book(table, context);
   for (const auto& page : pages) {
-    auto next = book.add_page(page, context.source_url);
-    if (!next) {
-      return Unexpected{next.error()};
-    }
+    GPUCOST_TRY_ASSIGN(auto next, book.add_page(page, context.source_url));
   }
   return book.finish(regions);
 }
@@ -503,18 +482,15 @@ private:
       if (auto failure = http_failure(call, request, *response)) {
         return make_error(std::move(*failure));
       }
-      auto next = book.add_page(response->body, shown_url);
-      if (!next) {
-        return Unexpected{next.error()};
-      }
-      if (next->empty()) {
+      GPUCOST_TRY_ASSIGN(auto next, book.add_page(response->body, shown_url));
+      if (next.empty()) {
         break;
       }
-      if (!seen.insert(*next).second) {
+      if (!seen.insert(next).second) {
         return make_error(fmt::format(
             "{}: nextPageToken repeats a page already read at {}", k_provider, shown_url));
       }
-      token = std::move(*next);
+      token = std::move(next);
     }
     auto result = book.finish(options.regions);
     result.source_url = first_url;

@@ -89,11 +89,9 @@ public:
     request.url = join_url(base, k_instance_types_path);
     request.headers = {{"Accept", "application/json"}};
     add_bearer(request, options.api_key);
-    auto body = send_for_body(http, HttpCallInfo{k_provider, k_key_env}, request);
-    if (!body) {
-      return Unexpected{body.error()};
-    }
-    return parse_lambda_instance_types(*body, make_parse_context(options, redact_url(request.url)));
+    GPUCOST_TRY_ASSIGN(auto body,
+                       send_for_body(http, HttpCallInfo{k_provider, k_key_env}, request));
+    return parse_lambda_instance_types(body, make_parse_context(options, redact_url(request.url)));
   }
 };
 
@@ -147,11 +145,8 @@ std::optional<LambdaGpuDescription> parse_lambda_gpu_description(std::string_vie
 
 Expected<FetchResult> parse_lambda_instance_types(std::string_view json,
                                                   const ParseContext& context) {
-  auto document = parse_json_body(k_provider, json, context.source_url);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  const auto* data = find_field(*document, "data");
+  GPUCOST_TRY_ASSIGN(auto document, parse_json_body(k_provider, json, context.source_url));
+  const auto* data = find_field(document, "data");
   if (!data || !(data->is_object() || data->is_array())) {
     if (const auto server = server_error_message(json); !server.empty()) {
       return make_error(

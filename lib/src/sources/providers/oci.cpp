@@ -108,16 +108,10 @@ public:
       HttpRequest request;
       request.url = url;
       request.headers = {{"Accept", "application/json"}};
-      auto body = send_for_body(http, call, request);
-      if (!body) {
-        return Unexpected{body.error()};
-      }
-      auto parsed = parse_oci_products_page(*body, context);
-      if (!parsed) {
-        return Unexpected{parsed.error()};
-      }
-      std::move(parsed->parts.begin(), parsed->parts.end(), std::back_inserter(parts));
-      url = parsed->next_url;
+      GPUCOST_TRY_ASSIGN(auto body, send_for_body(http, call, request));
+      GPUCOST_TRY_ASSIGN(auto parsed, parse_oci_products_page(body, context));
+      std::move(parsed.parts.begin(), parsed.parts.end(), std::back_inserter(parts));
+      url = parsed.next_url;
       // A test server stands in for the production host: follow its links, never Oracle's.
       if (!url.empty() && overridden) {
         const auto scheme = url.find("://");
@@ -131,22 +125,16 @@ public:
     HttpRequest shapes;
     shapes.url = overridden ? join_url(base, k_shapes_path) : std::string(k_oci_shapes_url);
     shapes.headers = {{"Accept", "application/json"}};
-    auto shapes_body = send_for_body(http, call, shapes);
-    if (!shapes_body) {
-      return Unexpected{shapes_body.error()};
-    }
-    return parse_oci_shapes(*shapes_body, parts, context);
+    GPUCOST_TRY_ASSIGN(auto shapes_body, send_for_body(http, call, shapes));
+    return parse_oci_shapes(shapes_body, parts, context);
   }
 };
 
 } // namespace
 
 Expected<OciPricePage> parse_oci_products_page(std::string_view json, const ParseContext& context) {
-  auto document = parse_json_body(k_provider, json, context.source_url);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  const auto* items = find_field(*document, "items");
+  GPUCOST_TRY_ASSIGN(auto document, parse_json_body(k_provider, json, context.source_url));
+  const auto* items = find_field(document, "items");
   if (!items || !items->is_array()) {
     return make_error(
         unexpected_response(k_provider, context.source_url, "missing array \"items\""));
@@ -163,8 +151,8 @@ Expected<OciPricePage> parse_oci_products_page(std::string_view json, const Pars
                                       string_field(item, "serviceCategory").value_or(""),
                                       usd_pay_as_you_go(item)});
   }
-  if (bool_field(*document, "hasMore").value_or(false)) {
-    if (const auto* links = find_field(*document, "links"); links && links->is_array()) {
+  if (bool_field(document, "hasMore").value_or(false)) {
+    if (const auto* links = find_field(document, "links"); links && links->is_array()) {
       for (const auto& link : *links) {
         if (string_field(link, "rel") == "next") {
           page.next_url = string_field(link, "href").value_or("");
@@ -228,11 +216,8 @@ std::vector<std::string> oci_shape_gpu_candidates(std::string_view shape_name) {
 Expected<FetchResult> parse_oci_shapes(std::string_view shapes_json,
                                        const std::vector<OciPricePart>& parts,
                                        const ParseContext& context) {
-  auto document = parse_json_body(k_provider, shapes_json, context.source_url);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  const auto* items = find_field(*document, "items");
+  GPUCOST_TRY_ASSIGN(auto document, parse_json_body(k_provider, shapes_json, context.source_url));
+  const auto* items = find_field(document, "items");
   if (!items || !items->is_array()) {
     return make_error(unexpected_response(
         k_provider, context.source_url, "missing array \"items\" in shapes.json"));

@@ -89,12 +89,9 @@ public:
     pods.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
     add_bearer(pods, options.api_key);
     pods.body = runpod_gpu_types_request_body();
-    auto pods_body = send_for_body(http, call, pods);
-    if (!pods_body) {
-      return Unexpected{pods_body.error()};
-    }
+    GPUCOST_TRY_ASSIGN(auto pods_body, send_for_body(http, call, pods));
     auto result =
-        parse_runpod_gpu_types(*pods_body, make_parse_context(options, redact_url(pods.url)));
+        parse_runpod_gpu_types(pods_body, make_parse_context(options, redact_url(pods.url)));
     if (!result) {
       return result;
     }
@@ -147,20 +144,17 @@ std::string runpod_gpu_types_request_body() {
 }
 
 Expected<FetchResult> parse_runpod_gpu_types(std::string_view json, const ParseContext& context) {
-  auto document = parse_json_body(k_provider, json, context.source_url);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
+  GPUCOST_TRY_ASSIGN(auto document, parse_json_body(k_provider, json, context.source_url));
   FetchResult result;
   result.source_url = context.source_url;
 
   // GraphQL reports errors in a 200 answer: {"errors": [{"message": ...}], "data": null}.
   std::string graphql_error;
-  if (const auto* errors = find_field(*document, "errors");
+  if (const auto* errors = find_field(document, "errors");
       errors && errors->is_array() && !errors->empty()) {
     graphql_error = string_field(errors->front(), "message").value_or("(no message)");
   }
-  const auto* data = find_field(*document, "data");
+  const auto* data = find_field(document, "data");
   const auto* types = data ? find_field(*data, "gpuTypes") : nullptr;
   if (!types || !types->is_array()) {
     if (!graphql_error.empty()) {
@@ -231,11 +225,8 @@ Expected<FetchResult> parse_runpod_gpu_types(std::string_view json, const ParseC
 
 Expected<FetchResult>
 parse_runpod_catalog(std::string_view json, const ParseContext& context, RunpodCatalogParts parts) {
-  auto document = parse_json_body(k_provider, json, context.source_url);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  const auto* gpus = find_field(*document, "gpus");
+  GPUCOST_TRY_ASSIGN(auto document, parse_json_body(k_provider, json, context.source_url));
+  const auto* gpus = find_field(document, "gpus");
   if (!gpus || !gpus->is_array()) {
     if (const auto server = server_error_message(json); !server.empty()) {
       return make_error(

@@ -41,11 +41,9 @@ public:
     request.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
     add_bearer(request, options.api_key);
     request.body = vastai_search_body();
-    auto body = send_for_body(http, HttpCallInfo{k_provider, k_key_env}, request);
-    if (!body) {
-      return Unexpected{body.error()};
-    }
-    return parse_vastai_offers(*body, make_parse_context(options, redact_url(request.url)));
+    GPUCOST_TRY_ASSIGN(auto body,
+                       send_for_body(http, HttpCallInfo{k_provider, k_key_env}, request));
+    return parse_vastai_offers(body, make_parse_context(options, redact_url(request.url)));
   }
 };
 
@@ -74,11 +72,8 @@ std::string vastai_region(std::string_view geolocation) {
 }
 
 Expected<FetchResult> parse_vastai_offers(std::string_view json, const ParseContext& context) {
-  auto document = parse_json_body(k_provider, json, context.source_url);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  const auto* rows = find_field(*document, "offers");
+  GPUCOST_TRY_ASSIGN(auto document, parse_json_body(k_provider, json, context.source_url));
+  const auto* rows = find_field(document, "offers");
   if (!rows || !rows->is_array()) {
     if (const auto server = server_error_message(json); !server.empty()) {
       return make_error(
