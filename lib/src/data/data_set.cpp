@@ -109,7 +109,13 @@ Expected<DataSet> load_data_set(const std::string& dir) {
 std::string oldest_fetched_at(const std::vector<Offer>& offers) {
   std::string oldest;
   std::optional<std::int64_t> oldest_s;
+  // Most offers of a file share one time: parse only when it differs from the previous offer's.
+  const std::string* previous = nullptr;
   for (const auto& offer : offers) {
+    if (previous != nullptr && *previous == offer.fetched_at) {
+      continue;
+    }
+    previous = &offer.fetched_at;
     const auto at = parse_iso8601(offer.fetched_at);
     if (at && (!oldest_s || *at < *oldest_s)) {
       oldest_s = at;
