@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
@@ -22,6 +23,7 @@
 #include <string>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -150,23 +152,35 @@ int main(int argc, char** argv) {
   cached_args.insert(cached_args.end(), common.begin(), common.end());
   catalog_args.insert(catalog_args.end(), common.begin(), common.end());
 
+  // A cache file changed less than two seconds ago gets no verified record (sources/cache.cpp).
+  const auto remove_records = [&] {
+    for (const auto& provider : k_providers) {
+      fs::remove(cache / fmt::format(".{}.verified", provider));
+    }
+  };
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  std::vector<double> first_ms;
   std::vector<double> cached_ms;
   std::vector<double> catalog_ms;
   const std::string cached_out = (dir / "cached.out").string();
   const std::string catalog_out = (dir / "catalog.out").string();
   for (int i = 0; i < runs; ++i) {
+    remove_records();
+    const Run first = run_process(cached_args, cached_out); // checks the hashes, writes records
     const Run cached = run_process(cached_args, cached_out);
     const Run catalog = run_process(catalog_args, catalog_out);
-    if (cached.status != 0 || catalog.status != 0) {
+    if (first.status != 0 || cached.status != 0 || catalog.status != 0) {
       fmt::print(stderr,
                  "compare failed: cached status {}, --catalog status {}\n",
                  cached.status,
                  catalog.status);
       return 1;
     }
+    first_ms.push_back(first.cpu_ms);
     cached_ms.push_back(cached.cpu_ms);
     catalog_ms.push_back(catalog.cpu_ms);
   }
+  const double first = median(first_ms);
   const double cached = median(cached_ms);
   const double catalog = median(catalog_ms);
   fmt::print("{} providers x {} offers, {:.1f} MB; CPU ms (user+sys), median of {}\n",
@@ -174,9 +188,10 @@ int main(int argc, char** argv) {
              per_provider,
              static_cast<double>(bytes) / 1e6,
              runs);
-  fmt::print("  cached (GPUCOST_CACHE_DIR)  {:8.1f}\n", cached);
-  fmt::print("  same files via --catalog    {:8.1f}\n", catalog);
-  fmt::print("  ratio                       {:8.2f}\n", catalog > 0 ? cached / catalog : 0.0);
+  const auto ratio = [&](double value) { return catalog > 0 ? value / catalog : 0.0; };
+  fmt::print("  cached, first run after an update  {:8.1f}  ({:.2f}x)\n", first, ratio(first));
+  fmt::print("  cached, later runs                 {:8.1f}  ({:.2f}x)\n", cached, ratio(cached));
+  fmt::print("  same files via --catalog           {:8.1f}\n", catalog);
   fs::remove_all(dir);
   return 0;
 }
