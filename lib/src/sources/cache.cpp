@@ -2,6 +2,7 @@
 #include <gpucost/data/offer_json.hpp>
 #include <gpucost/sources/cache.hpp>
 #include <gpucost/util/clock.hpp>
+#include <gpucost/util/file_identity.hpp>
 #include <gpucost/util/file_text.hpp>
 #include <gpucost/util/redact.hpp>
 #include <gpucost/util/sha256.hpp>
@@ -123,96 +124,11 @@ std::string compact_json_sha256(std::string_view json) {
   return digest.hex();
 }
 
-// What identifies one version of a file on disk without reading it.
-struct FileIdentity {
-  std::uint64_t device = 0;
-  std::uint64_t inode = 0;
-  std::uint64_t size = 0;
-  std::int64_t mtime_ns = 0;
-  std::int64_t ctime_ns = 0; // set by the kernel on any change, and not settable by a user
-  bool operator==(const FileIdentity&) const = default;
-};
-
-std::int64_t nanoseconds(const timespec& time) {
-  return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
-}
-
-std::optional<FileIdentity> file_identity(const std::filesystem::path& path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
-    return std::nullopt;
-  }
-  return FileIdentity{static_cast<std::uint64_t>(info.st_dev),
-                      static_cast<std::uint64_t>(info.st_ino),
-                      static_cast<std::uint64_t>(info.st_size),
-                      nanoseconds(info.st_mtim),
-                      nanoseconds(info.st_ctim)};
-}
-
 // `<dir>/.<id>.verified`: one line saying that the cache file with this identity passed its
 // content_sha256 check, and its SHA-256. Hidden and not .json, so no listing of caches sees it.
 std::filesystem::path verified_record_path(const std::filesystem::path& dir,
                                            std::string_view provider_id) {
   return dir / fmt::format(".{}.verified", provider_id);
-}
-
-constexpr std::string_view k_verified_tag = "gpucost-verified-1";
-
-std::string verified_line(const FileIdentity& identity, std::string_view file_sha256) {
-  return fmt::format("{} {} {} {} {} {} {}\n",
-                     k_verified_tag,
-                     identity.device,
-                     identity.inode,
-                     identity.size,
-                     identity.mtime_ns,
-                     identity.ctime_ns,
-                     file_sha256);
-}
-
-// The file SHA-256 that the record at `path` holds for `identity`, or nullopt when there is no
-// record, it is for another version of the file or it is not one this program wrote.
-std::optional<std::string> read_verified_record(const std::filesystem::path& path,
-                                                const FileIdentity& identity) {
-  std::ifstream in(path, std::ios::binary);
-  std::string line;
-  if (!in || !std::getline(in, line)) {
-    return std::nullopt;
-  }
-  line += '\n';
-  if (line.size() < 65) {
-    return std::nullopt;
-  }
-  std::string digest = line.substr(line.size() - 65, 64);
-  if (digest.find_first_not_of("0123456789abcdef") != std::string::npos
-      || line != verified_line(identity, digest)) {
-    return std::nullopt;
-  }
-  return digest;
-}
-
-// Records that the file with `identity` was checked. Best effort, and only for a file whose last
-// change is at least two seconds old: a change within the same clock tick as the check could
-// leave the identity as it was (git's "racily clean" case). Not synced: a lost record only means
-// the next run checks the file again.
-void write_verified_record(const std::filesystem::path& dir,
-                           std::string_view provider_id,
-                           const FileIdentity& identity,
-                           std::string_view file_sha256) {
-  timespec now{};
-  if (::clock_gettime(CLOCK_REALTIME, &now) != 0
-      || nanoseconds(now) - identity.ctime_ns < 2'000'000'000) {
-    return;
-  }
-  const auto target = verified_record_path(dir, provider_id);
-  const auto temporary = dir / temporary_name(target);
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return;
-  }
-  const bool written = write_all(fd, verified_line(identity, file_sha256));
-  if (::close(fd) != 0 || !written || ::rename(temporary.c_str(), target.c_str()) != 0) {
-    ::unlink(temporary.c_str());
-  }
 }
 
 } // namespace
@@ -389,7 +305,7 @@ Expected<CachedCatalog> read_provider_catalog(const std::filesystem::path& dir,
     const auto now = file_identity(catalog.path);
     std::optional<std::string> known_sha256;
     if (before && now && *before == *now) {
-      known_sha256 = read_verified_record(verified_record_path(dir, provider_id), *now);
+      known_sha256 = read_digest_record(verified_record_path(dir, provider_id), *now);
     }
     std::future<std::string> file_digest;
     if (!known_sha256 && view.size() >= k_hash_in_parallel_bytes) {
@@ -415,7 +331,7 @@ Expected<CachedCatalog> read_provider_catalog(const std::filesystem::path& dir,
       } else {
         catalog.file_sha256 = file_sha256.empty() ? sha256_hex(view) : std::move(file_sha256);
         if (before && now && *before == *now) {
-          write_verified_record(dir, provider_id, *now, catalog.file_sha256);
+          write_digest_record(verified_record_path(dir, provider_id), *now, catalog.file_sha256);
         }
       }
       return catalog;
