@@ -195,13 +195,21 @@ std::vector<RefreshStatus> refresh_live_providers(const std::vector<std::string>
       chosen, [http] { return make_curl_client(http); }, options);
 }
 
+// Where the SHA-256 of --catalog files is remembered between runs (<cache>/digests), or empty
+// when there is no cache directory (then every run hashes the files).
+std::filesystem::path digest_dir(const Context& context) {
+  const auto dir = default_cache_dir(context.env);
+  return dir ? *dir / "digests" : std::filesystem::path();
+}
+
 Inputs load_inputs(const CatalogOptions& options, Context& context) {
   Inputs inputs;
   inputs.now_s = value_or_throw(current_time(context.env));
   const std::string dir = value_or_throw(find_data_dir(context.env, context.executable));
   inputs.data = value_or_throw(load_data_set(dir));
   if (!options.catalogs.empty()) {
-    inputs.catalog = value_or_throw(load_catalog_files(options.catalogs, "file", inputs.data.fx));
+    inputs.catalog = value_or_throw(
+        load_catalog_files(options.catalogs, "file", inputs.data.fx, digest_dir(context)));
   } else {
     PriceSourcePolicy policy;
     const auto offline_env = context.env("GPUCOST_OFFLINE");

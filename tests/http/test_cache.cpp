@@ -3,6 +3,7 @@
 
 #include "temp_dir.hpp"
 
+#include <gpucost/data/catalog.hpp>
 #include <gpucost/data/offer_json.hpp>
 #include <gpucost/sources/cache.hpp>
 #include <gpucost/util/clock.hpp>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -391,5 +393,99 @@ TEST_SUITE("cache") {
     CHECK(json["ok"] == false);
     CHECK(json["offers"] == 0);
     CHECK(!read_provider_status(temp.path(), "runpod"));
+  }
+
+  TEST_CASE("read_provider_catalog reads what read_provider_cache and parse_catalog read") {
+    TempDir temp;
+    const std::vector<Offer> offers{sample_offer(0.59), sample_offer(0.69)};
+    REQUIRE(write_provider_cache(temp.path(), "runpod", offers, "2026-11-23T10:00:00Z", "u?k=1"));
+    const auto slow = read_provider_cache(temp.path(), "runpod");
+    REQUIRE(slow);
+    const auto expected = parse_catalog(slow->text, slow->path.string(), {});
+    REQUIRE(expected);
+    const auto fast = read_provider_catalog(temp.path(), "runpod", {});
+    REQUIRE(fast);
+    CHECK(fast->path == slow->path);
+    CHECK(fast->fetched_at == slow->fetched_at);
+    CHECK(fast->source_url == slow->source_url);
+    CHECK(fast->file_sha256 == sha256_hex(slow->text));
+    CHECK(offers_to_json(fast->offers) == offers_to_json(*expected));
+  }
+
+  TEST_CASE("read_provider_catalog gives read_provider_cache's messages") {
+    TempDir temp;
+    const auto path = (temp.path() / "runpod.json").string();
+    auto missing = read_provider_catalog(temp.path(), "runpod", {});
+    REQUIRE(!missing);
+    CHECK(missing.error().message
+          == path + ": no cached prices (the provider has not been fetched yet)");
+
+    REQUIRE(write_provider_cache(temp.path(), "runpod", {sample_offer(0.59)}, "2026-11-23", "u"));
+    std::string text = read_file(path);
+    const auto price = text.find("0.59");
+    REQUIRE(price != std::string::npos);
+    text.replace(price, 4, "0.01");
+    REQUIRE(write_file_atomic(path, text));
+    auto edited = read_provider_catalog(temp.path(), "runpod", {});
+    REQUIRE(!edited);
+    CHECK(edited.error().message
+          == path + ": content_sha256 does not match the offers (the file was damaged or edited)");
+
+    REQUIRE(write_provider_cache(temp.path(), "vastai", {sample_offer()}, "2026-11-23", "u"));
+    fs::rename(temp.path() / "vastai.json", path);
+    auto foreign = read_provider_catalog(temp.path(), "runpod", {});
+    REQUIRE(!foreign);
+    CHECK(foreign.error().message
+          == path + ": holds prices of provider \"vastai\", not \"runpod\"");
+  }
+
+  TEST_CASE("a compact (unindented) cache file with a matching content_sha256 is read") {
+    TempDir temp;
+    REQUIRE(write_provider_cache(temp.path(), "runpod", {sample_offer(0.59)}, "2026-11-23", "u"));
+    const auto path = temp.path() / "runpod.json";
+    REQUIRE(write_file_atomic(path, nlohmann::ordered_json::parse(read_file(path)).dump()));
+    const auto cache = read_provider_catalog(temp.path(), "runpod", {});
+    REQUIRE(cache);
+    REQUIRE(cache->offers.size() == 1);
+    CHECK(cache->offers[0].price_per_hour == 0.59);
+  }
+
+  TEST_CASE("a verified record skips the hashes only for the very file it was made for") {
+    TempDir temp;
+    REQUIRE(write_provider_cache(temp.path(), "runpod", {sample_offer(0.59)}, "2026-11-23", "u"));
+    const auto path = (temp.path() / "runpod.json").string();
+    const auto record = temp.path() / ".runpod.verified";
+    // No record for a file changed in the last two seconds.
+    REQUIRE(read_provider_catalog(temp.path(), "runpod", {}));
+    CHECK(!fs::exists(record));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    const auto first = read_provider_catalog(temp.path(), "runpod", {});
+    REQUIRE(first);
+    REQUIRE(fs::exists(record));
+    CHECK(read_file(record).find(first->file_sha256) != std::string::npos);
+    const auto second = read_provider_catalog(temp.path(), "runpod", {});
+    REQUIRE(second);
+    CHECK(second->file_sha256 == first->file_sha256);
+
+    // Edited in place, same size, times put back: the change time differs, so it is checked.
+    std::string text = read_file(path);
+    const auto price = text.find("0.59");
+    REQUIRE(price != std::string::npos);
+    text.replace(price, 4, "0.01");
+    const auto mtime = fs::last_write_time(path);
+    {
+      std::ofstream out(path, std::ios::binary | std::ios::in);
+      out << text;
+    }
+    fs::last_write_time(path, mtime);
+    auto edited = read_provider_catalog(temp.path(), "runpod", {});
+    REQUIRE(!edited);
+    CHECK(edited.error().message
+          == path + ": content_sha256 does not match the offers (the file was damaged or edited)");
+
+    // A record that is not one this program wrote is ignored.
+    REQUIRE(write_provider_cache(temp.path(), "vastai", {sample_offer()}, "2026-11-23", "u"));
+    std::ofstream(temp.path() / ".vastai.verified") << "gpucost-verified-1 garbage\n";
+    CHECK(read_provider_catalog(temp.path(), "vastai", {}));
   }
 }

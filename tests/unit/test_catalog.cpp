@@ -754,3 +754,31 @@ TEST_SUITE("parse_catalog fast path") {
     CHECK(accepted > 100);
   }
 }
+
+TEST_CASE("merge_offers replaces every base offer with an added key and appends the additions") {
+  const auto offer =
+      [](std::string provider, std::string gpu, int count, std::string region, double price) {
+        gpucost::Offer o;
+        o.provider = std::move(provider);
+        o.product = gpucost::Product::pod;
+        o.gpu = std::move(gpu);
+        o.gpu_count = count;
+        o.region = std::move(region);
+        o.price_per_hour = price;
+        return o;
+      };
+  const std::vector<gpucost::Offer> base = {offer("a", "L4", 1, "r1", 1),
+                                            offer("a", "L4", 1, "r1", 2), // same key twice
+                                            offer("a", "L4", 2, "r1", 3),
+                                            offer("b", "L4", 1, "r1", 4),
+                                            offer("a", "L4", 1, "r2", 5)};
+  const std::vector<gpucost::Offer> additions = {
+      offer("a", "L4", 1, "r1", 10), offer("a", "L4", 1, "r1", 11), offer("c", "T4", 1, "r1", 12)};
+  const auto merged = gpucost::merge_offers(base, additions);
+  std::vector<double> prices;
+  for (const auto& o : merged) {
+    prices.push_back(*o.price_per_hour);
+  }
+  CHECK(prices == std::vector<double>{3, 4, 5, 10, 11, 12});
+  CHECK(gpucost::merge_offers(base, {}).size() == base.size());
+}

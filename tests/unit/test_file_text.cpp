@@ -11,6 +11,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -102,4 +103,44 @@ TEST_CASE("a large catalog is parsed and hashed, the digest that of its bytes") 
   CHECK(loaded->file_sha256[0] == gpucost::sha256_hex(text));
   CHECK(loaded->file_sha256[1] == gpucost::sha256_hex(text));
   CHECK(loaded->sources.at(1).offers == count);
+}
+
+TEST_CASE("load_catalog_files remembers a file's SHA-256 only for the very version it hashed") {
+  TempDir dir;
+  const std::string text =
+      R"({"schema": "gpucost/catalog", "schemaVersion": 1, "offers": [)"
+      R"({"provider": "runpod", "product": "pod", "gpu": "RTX 4090", "gpu_count": 1,)"
+      R"( "price_per_hour": 0.74, "source": "s",)"
+      R"( "fetched_at": "2026-11-01T00:00:00Z"}]})";
+  const std::string path = (dir.path() / "c.json").string();
+  const fs::path digests = dir.path() / "cache" / "digests";
+  write(path, text);
+  // No record for a file changed in the last two seconds.
+  auto loaded = gpucost::load_catalog_files({path}, "file", {}, digests);
+  REQUIRE(loaded);
+  CHECK((!fs::exists(digests) || fs::is_empty(digests)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  loaded = gpucost::load_catalog_files({path}, "file", {}, digests);
+  REQUIRE(loaded);
+  CHECK(loaded->file_sha256.at(0) == gpucost::sha256_hex(text));
+  REQUIRE(fs::exists(digests));
+  std::size_t records = 0;
+  for (const auto& entry : fs::directory_iterator(digests)) {
+    CHECK(entry.path().extension() == ".sha256");
+    ++records;
+  }
+  CHECK(records == 1);
+  loaded = gpucost::load_catalog_files({path}, "file", {}, digests);
+  REQUIRE(loaded);
+  CHECK(loaded->file_sha256.at(0) == gpucost::sha256_hex(text));
+
+  // Rewritten in place, same size, modification time put back: the change time differs.
+  std::string edited = text;
+  edited.replace(edited.find("0.74"), 4, "0.75");
+  const auto mtime = fs::last_write_time(path);
+  write(path, edited);
+  fs::last_write_time(path, mtime);
+  loaded = gpucost::load_catalog_files({path}, "file", {}, digests);
+  REQUIRE(loaded);
+  CHECK(loaded->file_sha256.at(0) == gpucost::sha256_hex(edited));
 }

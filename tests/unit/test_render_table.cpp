@@ -2,12 +2,14 @@
 
 #include <gpucost/render/render.hpp>
 #include <gpucost/render/render_util.hpp>
+#include <gpucost/render/table_layout.hpp>
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <limits>
 #include <optional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -264,5 +266,87 @@ TEST_SUITE("render_util") {
     CHECK(format_shortest(-3.1916666666666664) == "-3.1916666666666664");
     CHECK(format_shortest(std::numeric_limits<double>::quiet_NaN()).empty());
     CHECK(format_shortest(std::numeric_limits<double>::infinity()).empty());
+  }
+}
+
+namespace {
+
+// The column fitting as it was before it was made linear (one display column at a time, every
+// cell measured again each time): the reference fit_columns must agree with.
+void reference_truncate(std::vector<gpucost::render::Column>& columns, std::size_t limit) {
+  using gpucost::render::Align;
+  const auto width_of = [](const gpucost::render::Column& column) {
+    std::size_t width = display_width(column.header);
+    for (const auto& cell : column.cells) {
+      width = std::max(width, display_width(cell));
+    }
+    return width;
+  };
+  const auto total = [&] {
+    std::size_t width = columns.empty() ? 0 : 2 * (columns.size() - 1);
+    for (const auto& column : columns) {
+      width += width_of(column);
+    }
+    return width;
+  };
+  while (total() > limit) {
+    gpucost::render::Column* widest = nullptr;
+    for (auto& column : columns) {
+      const bool cuttable =
+          column.align == Align::left && column.header != "notes" && width_of(column) > 4;
+      if (cuttable && (widest == nullptr || width_of(column) > width_of(*widest))) {
+        widest = &column;
+      }
+    }
+    if (widest == nullptr) {
+      return;
+    }
+    const std::size_t target = width_of(*widest) - 1;
+    widest->header = gpucost::render::truncate_to_width(widest->header, target);
+    for (auto& cell : widest->cells) {
+      cell = gpucost::render::truncate_to_width(cell, target);
+    }
+  }
+}
+
+} // namespace
+
+TEST_CASE("fitting columns cuts them as one column at a time would, wide characters included") {
+  std::mt19937 random(7);
+  const std::vector<std::string> pieces = {"a",
+                                           "b",
+                                           " ",
+                                           "\xe4\xb8\xad" /* 中, two columns */,
+                                           "e\xcc\x81" /* e + combining acute */,
+                                           "\xc3\xa9",
+                                           "\xf0\x9f\x98\x80" /* emoji */};
+  for (int round = 0; round < 300; ++round) {
+    std::vector<gpucost::render::Column> columns(1 + random() % 4);
+    for (auto& column : columns) {
+      column.align =
+          random() % 4 == 0 ? gpucost::render::Align::right : gpucost::render::Align::left;
+      column.header = "h" + std::to_string(random() % 100);
+      const std::size_t rows = 1 + random() % 4;
+      for (std::size_t row = 0; row < rows; ++row) {
+        std::string cell;
+        const std::size_t length = random() % 40;
+        for (std::size_t i = 0; i < length; ++i) {
+          cell += pieces[random() % pieces.size()];
+        }
+        column.cells.push_back(cell);
+      }
+    }
+    const std::size_t limit = 5 + random() % 60;
+    auto expected = columns;
+    reference_truncate(expected, limit);
+    TableStyle style;
+    style.columns = static_cast<int>(limit);
+    gpucost::render::fit_columns(columns, style);
+    CAPTURE(round);
+    REQUIRE(columns.size() == expected.size());
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      CHECK(columns[i].header == expected[i].header);
+      CHECK(columns[i].cells == expected[i].cells);
+    }
   }
 }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 #include <tuple>
 
 namespace gpucost {
@@ -170,11 +171,13 @@ std::string serialize_catalog(const std::vector<Offer>& offers) {
 }
 
 std::vector<Offer> merge_offers(std::vector<Offer> base, const std::vector<Offer>& additions) {
+  // One pass over the base with the additions' keys in a set: n log m, not n times m.
+  std::set<decltype(merge_key(additions.front()))> keys;
   for (const auto& addition : additions) {
-    const auto key = merge_key(addition);
-    const auto replaced = std::remove_if(
-        base.begin(), base.end(), [&](const Offer& offer) { return merge_key(offer) == key; });
-    base.erase(replaced, base.end());
+    keys.insert(merge_key(addition));
+  }
+  if (!keys.empty()) {
+    std::erase_if(base, [&](const Offer& offer) { return keys.count(merge_key(offer)) != 0; });
   }
   base.insert(base.end(), additions.begin(), additions.end());
   return base;

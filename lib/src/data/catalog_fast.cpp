@@ -360,9 +360,9 @@ constexpr std::array<std::uint8_t, 256> k_plain_byte = [] {
 // checked reader reads again.
 class CatalogScanner {
 public:
-  CatalogScanner(std::string_view text, const std::vector<FxRate>& rates)
+  CatalogScanner(std::string_view text, const std::vector<FxRate>& rates, CatalogEnvelope* envelope)
       : m_pos(text.data()), m_end(text.data() + text.size()), m_builder(rates),
-        m_size_hint(text.size()) {}
+        m_size_hint(text.size()), m_envelope(envelope) {}
 
   // Reads the whole text: the offers, or nullopt for anything but a valid catalog.
   std::optional<std::vector<Offer>> read() {
@@ -395,7 +395,22 @@ public:
         // A second "offers" would replace the first in the DOM: leave that to the DOM.
         const bool first = !has_offers;
         has_offers = true;
-        return first && read_offers(offers);
+        const char* const begin = m_pos;
+        if (!first || !read_offers(offers)) {
+          return false;
+        }
+        if (m_envelope != nullptr) {
+          m_envelope->offers_text =
+              std::string_view(begin, static_cast<std::size_t>(m_pos - begin));
+        }
+        return true;
+      }
+      if (std::string_view* field = envelope_field(key)) {
+        // As the DOM's last-one-wins: a later value of the same key replaces an earlier one.
+        *field = {};
+        if (at('"')) {
+          return read_string(*field);
+        }
       }
       return skip_value(0);
     };
@@ -841,10 +856,31 @@ private:
     });
   }
 
+  // The envelope member that records top-level string `key`, or nullptr.
+  std::string_view* envelope_field(std::string_view key) const {
+    if (m_envelope == nullptr) {
+      return nullptr;
+    }
+    if (key == "provider") {
+      return &m_envelope->provider;
+    }
+    if (key == "fetched_at") {
+      return &m_envelope->fetched_at;
+    }
+    if (key == "source_url") {
+      return &m_envelope->source_url;
+    }
+    if (key == "content_sha256") {
+      return &m_envelope->content_sha256;
+    }
+    return nullptr;
+  }
+
   const char* m_pos;
   const char* m_end;
   OfferBuilder m_builder;
   std::size_t m_size_hint;
+  CatalogEnvelope* m_envelope;
   std::string m_scratch;
 };
 
@@ -889,8 +925,9 @@ bool has_price(const Offer& offer) {
 }
 
 std::optional<std::vector<Offer>> parse_catalog_fast(std::string_view json_text,
-                                                     const std::vector<FxRate>& rates) {
-  return CatalogScanner(json_text, rates).read();
+                                                     const std::vector<FxRate>& rates,
+                                                     CatalogEnvelope* envelope) {
+  return CatalogScanner(json_text, rates, envelope).read();
 }
 
 } // namespace gpucost

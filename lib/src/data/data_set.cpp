@@ -2,6 +2,7 @@
 #include <gpucost/data/gpu_file.hpp>
 #include <gpucost/data/provider_file.hpp>
 #include <gpucost/util/clock.hpp>
+#include <gpucost/util/file_identity.hpp>
 #include <gpucost/util/file_text.hpp>
 #include <gpucost/util/sha256.hpp>
 
@@ -109,7 +110,13 @@ Expected<DataSet> load_data_set(const std::string& dir) {
 std::string oldest_fetched_at(const std::vector<Offer>& offers) {
   std::string oldest;
   std::optional<std::int64_t> oldest_s;
+  // Most offers of a file share one time: parse only when it differs from the previous offer's.
+  const std::string* previous = nullptr;
   for (const auto& offer : offers) {
+    if (previous != nullptr && *previous == offer.fetched_at) {
+      continue;
+    }
+    previous = &offer.fetched_at;
     const auto at = parse_iso8601(offer.fetched_at);
     if (at && (!oldest_s || *at < *oldest_s)) {
       oldest_s = at;
@@ -121,22 +128,47 @@ std::string oldest_fetched_at(const std::vector<Offer>& offers) {
 
 Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths,
                                            const std::string& origin,
-                                           const std::vector<FxRate>& fx) {
+                                           const std::vector<FxRate>& fx,
+                                           const fs::path& digest_dir) {
   LoadedCatalog catalog;
   for (const auto& path : paths) {
+    // The identity before and after opening: equal, the text read is that version of the file.
+    const auto before = digest_dir.empty() ? std::nullopt : file_identity(path);
     auto text = FileText::open(path);
     if (!text) {
       return Unexpected{text.error()};
     }
     const std::string_view view = text->view();
+    std::optional<FileIdentity> identity;
+    fs::path record;
+    std::optional<std::string> known;
+    if (before) {
+      if (const auto now = file_identity(path); now && *now == *before) {
+        identity = now;
+        std::error_code ec;
+        record = digest_dir
+                 / (sha256_hex(fs::absolute(path, ec).lexically_normal().string()).substr(0, 32)
+                    + ".sha256");
+        known = read_digest_record(record, *identity);
+      }
+    }
     // Hash a large file on a second core while this one parses it: at 100k offers (44 MB) the
     // digest alone is a sixth of the whole run.
     std::future<std::string> digest;
-    if (view.size() >= k_hash_in_parallel_bytes) {
+    if (!known && view.size() >= k_hash_in_parallel_bytes) {
       digest = std::async(std::launch::async, [view] { return sha256_hex(view); });
     }
     auto offers = parse_catalog(view, path, fx);
-    catalog.file_sha256.push_back(digest.valid() ? digest.get() : sha256_hex(view));
+    if (known) {
+      catalog.file_sha256.push_back(std::move(*known));
+    } else {
+      catalog.file_sha256.push_back(digest.valid() ? digest.get() : sha256_hex(view));
+      if (identity) {
+        std::error_code ec;
+        fs::create_directories(digest_dir, ec);
+        write_digest_record(record, *identity, catalog.file_sha256.back());
+      }
+    }
     if (!offers) {
       return Unexpected{offers.error()};
     }

@@ -97,7 +97,10 @@ std::size_t code_point_width(const CodePoint& point) {
   if (!point.valid) {
     return 1;
   }
-  if (point.code < 0x20 || (point.code >= 0x7F && point.code < 0xA0)) {
+  if (point.code < 0x7F) { // ASCII: printable or a control character, no table needed
+    return point.code < 0x20 ? 0 : 1;
+  }
+  if (point.code < 0xA0) {
     return 0;
   }
   if (in_ranges(point.code, k_zero_width)) {
@@ -349,12 +352,29 @@ std::string format_quantity(double value) {
 
 std::size_t display_width(std::string_view text) {
   std::size_t width = 0;
-  for (std::size_t pos = 0; pos < text.size();) {
+  std::size_t pos = 0;
+  // Printable ASCII is one column a byte: counted without decoding.
+  while (pos < text.size() && text[pos] >= 0x20 && text[pos] < 0x7F) {
+    ++pos;
+  }
+  width = pos;
+  while (pos < text.size()) {
     const CodePoint point = decode_utf8(text, pos);
     width += code_point_width(point);
     pos += point.length;
   }
   return width;
+}
+
+bool all_narrow(std::string_view text) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    const CodePoint point = decode_utf8(text, pos);
+    if (code_point_width(point) > 1) {
+      return false;
+    }
+    pos += point.length;
+  }
+  return true;
 }
 
 std::string printable(std::string_view text) {

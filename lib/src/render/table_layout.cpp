@@ -30,14 +30,6 @@ std::size_t column_width(const Column& column) {
   return width;
 }
 
-std::size_t table_width(const std::vector<Column>& columns) {
-  std::size_t width = columns.empty() ? 0 : k_gap * (columns.size() - 1);
-  for (const auto& column : columns) {
-    width += column_width(column);
-  }
-  return width;
-}
-
 // The width of the table made of the columns whose `shown` flag is set.
 std::size_t shown_width(const std::vector<std::size_t>& widths, const std::vector<bool>& shown) {
   std::size_t width = 0;
@@ -87,25 +79,76 @@ void drop_columns_to_fit(std::vector<Column>& columns, std::size_t limit) {
   columns = std::move(kept);
 }
 
+// The width of `column` once its header and cells are cut to `target` columns.
+std::size_t truncated_width(const Column& column, std::size_t target) {
+  std::size_t width = display_width(render::truncate_to_width(column.header, target));
+  for (const auto& cell : column.cells) {
+    width = std::max(width, display_width(render::truncate_to_width(cell, target)));
+  }
+  return width;
+}
+
 // The last resort once only essential columns are left: cut the widest text column, one display
 // column at a time, until the table fits or every text column is down to its minimum.
+//
+// Cutting a text to one width and then to a smaller one gives what cutting it to the smaller one
+// gives at once, so the cuts are worked out on widths and made once at the end. A column with a
+// text of one-column characters wider than the cut is exactly the cut wide afterwards; only other
+// columns (wide characters at the cut) are measured again. Linear in the cells' length.
 void truncate_columns_to_fit(std::vector<Column>& columns, std::size_t limit) {
-  while (table_width(columns) > limit) {
-    Column* widest = nullptr;
-    for (auto& column : columns) {
-      const bool cuttable = column.align == Align::left && column.header != "notes"
-                            && column_width(column) > k_min_truncated_width;
-      if (cuttable && (widest == nullptr || column_width(column) > column_width(*widest))) {
-        widest = &column;
+  std::vector<std::size_t> widths;
+  std::vector<std::size_t> widest_narrow; // widest text of one-column characters, per column
+  std::vector<std::size_t> targets(columns.size(), 0); // 0: not cut
+  widths.reserve(columns.size());
+  widest_narrow.reserve(columns.size());
+  for (const auto& column : columns) {
+    std::size_t width = 0;
+    std::size_t narrow = 0;
+    const auto measure = [&](const std::string& text) {
+      const std::size_t text_width = display_width(text);
+      width = std::max(width, text_width);
+      if (text_width > narrow && all_narrow(text)) {
+        narrow = text_width;
+      }
+    };
+    measure(column.header);
+    for (const auto& cell : column.cells) {
+      measure(cell);
+    }
+    widths.push_back(width);
+    widest_narrow.push_back(narrow);
+  }
+  const auto total = [&] {
+    std::size_t width = columns.empty() ? 0 : k_gap * (columns.size() - 1);
+    for (const std::size_t column_width : widths) {
+      width += column_width;
+    }
+    return width;
+  };
+  while (total() > limit) {
+    std::size_t widest = columns.size();
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      const bool cuttable = columns[i].align == Align::left && columns[i].header != "notes"
+                            && widths[i] > k_min_truncated_width;
+      if (cuttable && (widest == columns.size() || widths[i] > widths[widest])) {
+        widest = i;
       }
     }
-    if (widest == nullptr) {
-      return;
+    if (widest == columns.size()) {
+      break;
     }
-    const std::size_t target = column_width(*widest) - 1;
-    widest->header = render::truncate_to_width(widest->header, target);
-    for (auto& cell : widest->cells) {
-      cell = render::truncate_to_width(cell, target);
+    const std::size_t target = widths[widest] - 1;
+    targets[widest] = target;
+    widths[widest] =
+        widest_narrow[widest] > target ? target : truncated_width(columns[widest], target);
+  }
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (targets[i] == 0) {
+      continue;
+    }
+    columns[i].header = render::truncate_to_width(columns[i].header, targets[i]);
+    for (auto& cell : columns[i].cells) {
+      cell = render::truncate_to_width(cell, targets[i]);
     }
   }
 }

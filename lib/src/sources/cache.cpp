@@ -1,18 +1,26 @@
+#include <gpucost/data/catalog_fast.hpp>
 #include <gpucost/data/offer_json.hpp>
 #include <gpucost/sources/cache.hpp>
 #include <gpucost/util/clock.hpp>
+#include <gpucost/util/file_identity.hpp>
+#include <gpucost/util/file_text.hpp>
 #include <gpucost/util/redact.hpp>
 #include <gpucost/util/sha256.hpp>
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
 #include <fstream>
+#include <future>
+#include <optional>
 #include <random>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace gpucost {
@@ -79,6 +87,48 @@ std::string string_field(const nlohmann::ordered_json& object, const char* name)
 bool bool_field(const nlohmann::ordered_json& object, const char* name) {
   const auto it = object.find(name);
   return it != object.end() && it->is_boolean() && it->get<bool>();
+}
+
+// Files at least this large have their SHA-256 computed on a second thread while they are read.
+constexpr std::size_t k_hash_in_parallel_bytes = 1U << 20;
+
+// SHA-256 hex of `json` with the whitespace outside its strings left out: for text that nlohmann
+// wrote with dump(2), the digest of what dump() writes.
+std::string compact_json_sha256(std::string_view json) {
+  Sha256 digest;
+  std::array<char, 1U << 16> buffer{};
+  std::size_t used = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : json) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      continue;
+    } else if (c == '"') {
+      in_string = true;
+    }
+    buffer[used++] = c;
+    if (used == buffer.size()) {
+      digest.update(std::string_view(buffer.data(), used));
+      used = 0;
+    }
+  }
+  digest.update(std::string_view(buffer.data(), used));
+  return digest.hex();
+}
+
+// `<dir>/.<id>.verified`: one line saying that the cache file with this identity passed its
+// content_sha256 check, and its SHA-256. Hidden and not .json, so no listing of caches sees it.
+std::filesystem::path verified_record_path(const std::filesystem::path& dir,
+                                           std::string_view provider_id) {
+  return dir / fmt::format(".{}.verified", provider_id);
 }
 
 } // namespace
@@ -236,6 +286,72 @@ Expected<ProviderCache> read_provider_cache(const std::filesystem::path& dir,
   }
   cache.offers = nlohmann::json(*offers);
   return cache;
+}
+
+Expected<CachedCatalog> read_provider_catalog(const std::filesystem::path& dir,
+                                              std::string_view provider_id,
+                                              const std::vector<FxRate>& fx) {
+  if (!is_valid_provider_id(provider_id)) {
+    return invalid_id(provider_id);
+  }
+  CachedCatalog catalog;
+  catalog.path = provider_cache_path(dir, provider_id);
+  const auto before = file_identity(catalog.path);
+  auto text = FileText::open(catalog.path.string());
+  if (text) {
+    const std::string_view view = text->view();
+    // The same file (same inode, size, mtime and ctime, seen before and after it was opened) as
+    // the one a record says was checked: its hashes are known.
+    const auto now = file_identity(catalog.path);
+    std::optional<std::string> known_sha256;
+    if (before && now && *before == *now) {
+      known_sha256 = read_digest_record(verified_record_path(dir, provider_id), *now);
+    }
+    std::future<std::string> file_digest;
+    if (!known_sha256 && view.size() >= k_hash_in_parallel_bytes) {
+      file_digest = std::async(std::launch::async, [view] { return sha256_hex(view); });
+    }
+    CatalogEnvelope envelope;
+    auto offers = parse_catalog_fast(view, fx, &envelope);
+    // Escaped text in a field is left to the DOM, which decodes it.
+    const auto plain = [](std::string_view field) {
+      return field.find('\\') == std::string_view::npos;
+    };
+    const bool settled =
+        offers && envelope.provider == provider_id && plain(envelope.fetched_at)
+        && plain(envelope.source_url)
+        && (known_sha256 || envelope.content_sha256 == compact_json_sha256(envelope.offers_text));
+    std::string file_sha256 = file_digest.valid() ? file_digest.get() : std::string();
+    if (settled) {
+      catalog.fetched_at.assign(envelope.fetched_at);
+      catalog.source_url.assign(envelope.source_url);
+      catalog.offers = std::move(*offers);
+      if (known_sha256) {
+        catalog.file_sha256 = std::move(*known_sha256);
+      } else {
+        catalog.file_sha256 = file_sha256.empty() ? sha256_hex(view) : std::move(file_sha256);
+        if (before && now && *before == *now) {
+          write_digest_record(verified_record_path(dir, provider_id), *now, catalog.file_sha256);
+        }
+      }
+      return catalog;
+    }
+  }
+  // The slow path: the DOM read says what is wrong, or accepts what the checks above did not
+  // settle (a file written some other way whose compact dump still matches).
+  auto cache = read_provider_cache(dir, provider_id);
+  if (!cache) {
+    return Unexpected{cache.error()};
+  }
+  auto offers = parse_catalog(cache->text, cache->path.string(), fx);
+  if (!offers) {
+    return Unexpected{offers.error()};
+  }
+  catalog.fetched_at = std::move(cache->fetched_at);
+  catalog.source_url = std::move(cache->source_url);
+  catalog.offers = std::move(*offers);
+  catalog.file_sha256 = sha256_hex(cache->text);
+  return catalog;
 }
 
 Expected<std::filesystem::path> write_provider_status(const std::filesystem::path& dir,

@@ -1,6 +1,5 @@
 #include <gpucost/sources/cache.hpp>
 #include <gpucost/sources/price_sources.hpp>
-#include <gpucost/util/sha256.hpp>
 #include <gpucost/util/time.hpp>
 
 #include <fmt/format.h>
@@ -48,34 +47,24 @@ void overlay_provider_offers(LoadedCatalog& catalog,
 
 namespace {
 
-// A provider's cache, parsed; nullopt (with `problem` set) when missing or unreadable.
-struct CachedOffers {
-  std::vector<Offer> offers;
-  std::string fetched_at;
-  std::string location;
-  std::string sha256;
+// A provider's cache, parsed once; nullopt (with `problem` set) when missing or unreadable.
+struct CacheRead {
+  std::optional<CachedCatalog> cached;
+  std::string problem;
 };
 
-std::optional<CachedOffers> read_cached_offers(const std::filesystem::path& dir,
-                                               const std::string& id,
-                                               const std::vector<FxRate>& fx,
-                                               std::string& problem) {
+CacheRead read_cached_offers(const std::filesystem::path& dir,
+                             const std::string& id,
+                             const std::vector<FxRate>& fx) {
   std::error_code ec;
   if (!std::filesystem::exists(provider_cache_path(dir, id), ec)) {
-    return std::nullopt;
+    return {};
   }
-  auto cache = read_provider_cache(dir, id);
+  auto cache = read_provider_catalog(dir, id, fx);
   if (!cache) {
-    problem = cache.error().message;
-    return std::nullopt;
+    return {std::nullopt, cache.error().message};
   }
-  auto offers = parse_catalog(cache->text, cache->path.string(), fx);
-  if (!offers) {
-    problem = offers.error().message;
-    return std::nullopt;
-  }
-  return CachedOffers{
-      std::move(*offers), cache->fetched_at, cache->path.string(), sha256_hex(cache->text)};
+  return {std::move(*cache), {}};
 }
 
 } // namespace
@@ -99,9 +88,12 @@ LoadedCatalog assemble_price_sources(
     }
   }
   std::vector<std::string> to_fetch;
+  // Each cache file is read once here, and again only when a refresh has replaced it.
+  std::vector<CacheRead> reads;
+  reads.reserve(ids.size());
   for (const auto& id : ids) {
-    std::string problem;
-    const auto cached = read_cached_offers(cache_dir, id, fx, problem);
+    reads.push_back(read_cached_offers(cache_dir, id, fx));
+    const auto& cached = reads.back().cached;
     const auto age = cached ? cache_age_s(cached->fetched_at, now_s) : std::nullopt;
     const bool fresh = cached && age && *age >= 0 && *age < policy.max_age_s;
     if (!policy.offline && (policy.refresh || !fresh)) {
@@ -113,7 +105,8 @@ LoadedCatalog assemble_price_sources(
     outcomes = refresh_all(to_fetch);
   }
 
-  for (const auto& id : ids) {
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto& id = ids[i];
     ProviderPriceState state;
     state.id = id;
     const auto outcome = std::find_if(
@@ -122,8 +115,11 @@ LoadedCatalog assemble_price_sources(
     if (outcome != outcomes.end() && !outcome->ok) {
       state.problem = outcome->error;
     }
-    std::string cache_problem;
-    auto cached = read_cached_offers(cache_dir, id, fx, cache_problem);
+    if (outcome != outcomes.end()) {
+      reads[i] = read_cached_offers(cache_dir, id, fx);
+    }
+    auto& cached = reads[i].cached;
+    const std::string& cache_problem = reads[i].problem;
     if (!cache_problem.empty()) {
       state.problem = state.problem.empty() ? cache_problem : state.problem + "; " + cache_problem;
     }
@@ -134,11 +130,11 @@ LoadedCatalog assemble_price_sources(
       state.offers = cached->offers.size();
       CatalogSource source;
       source.origin = state.origin;
-      source.location = cached->location;
+      source.location = cached->path.string();
       source.provider = id;
       source.fetched_at = cached->fetched_at;
       source.offers = cached->offers.size();
-      bundled.file_sha256.push_back(cached->sha256);
+      bundled.file_sha256.push_back(std::move(cached->file_sha256));
       overlay_provider_offers(bundled, id, std::move(cached->offers), std::move(source));
     } else {
       // A provider may be bundled in more than one file (parser rows and page rows): its age

@@ -15,10 +15,23 @@
 
 namespace gpucost {
 
+// What a cache file (sources/cache.hpp) keeps around its offers, as the fast reader saw it: views
+// into the text it read. String fields are the raw text between the quotes (escapes not decoded),
+// empty when the key is absent or its value is not a string.
+struct CatalogEnvelope {
+  std::string_view provider;
+  std::string_view fetched_at;
+  std::string_view source_url;
+  std::string_view content_sha256;
+  std::string_view offers_text; // the "offers" array, from '[' to ']' as in the file
+};
+
 // Reads a catalog in one pass; nullopt when the text is not a valid catalog (or uses JSON this
-// reader leaves to the checked one), never a different result from parse_catalog_checked.
+// reader leaves to the checked one), never a different result from parse_catalog_checked. When
+// `envelope` is given and the read succeeds, it holds the top-level fields above.
 std::optional<std::vector<Offer>> parse_catalog_fast(std::string_view json_text,
-                                                     const std::vector<FxRate>& rates);
+                                                     const std::vector<FxRate>& rates,
+                                                     CatalogEnvelope* envelope = nullptr);
 
 // Reads a catalog through a nlohmann DOM, with errors that name `origin`, the line and the field.
 Expected<std::vector<Offer>> parse_catalog_checked(std::string_view json_text,

@@ -47,6 +47,9 @@ std::string format_quantity(double value);
 // characters and emoji two, everything else one; each byte of invalid UTF-8 counts as one.
 std::size_t display_width(std::string_view text);
 
+// Whether no code point of `text` takes two columns (display_width's rules).
+bool all_narrow(std::string_view text);
+
 // `text` safe to print on a terminal or in one table cell: control characters (C0, DEL and C1,
 // line breaks and ESC included) become spaces, so provider data cannot break the layout or send
 // escape sequences; everything else is kept byte for byte.

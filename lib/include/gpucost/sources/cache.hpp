@@ -1,5 +1,6 @@
 #pragma once
 
+#include <gpucost/data/catalog.hpp>
 #include <gpucost/model/offer.hpp>
 #include <gpucost/util/clock.hpp>
 #include <gpucost/util/error.hpp>
@@ -64,6 +65,25 @@ Expected<std::filesystem::path> write_provider_cache(const std::filesystem::path
 // match the offers (the file was damaged or edited).
 Expected<ProviderCache> read_provider_cache(const std::filesystem::path& dir,
                                             std::string_view provider_id);
+
+// One provider's cached catalog, read for use: its offers and what identifies the file.
+struct CachedCatalog {
+  std::filesystem::path path; // the file read
+  std::string fetched_at;     // ISO 8601 UTC time of the fetch
+  std::string source_url;     // endpoint the prices came from, without secrets
+  std::vector<Offer> offers;  // as parse_catalog reads the file
+  std::string file_sha256;    // SHA-256 hex of the whole file
+};
+
+// Reads `<dir>/<provider_id>.json` for use: the same checks and messages as
+// read_provider_cache, then the offers as parse_catalog reads them (its messages on failure).
+// The file is read once, with the one-pass reader; content_sha256 is checked over the offers'
+// bytes with JSON whitespace left out (what the compact dump hashed is the file's indented text
+// without its indentation). Only a file that this does not settle (not what write_provider_cache
+// writes, or a mismatch) is read again through read_provider_cache, for its verdict and message.
+Expected<CachedCatalog> read_provider_catalog(const std::filesystem::path& dir,
+                                              std::string_view provider_id,
+                                              const std::vector<FxRate>& fx);
 
 // The outcome of the last fetch attempt of one provider (`<id>.status.json`).
 struct CacheStatus {

@@ -11,7 +11,9 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <ctime>
+#include <dlfcn.h>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -44,53 +46,109 @@ std::string lower_first(std::string text) {
   return text;
 }
 
+// libcurl, loaded on first use (dlopen) rather than linked: a command that never fetches (every
+// offline run) does not pay for loading libcurl and its dependency tree. The headers still come
+// from find_package(CURL); the ABI of libcurl.so.4 is stable.
+struct CurlApi {
+  bool loaded = false;
+  std::string problem; // why it is not loaded
+  CURLcode (*global_init)(long) = nullptr;
+  CURL* (*easy_init)() = nullptr;
+  CURLcode (*easy_setopt)(CURL*, CURLoption, ...) = nullptr;
+  CURLcode (*easy_getinfo)(CURL*, CURLINFO, ...) = nullptr;
+  CURLcode (*easy_perform)(CURL*) = nullptr;
+  void (*easy_cleanup)(CURL*) = nullptr;
+  const char* (*easy_strerror)(CURLcode) = nullptr;
+  curl_slist* (*slist_append)(curl_slist*, const char*) = nullptr;
+  void (*slist_free_all)(curl_slist*) = nullptr;
+  time_t (*getdate)(const char*, const time_t*) = nullptr;
+};
+
+template<typename Function> bool load_symbol(void* library, const char* name, Function& function) {
+  void* symbol = ::dlsym(library, name);
+  // POSIX guarantees that a dlsym result converts to a function pointer.
+  std::memcpy(&function, &symbol, sizeof(function));
+  return symbol != nullptr;
+}
+
+// The loaded library, with curl_global_init done (it is not thread-safe, and every thread may be
+// the first to send); loaded once per process.
+const CurlApi& curl_api() {
+  static const CurlApi api = [] {
+    CurlApi loading;
+    void* library = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (library == nullptr) {
+      const char* reason = ::dlerror();
+      loading.problem =
+          fmt::format("cannot load libcurl (libcurl.so.4): {}", reason ? reason : "not found");
+      return loading;
+    }
+    const bool all = load_symbol(library, "curl_global_init", loading.global_init)
+                     && load_symbol(library, "curl_easy_init", loading.easy_init)
+                     && load_symbol(library, "curl_easy_setopt", loading.easy_setopt)
+                     && load_symbol(library, "curl_easy_getinfo", loading.easy_getinfo)
+                     && load_symbol(library, "curl_easy_perform", loading.easy_perform)
+                     && load_symbol(library, "curl_easy_cleanup", loading.easy_cleanup)
+                     && load_symbol(library, "curl_easy_strerror", loading.easy_strerror)
+                     && load_symbol(library, "curl_slist_append", loading.slist_append)
+                     && load_symbol(library, "curl_slist_free_all", loading.slist_free_all)
+                     && load_symbol(library, "curl_getdate", loading.getdate);
+    if (!all) {
+      loading.problem = "cannot load libcurl (libcurl.so.4): a function is missing";
+      return loading;
+    }
+    loading.global_init(CURL_GLOBAL_DEFAULT);
+    loading.loaded = true;
+    return loading;
+  }();
+  return api;
+}
+
 void global_init() {
-  // curl_global_init is not thread-safe, and every thread may be the first to send.
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  curl_api();
 }
 
 // Typed wrappers so that curl's variadic setopt/getinfo are called in one place each.
 CURLcode set_long(CURL* curl, CURLoption option, long value) {
-  return curl_easy_setopt(curl, option, value);
+  return curl_api().easy_setopt(curl, option, value);
 }
 
 CURLcode set_string(CURL* curl, CURLoption option, const char* value) {
-  return curl_easy_setopt(curl, option, value);
+  return curl_api().easy_setopt(curl, option, value);
 }
 
 CURLcode set_pointer(CURL* curl, CURLoption option, void* value) {
-  return curl_easy_setopt(curl, option, value);
+  return curl_api().easy_setopt(curl, option, value);
 }
 
 CURLcode set_size(CURL* curl, CURLoption option, curl_off_t value) {
-  return curl_easy_setopt(curl, option, value);
+  return curl_api().easy_setopt(curl, option, value);
 }
 
 CURLcode set_callback(CURL* curl, CURLoption option, curl_write_callback callback) {
-  return curl_easy_setopt(curl, option, callback);
+  return curl_api().easy_setopt(curl, option, callback);
 }
 
 CURLcode set_progress_callback(CURL* curl, curl_xferinfo_callback callback) {
-  return curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, callback);
+  return curl_api().easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, callback);
 }
 
 long get_long(CURL* curl, CURLINFO info) {
   long value = 0;
-  return curl_easy_getinfo(curl, info, &value) == CURLE_OK ? value : 0;
+  return curl_api().easy_getinfo(curl, info, &value) == CURLE_OK ? value : 0;
 }
 
 curl_off_t get_size(CURL* curl, CURLINFO info) {
   curl_off_t value = -1;
-  return curl_easy_getinfo(curl, info, &value) == CURLE_OK ? value : -1;
+  return curl_api().easy_getinfo(curl, info, &value) == CURLE_OK ? value : -1;
 }
 
 struct EasyDeleter {
-  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+  void operator()(CURL* curl) const { curl_api().easy_cleanup(curl); }
 };
 
 struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  void operator()(curl_slist* list) const { curl_api().slist_free_all(list); }
 };
 
 using Clock = std::chrono::steady_clock;
@@ -202,7 +260,7 @@ std::optional<double> retry_after_s(const HttpResponse& response) {
       })) {
     return value.size() > 9 ? 1e9 : std::stod(value);
   }
-  const time_t date = curl_getdate(value.c_str(), nullptr);
+  const time_t date = curl_api().getdate(value.c_str(), nullptr);
   if (date < 0) {
     return std::nullopt;
   }
@@ -325,7 +383,11 @@ Expected<HttpResponse> CurlClient::send_with_retries(const HttpRequest& request,
 
 AttemptResult CurlClient::attempt(const HttpRequest& request, const BodySink* sink) const {
   AttemptResult result;
-  std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
+  if (!curl_api().loaded) {
+    result.failure = curl_api().problem;
+    return result;
+  }
+  std::unique_ptr<CURL, EasyDeleter> curl(curl_api().easy_init());
   if (!curl) {
     result.failure = "cannot initialize libcurl";
     return result;
@@ -337,7 +399,7 @@ AttemptResult CurlClient::attempt(const HttpRequest& request, const BodySink* si
 
   std::unique_ptr<curl_slist, SlistDeleter> header_list;
   const auto add_header = [&](const std::string& line) {
-    curl_slist* appended = curl_slist_append(header_list.get(), line.c_str());
+    curl_slist* appended = curl_api().slist_append(header_list.get(), line.c_str());
     if (appended != nullptr) {
       static_cast<void>(header_list.release());
       header_list.reset(appended);
@@ -415,18 +477,18 @@ AttemptResult CurlClient::attempt(const HttpRequest& request, const BodySink* si
     }
   }
   if (setup != CURLE_OK) {
-    result.failure = lower_first(curl_easy_strerror(setup));
+    result.failure = lower_first(curl_api().easy_strerror(setup));
     return result;
   }
 
-  const CURLcode code = curl_easy_perform(handle);
+  const CURLcode code = curl_api().easy_perform(handle);
   if (transfer.exception) {
     std::rethrow_exception(transfer.exception);
   }
   result.delivered = transfer.delivered;
 
-  const std::string detail =
-      error_buffer[0] != '\0' ? lower_first(error_buffer) : lower_first(curl_easy_strerror(code));
+  const std::string detail = error_buffer[0] != '\0' ? lower_first(error_buffer)
+                                                     : lower_first(curl_api().easy_strerror(code));
   const bool connected = get_size(handle, CURLINFO_CONNECT_TIME_T) > 0;
   const auto connect_failure = [&] {
     return fmt::format("timed out connecting after {:g} s",
