@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <unistd.h>
@@ -82,7 +84,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   return run(argc, argv, context);
 }
 
-int run(int argc, const char* const* argv, Context& context) {
+namespace {
+
+int run_command(int argc, const char* const* argv, Context& context) {
   CLI::App app{"gpucost: what one job costs on every GPU provider, product and mode, ranked",
                "gpucost"};
   app.set_version_flag("--version", std::string("gpucost ") + GPUCOST_VERSION);
@@ -114,6 +118,25 @@ int run(int argc, const char* const* argv, Context& context) {
     return 1;
   }
   return context.exit_code;
+}
+
+} // namespace
+
+int run(int argc, const char* const* argv, Context& context) {
+  int code = run_command(argc, argv, context);
+  // Output that could not be written (a full disk, /dev/full, a closed pipe) is a failure: a
+  // script must never take a truncated listing for a whole one.
+  errno = 0;
+  context.out.flush();
+  if (!context.out) {
+    const int error_number = errno; // set when the final flush failed; 0 when an earlier write did
+    fmt::print(context.err,
+               "gpucost: error: cannot write the output{}\n",
+               error_number != 0 ? fmt::format(": {}", std::strerror(error_number)) : "");
+    code = 1;
+  }
+  context.err.flush();
+  return code;
 }
 
 } // namespace gpucost::cli

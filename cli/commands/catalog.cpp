@@ -9,6 +9,7 @@
 #include <gpucost/sources/price_sources.hpp>
 #include <gpucost/sources/providers/provider.hpp>
 #include <gpucost/util/clock.hpp>
+#include <gpucost/util/output_file.hpp>
 #include <gpucost/util/suggest.hpp>
 
 #include <fmt/format.h>
@@ -183,7 +184,7 @@ void run_export(const ExportOptions& options, Context& context) {
     context.out << text;
     return;
   }
-  value_or_throw(write_file_atomic(options.output, text));
+  value_or_throw(write_output_file(options.output, text));
   fmt::print(context.err,
              "gpucost: wrote {} offers to {} (use it with --catalog {})\n",
              inputs.catalog.offers.size(),
