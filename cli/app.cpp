@@ -5,6 +5,8 @@
 #include <gpucost/util/clock.hpp>
 #include <gpucost/util/error.hpp>
 #include <gpucost/util/suggest.hpp>
+#include <gpucost/util/temp_cleanup.hpp>
+#include <gpucost/util/text_safety.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -78,6 +80,7 @@ std::string describe_parse_error(const CLI::App& app, const CLI::ParseError& err
 } // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  install_temporary_cleanup(); // Ctrl-C during a cache write leaves no temporary file
   Context context{out, err, process_env(), false, false, "", 0};
   context.out_is_terminal = isatty(STDOUT_FILENO) == 1;
   context.err_is_terminal = isatty(STDERR_FILENO) == 1;
@@ -111,10 +114,11 @@ int run_command(int argc, const char* const* argv, Context& context) {
       return 1; // CLI11's own codes (100+) become 1
     }
   } catch (const gpucost::Error& e) {
-    fmt::print(context.err, "gpucost: error: {}\n", e.what());
+    // Messages quote outside text (file contents, answers): shown escaped, own newlines kept.
+    fmt::print(context.err, "gpucost: error: {}\n", terminal_safe(e.what(), true));
     return 1;
   } catch (const std::exception& e) {
-    fmt::print(context.err, "gpucost: error: {}\n", e.what());
+    fmt::print(context.err, "gpucost: error: {}\n", terminal_safe(e.what(), true));
     return 1;
   }
   return context.exit_code;

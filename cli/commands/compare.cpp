@@ -186,7 +186,8 @@ void register_compare(CLI::App& app, Context& context) {
   command->add_option("--job-seconds", options->job_seconds, "Seconds one job takes on --ref-gpu");
   command->add_option(
       "--workload-class", options->workload_class, "How time scales: compute, memory or encode");
-  command->add_option("--gpus-per-job", options->gpus_per_job, "GPUs one job needs (default 1)");
+  command->add_option("--gpus-per-job", options->gpus_per_job, "GPUs one job needs (default 1)")
+      ->transform(decimal_whole_number());
   command->add_option("--jobs-per-month", options->jobs_per_month, "Jobs a month (volume)");
   command->add_option("--traffic", options->traffic, "Arrivals: poisson or sparse");
   command->add_option("--idle-timeout", options->idle_timeout_s, "Keep-alive seconds after a job");
@@ -202,7 +203,8 @@ void register_compare(CLI::App& app, Context& context) {
   command->add_flag("--cross-vendor",
                     options->cross_vendor,
                     "Scale the job time to GPUs of other vendors too (e.g. NVIDIA to AMD)");
-  command->add_option("--top", options->top, "Show only the N cheapest rows");
+  command->add_option("--top", options->top, "Show only the N cheapest rows")
+      ->transform(decimal_whole_number());
   add_filter_options(*command, options->filters, true);
   add_catalog_options(*command, options->catalog);
   add_format_option(*command, options->format);

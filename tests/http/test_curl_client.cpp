@@ -491,4 +491,15 @@ TEST_SUITE("redact") {
     CHECK(redact_secrets("nothing here", secrets) == "nothing here");
     CHECK(redact_secrets("", secrets).empty());
   }
+
+  TEST_CASE("a short key is redacted where it stands alone, never inside ordinary words") {
+    using gpucost::redact_secrets;
+    const std::vector<std::string> secrets{"k"};
+    CHECK(redact_secrets("vastai: GET https://h/x?api_key=k returned HTTP 401 (key k unknown)",
+                         secrets)
+          == "vastai: GET https://h/x?api_key=REDACTED returned HTTP 401 (key REDACTED unknown)");
+    CHECK(redact_secrets("skipping the bulk check", secrets) == "skipping the bulk check");
+    const std::vector<std::string> long_key{"abcdefgh12"};
+    CHECK(redact_secrets("xxabcdefgh12yy", long_key) == "xxREDACTEDyy");
+  }
 }

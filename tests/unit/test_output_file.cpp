@@ -7,15 +7,18 @@
 #include "temp_dir.hpp"
 
 #include <gpucost/util/output_file.hpp>
+#include <gpucost/util/temp_cleanup.hpp>
 
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <streambuf>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
@@ -168,5 +171,29 @@ TEST_SUITE("output_file") {
       CHECK(cli::run(static_cast<int>(args.size()), args.data(), context) == 1);
       CHECK(err.str().find("cannot write the output") != std::string::npos);
     }
+  }
+
+  TEST_CASE("a temporary file registered for cleanup is removed when SIGTERM ends the process") {
+    TempDir temp;
+    const auto kept = temp.path() / "done.tmp";
+    const auto torn = temp.path() / ".catalog.json.tmp.1.x";
+    std::ofstream(kept) << "renamed already";
+    std::ofstream(torn) << "half written";
+    const pid_t child = ::fork();
+    if (child == 0) {
+      install_temporary_cleanup();
+      const int done = register_temporary(kept.c_str());
+      unregister_temporary(done);
+      register_temporary(torn.c_str());
+      std::raise(SIGTERM);
+      ::_exit(0); // not reached
+    }
+    REQUIRE(child > 0);
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    CHECK(WIFSIGNALED(status));
+    CHECK(WTERMSIG(status) == SIGTERM);
+    CHECK_FALSE(fs::exists(torn));
+    CHECK(fs::exists(kept));
   }
 }

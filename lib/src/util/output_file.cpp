@@ -1,4 +1,5 @@
 #include <gpucost/util/output_file.hpp>
+#include <gpucost/util/temp_cleanup.hpp>
 
 #include <fmt/format.h>
 
@@ -81,6 +82,11 @@ Status replace_regular(const std::string& shown,
   if (fd < 0) {
     return failure(errno);
   }
+  const int slot = register_temporary(temporary.c_str());
+  struct Unregister {
+    int index;
+    ~Unregister() { unregister_temporary(index); }
+  } const unregister{slot};
   const auto fail = [&](int error_number) {
     ::close(fd);
     ::unlink(temporary.c_str());
