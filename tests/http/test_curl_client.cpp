@@ -75,6 +75,31 @@ const std::string* find_header(const gpucost::HttpResponse& response, std::strin
 } // namespace
 
 TEST_SUITE("curl_client") {
+  TEST_CASE("an answer larger than the body limit fails at once, with the limit named") {
+    LoopbackServer server;
+    server.enqueue(reply(200, std::string((std::size_t{3} << 20), 'x')));
+    server.enqueue(reply(200, std::string((std::size_t{3} << 20), 'x')));
+    auto options = fast_options();
+    options.max_body_bytes = std::size_t{1} << 20;
+    options.max_stream_bytes = std::size_t{2} << 20;
+    auto client = make_curl_client(options);
+
+    const auto whole = client->send(get(server.url() + "/big"));
+    REQUIRE_FALSE(whole);
+    CHECK(whole.error().message.find("answer larger than 1 MiB") != std::string::npos);
+
+    std::size_t streamed = 0;
+    const auto stream =
+        client->send_streaming(get(server.url() + "/big"), [&](std::string_view chunk) {
+          streamed += chunk.size();
+          return true;
+        });
+    REQUIRE_FALSE(stream);
+    CHECK(stream.error().message.find("answer larger than 2 MiB") != std::string::npos);
+    CHECK(streamed <= (std::size_t{2} << 20));
+    CHECK(server.request_count() == 2); // not retried
+  }
+
   TEST_CASE("a 200 response returns its body, lower-cased headers and the URL") {
     LoopbackServer server;
     auto response200 = reply(200, "hello");

@@ -12,12 +12,16 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -221,5 +225,31 @@ TEST_SUITE("refresh_robust") {
     CHECK(statuses[0].ok);
     CHECK_FALSE(fs::exists(dead));
     CHECK(fs::exists(live));
+  }
+
+  TEST_CASE("a second refresh of one cache directory waits for the first (the update lock)") {
+    TempDir temp;
+    const ScriptedProvider provider("aws", [](const FetchOptions&) -> Expected<FetchResult> {
+      FetchResult result;
+      result.offers.push_back(offer("H100", 2.5));
+      return result;
+    });
+    const std::vector<const Provider*> providers{&provider};
+    std::atomic<bool> finished{false};
+    std::optional<std::jthread> second;
+    {
+      const CacheLock held(temp.path()); // as another `catalog update` would
+      second.emplace([&] {
+        refresh_providers(
+            providers, [] { return make_curl_client(HttpOptions{}); }, options_for(temp.path()));
+        finished = true;
+      });
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      CHECK_FALSE(finished.load());
+      CHECK_FALSE(fs::exists(temp.path() / "aws.json"));
+    }
+    second.reset(); // joins
+    CHECK(finished.load());
+    CHECK(fs::exists(temp.path() / "aws.json"));
   }
 }

@@ -103,3 +103,17 @@ TEST_CASE("a large catalog is parsed and hashed, the digest that of its bytes") 
   CHECK(loaded->file_sha256[1] == gpucost::sha256_hex(text));
   CHECK(loaded->sources.at(1).offers == count);
 }
+
+TEST_CASE("an endless or oversized input fails with the limit named, never fills memory") {
+  const auto endless = gpucost::FileText::open("/dev/zero", std::size_t{1} << 20);
+  REQUIRE_FALSE(endless);
+  CHECK(endless.error().message
+        == "cannot read /dev/zero: larger than 1 MiB (the limit for an input file)");
+  TempDir temp;
+  const auto path = temp.path() / "big.json";
+  std::ofstream(path) << std::string((std::size_t{1} << 20) + 1, ' ');
+  const auto big = gpucost::FileText::open(path.string(), std::size_t{1} << 20);
+  REQUIRE_FALSE(big);
+  CHECK(big.error().message.find("larger than 1 MiB") != std::string::npos);
+  CHECK(gpucost::FileText::open(path.string(), std::size_t{2} << 20));
+}

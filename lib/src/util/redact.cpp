@@ -92,8 +92,9 @@ void replace_all(std::string& text, std::string_view needle) {
   std::size_t pos = 0;
   while ((pos = text.find(needle, pos)) != std::string::npos) {
     const std::size_t end = pos + needle.size();
-    if (whole_only && ((pos > 0 && is_word_byte(text[pos - 1]))
-                       || (end < text.size() && is_word_byte(text[end])))) {
+    if (whole_only
+        && ((pos > 0 && is_word_byte(text[pos - 1]))
+            || (end < text.size() && is_word_byte(text[end])))) {
       ++pos;
       continue;
     }
