@@ -327,7 +327,17 @@ Expected<HttpResponse> CurlClient::send_with_retries(const HttpRequest& request,
         return std::move(*result.response);
       }
       if (const auto server_delay = retry_after_s(*result.response)) {
-        delay = std::clamp(*server_delay, 0.0, std::max(0.0, m_options.max_backoff_s));
+        if (*server_delay > std::max(0.0, m_options.max_backoff_s)) {
+          // Retrying sooner than the server asked is pointless, and waiting that long is past
+          // what this run allows: fail now, naming the wait.
+          return make_error(describe(fmt::format(
+              "HTTP {}: the server asks to retry after {:g} s, longer than the {:g} s this run "
+              "waits; try again later",
+              result.response->status,
+              *server_delay,
+              std::max(0.0, m_options.max_backoff_s))));
+        }
+        delay = std::max(0.0, *server_delay);
       }
     } else if (last || !result.transient || result.delivered > 0) {
       // A stream that already reached the sink cannot be restarted without duplicating data.
