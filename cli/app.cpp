@@ -5,6 +5,8 @@
 #include <gpucost/util/clock.hpp>
 #include <gpucost/util/error.hpp>
 #include <gpucost/util/suggest.hpp>
+#include <gpucost/util/temp_cleanup.hpp>
+#include <gpucost/util/text_safety.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -13,6 +15,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <unistd.h>
@@ -148,13 +152,16 @@ std::string describe_parse_error(const CLI::ParseError& error) {
 } // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  install_temporary_cleanup(); // Ctrl-C during a cache write leaves no temporary file
   Context context{out, err, process_env(), false, false, "", 0};
   context.out_is_terminal = isatty(STDOUT_FILENO) == 1;
   context.err_is_terminal = isatty(STDERR_FILENO) == 1;
   return run(argc, argv, context);
 }
 
-int run(int argc, const char* const* argv, Context& context) {
+namespace {
+
+int run_command(int argc, const char* const* argv, Context& context) {
   CLI::App app{"gpucost: what one job costs on every GPU provider, product and mode, ranked",
                "gpucost"};
   app.set_version_flag("--version", std::string("gpucost ") + GPUCOST_VERSION);
@@ -184,13 +191,33 @@ int run(int argc, const char* const* argv, Context& context) {
       return 1; // CLI11's own codes (100+) become 1
     }
   } catch (const gpucost::Error& e) {
-    fmt::print(context.err, "gpucost: error: {}\n", e.what());
+    // Messages quote outside text (file contents, answers): shown escaped, own newlines kept.
+    fmt::print(context.err, "gpucost: error: {}\n", terminal_safe(e.what(), true));
     return 1;
   } catch (const std::exception& e) {
-    fmt::print(context.err, "gpucost: error: {}\n", e.what());
+    fmt::print(context.err, "gpucost: error: {}\n", terminal_safe(e.what(), true));
     return 1;
   }
   return context.exit_code;
+}
+
+} // namespace
+
+int run(int argc, const char* const* argv, Context& context) {
+  int code = run_command(argc, argv, context);
+  // Output that could not be written (a full disk, /dev/full, a closed pipe) is a failure: a
+  // script must never take a truncated listing for a whole one.
+  errno = 0;
+  context.out.flush();
+  if (!context.out) {
+    const int error_number = errno; // set when the final flush failed; 0 when an earlier write did
+    fmt::print(context.err,
+               "gpucost: error: cannot write the output{}\n",
+               error_number != 0 ? fmt::format(": {}", std::strerror(error_number)) : "");
+    code = 1;
+  }
+  context.err.flush();
+  return code;
 }
 
 } // namespace gpucost::cli

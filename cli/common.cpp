@@ -5,6 +5,7 @@
 #include <gpucost/sources/providers/provider.hpp>
 #include <gpucost/util/clock.hpp>
 #include <gpucost/util/suggest.hpp>
+#include <gpucost/util/text_safety.hpp>
 #include <gpucost/util/time.hpp>
 
 #include <fmt/format.h>
@@ -149,6 +150,35 @@ void add_catalog_options(CLI::App& command, CatalogOptions& options) {
                      "longer, but not pause longer");
 }
 
+CLI::Validator decimal_whole_number() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        std::size_t start = text.empty() || (text[0] != '-' && text[0] != '+') ? 0 : 1;
+        if (start == text.size()) {
+          return fmt::format("must be a decimal whole number (got \"{}\")", text);
+        }
+        for (std::size_t i = start; i < text.size(); ++i) {
+          if (text[i] < '0' || text[i] > '9') {
+            return fmt::format("must be a decimal whole number (got \"{}\")", text);
+          }
+        }
+        const std::string sign = text[0] == '-' ? "-" : "";
+        while (start + 1 < text.size() && text[start] == '0') {
+          ++start;
+        }
+        const std::string digits = text.substr(start);
+        constexpr std::size_t k_max_digits = 10;
+        if (digits.size() > k_max_digits
+            || (digits.size() == k_max_digits && digits > "1000000000")) {
+          return fmt::format("must be at most 1000000000 (got \"{}\")", text);
+        }
+        text = sign + digits;
+        return {};
+      },
+      "INT",
+      "decimal");
+}
+
 std::filesystem::path cache_dir(const Context& context) {
   return value_or_throw(default_cache_dir(context.env));
 }
@@ -185,7 +215,7 @@ std::vector<RefreshStatus> refresh_live_providers(const std::vector<std::string>
                    status.offers,
                    status.duration_s);
       } else {
-        fmt::print(context.err, "gpucost: {}: {}\n", status.id, status.error);
+        fmt::print(context.err, "gpucost: {}: {}\n", status.id, terminal_safe(status.error));
       }
     };
   }
@@ -253,6 +283,15 @@ Inputs load_inputs(const CatalogOptions& options, Context& context) {
     inputs.catalog.file_sha256.insert(
         inputs.catalog.file_sha256.end(), added.file_sha256.begin(), added.file_sha256.end());
   }
+  // Text from outside (provider names, regions, notes) reaches tables and messages escaped: an ESC
+  // or CR in a catalog can neither drive the terminal nor forge a line.
+  for (auto& offer : inputs.catalog.offers) {
+    for (auto* text : {&offer.provider, &offer.name, &offer.gpu, &offer.region, &offer.notes}) {
+      if (!is_terminal_safe(*text)) {
+        *text = terminal_safe(*text);
+      }
+    }
+  }
   return inputs;
 }
 
@@ -313,7 +352,7 @@ void print_price_origins(Context& context,
       text += " " + format_age(*state.age_s);
     }
     if (!state.problem.empty() && state.origin != "live") {
-      text += " (" + state.problem + ")";
+      text += " (" + terminal_safe(state.problem) + ")";
     }
     by_origin[state.origin].push_back(text);
   }
@@ -329,7 +368,7 @@ void print_price_origins(Context& context,
 
 void print_warnings(Context& context, const std::vector<std::string>& warnings) {
   for (const auto& warning : warnings) {
-    fmt::print(context.err, "gpucost: warning: {}\n", warning);
+    fmt::print(context.err, "gpucost: warning: {}\n", terminal_safe(warning));
   }
 }
 

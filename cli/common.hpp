@@ -20,6 +20,11 @@ namespace gpucost::cli {
 // The output formats every listing command offers.
 enum class OutputFormat { table, csv, json, markdown };
 
+// A transform for whole-number flags: the text must be decimal digits (a leading '-' or '+'
+// allowed), leading zeros dropped, so "010" is 10, never octal 8, and "0x10" is refused; a
+// number past 1,000,000,000 is refused with the limit named.
+CLI::Validator decimal_whole_number();
+
 // Adds `--format table|csv|json|markdown`.
 void add_format_option(CLI::App& command, OutputFormat& format);
 

@@ -1,5 +1,7 @@
 #include "workload_options.hpp"
 
+#include "common.hpp"
+
 #include <gpucost/data/workload_file.hpp>
 #include <gpucost/util/error.hpp>
 
@@ -15,7 +17,8 @@ void add_workload_options(CLI::App& command, WorkloadOptions& options) {
   command.add_option("--job-seconds", options.job_seconds, "Seconds one job takes on --ref-gpu");
   command.add_option(
       "--workload-class", options.workload_class, "How time scales: compute, memory or encode");
-  command.add_option("--gpus-per-job", options.gpus_per_job, "GPUs one job needs (default 1)");
+  command.add_option("--gpus-per-job", options.gpus_per_job, "GPUs one job needs (default 1)")
+      ->transform(decimal_whole_number());
   command.add_option("--jobs-per-month", options.jobs_per_month, "Jobs a month (volume)");
   command.add_option("--traffic", options.traffic, "Arrivals: poisson or sparse");
   command.add_option("--idle-timeout", options.idle_timeout_s, "Keep-alive seconds after a job");

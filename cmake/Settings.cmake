@@ -7,6 +7,17 @@ if(GPUCOST_SANITIZERS)
   target_compile_definitions(gpucost_settings INTERFACE _GLIBCXX_ASSERTIONS)
 endif()
 
+# GPUCOST_FUZZ (clang only): every first-party target is instrumented for libFuzzer, and
+# tests/fuzz builds one fuzz_<target> executable per parser (docs/reliability.md).
+if(GPUCOST_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "GPUCOST_FUZZ needs clang (CXX=clang++): libFuzzer is part of clang")
+  endif()
+  target_compile_options(gpucost_settings INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                                                    -fno-omit-frame-pointer)
+  target_link_options(gpucost_settings INTERFACE -fsanitize=address,undefined)
+endif()
+
 # ccache, when present, makes rebuilds (and CI on a machine that built before) cheap.
 find_program(GPUCOST_CCACHE ccache)
 if(GPUCOST_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)

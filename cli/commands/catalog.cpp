@@ -9,7 +9,9 @@
 #include <gpucost/sources/price_sources.hpp>
 #include <gpucost/sources/providers/provider.hpp>
 #include <gpucost/util/clock.hpp>
+#include <gpucost/util/output_file.hpp>
 #include <gpucost/util/suggest.hpp>
+#include <gpucost/util/text_safety.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -66,31 +68,44 @@ void run_update(const UpdateOptions& options, Context& context) {
       value_or_throw(load_data_set(value_or_throw(find_data_dir(context.env, context.executable))));
   const auto dir = cache_dir(context);
   const auto outcomes = refresh_live_providers(ids, data, now_s, options.timeout_s, dir, context);
-  std::size_t failed = 0;
-  std::size_t attempted = 0;
+  // Updated providers on stdout; failures, skips and the summary on stderr. Exit 0 only when every
+  // requested provider updated, so that a script can trust the code alone.
+  std::vector<std::string> failed;
+  std::vector<std::string> skipped;
   for (const auto& status : outcomes) {
     if (status.ok) {
-      ++attempted;
       fmt::print(context.out,
                  "{:<8} ok       {:>6} offers  {:>6.1f} s  {}\n",
                  status.id,
                  status.offers,
                  status.duration_s,
-                 status.source_url);
-      for (const auto& warning : status.warnings) {
-        fmt::print(context.err, "gpucost: warning: {}\n", warning);
-      }
+                 terminal_safe(status.source_url));
     } else if (status.skipped) {
-      fmt::print(context.out, "{:<8} skipped  {}\n", status.id, status.error);
+      skipped.push_back(status.id);
+      fmt::print(
+          context.err, "gpucost: {:<8} skipped  {}\n", status.id, terminal_safe(status.error));
     } else {
-      ++attempted;
-      ++failed;
-      fmt::print(context.out, "{:<8} failed   {}\n", status.id, status.error);
+      failed.push_back(status.id);
+      fmt::print(
+          context.err, "gpucost: {:<8} failed   {}\n", status.id, terminal_safe(status.error));
+    }
+    for (const auto& warning : status.warnings) {
+      fmt::print(context.err, "gpucost: warning: {}\n", terminal_safe(warning));
     }
   }
   fmt::print(context.out, "cache: {}\n", dir.string());
-  // One provider failing is a warning; nothing fetched at all is an error.
-  if (attempted > 0 && failed == attempted) {
+  if (!failed.empty() || !skipped.empty()) {
+    std::string summary = fmt::format("gpucost: error: catalog update: {} of {} providers updated",
+                                      outcomes.size() - failed.size() - skipped.size(),
+                                      outcomes.size());
+    if (!failed.empty()) {
+      summary += fmt::format("; failed: {}", fmt::join(failed, ", "));
+    }
+    if (!skipped.empty()) {
+      summary += fmt::format("; skipped: {}", fmt::join(skipped, ", "));
+    }
+    fmt::print(
+        context.err, "{} (the others' caches were updated; a failed one's was kept)\n", summary);
     context.exit_code = 1;
   }
 }
@@ -135,7 +150,7 @@ void run_status(const StatusOptions& options, Context& context) {
       error = state.problem;
     }
     row["last_error"] =
-        error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(error);
+        error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(valid_utf8(error));
     rows.push_back(std::move(row));
   }
   if (options.format == OutputFormat::json) {
@@ -146,7 +161,8 @@ void run_status(const StatusOptions& options, Context& context) {
     document["cache_dir"] = dir.string();
     document["max_age_s"] = max_age_s;
     document["providers"] = std::move(rows);
-    context.out << document.dump(2) << "\n";
+    context.out << document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                << "\n";
     return;
   }
   fmt::print(context.out,
@@ -170,7 +186,7 @@ void run_status(const StatusOptions& options, Context& context) {
                fetched,
                age,
                row["offers"].get<std::size_t>(),
-               error);
+               terminal_safe(error));
   }
   fmt::print(context.out,
              "cache: {} (fresh for {}; 'gpucost catalog update' refreshes)\n",
@@ -190,7 +206,7 @@ void run_export(const ExportOptions& options, Context& context) {
     context.out << text;
     return;
   }
-  value_or_throw(write_file_atomic(options.output, text));
+  value_or_throw(write_output_file(options.output, text));
   fmt::print(context.err,
              "gpucost: wrote {} offers to {} (use it with --catalog {})\n",
              inputs.catalog.offers.size(),

@@ -79,7 +79,8 @@ void register_compare(CLI::App& app, Context& context) {
   CLI::App* command = app.add_subcommand(
       "compare", "Rank GPU options by cost per job for a workload (cheapest first)");
   add_workload_options(*command, options->workload);
-  command->add_option("--top", options->top, "Show only the N cheapest rows");
+  command->add_option("--top", options->top, "Show only the N cheapest rows")
+      ->transform(decimal_whole_number());
   add_filter_options(*command, options->filters, true);
   add_catalog_options(*command, options->catalog);
   add_format_option(*command, options->format);

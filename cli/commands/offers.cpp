@@ -72,7 +72,8 @@ void register_offers(CLI::App& app, Context& context) {
       app.add_subcommand("offers", "List the catalog's offers (cheapest per hour first)");
   add_filter_options(*command, options->filters, false);
   add_catalog_options(*command, options->catalog);
-  command->add_option("--top", options->top, "Show only the N cheapest offers");
+  command->add_option("--top", options->top, "Show only the N cheapest offers")
+      ->transform(decimal_whole_number());
   add_format_option(*command, options->format);
   command->callback([options, &context] { run_offers(*options, context); });
 }

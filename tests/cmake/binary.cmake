@@ -26,3 +26,9 @@ add_test(NAME binary_compare_json_matches_schema
          COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:gpucost> -DPYTHON=${GPUCOST_PYTHON}
                  -DSOURCE=${PROJECT_SOURCE_DIR} -DOUT=${CMAKE_CURRENT_BINARY_DIR}/schema-check
                  -P ${PROJECT_SOURCE_DIR}/tests/schema/check_schema.cmake)
+
+# Output that cannot be written is an error (exit 1, a message on stderr), never a silent 0.
+add_test(NAME binary_compare_to_dev_full_exits_1
+         COMMAND sh -c "\"$0\" compare --workload \"$1\" --top 5 >/dev/full; test $? -eq 1"
+                 $<TARGET_FILE:gpucost> ${PROJECT_SOURCE_DIR}/data/examples/video-render.json)
+set_tests_properties(binary_compare_to_dev_full_exits_1 PROPERTIES ENVIRONMENT "${GPUCOST_BINARY_ENV}")

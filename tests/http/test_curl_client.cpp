@@ -75,6 +75,31 @@ const std::string* find_header(const gpucost::HttpResponse& response, std::strin
 } // namespace
 
 TEST_SUITE("curl_client") {
+  TEST_CASE("an answer larger than the body limit fails at once, with the limit named") {
+    LoopbackServer server;
+    server.enqueue(reply(200, std::string((std::size_t{3} << 20), 'x')));
+    server.enqueue(reply(200, std::string((std::size_t{3} << 20), 'x')));
+    auto options = fast_options();
+    options.max_body_bytes = std::size_t{1} << 20;
+    options.max_stream_bytes = std::size_t{2} << 20;
+    auto client = make_curl_client(options);
+
+    const auto whole = client->send(get(server.url() + "/big"));
+    REQUIRE_FALSE(whole);
+    CHECK(whole.error().message.find("answer larger than 1 MiB") != std::string::npos);
+
+    std::size_t streamed = 0;
+    const auto stream =
+        client->send_streaming(get(server.url() + "/big"), [&](std::string_view chunk) {
+          streamed += chunk.size();
+          return true;
+        });
+    REQUIRE_FALSE(stream);
+    CHECK(stream.error().message.find("answer larger than 2 MiB") != std::string::npos);
+    CHECK(streamed <= (std::size_t{2} << 20));
+    CHECK(server.request_count() == 2); // not retried
+  }
+
   TEST_CASE("a 200 response returns its body, lower-cased headers and the URL") {
     LoopbackServer server;
     auto response200 = reply(200, "hello");
@@ -172,7 +197,7 @@ TEST_SUITE("curl_client") {
     CHECK(elapsed < 3);
   }
 
-  TEST_CASE("Retry-After is capped at max_backoff_s") {
+  TEST_CASE("a Retry-After longer than the wait allowed fails at once, naming the server's wait") {
     LoopbackServer server;
     auto limited = reply(503);
     limited.headers = {{"Retry-After", "3600"}};
@@ -183,8 +208,10 @@ TEST_SUITE("curl_client") {
     const auto start = std::chrono::steady_clock::now();
     const auto response = client->send(get(server.url() + "/prices"));
 
-    REQUIRE(response);
-    CHECK(response->status == 200);
+    REQUIRE_FALSE(response);
+    CHECK(response.error().message.find("HTTP 503: the server asks to retry after 3600 s")
+          != std::string::npos);
+    CHECK(server.request_count() == 1);
     CHECK(seconds_since(start) < 1);
   }
 
@@ -490,5 +517,16 @@ TEST_SUITE("redact") {
           == "encoded REDACTED and plain REDACTED");
     CHECK(redact_secrets("nothing here", secrets) == "nothing here");
     CHECK(redact_secrets("", secrets).empty());
+  }
+
+  TEST_CASE("a short key is redacted where it stands alone, never inside ordinary words") {
+    using gpucost::redact_secrets;
+    const std::vector<std::string> secrets{"k"};
+    CHECK(redact_secrets("vastai: GET https://h/x?api_key=k returned HTTP 401 (key k unknown)",
+                         secrets)
+          == "vastai: GET https://h/x?api_key=REDACTED returned HTTP 401 (key REDACTED unknown)");
+    CHECK(redact_secrets("skipping the bulk check", secrets) == "skipping the bulk check");
+    const std::vector<std::string> long_key{"abcdefgh12"};
+    CHECK(redact_secrets("xxabcdefgh12yy", long_key) == "xxREDACTEDyy");
   }
 }

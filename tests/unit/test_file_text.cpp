@@ -144,3 +144,17 @@ TEST_CASE("load_catalog_files remembers a file's SHA-256 only for the very versi
   REQUIRE(loaded);
   CHECK(loaded->file_sha256.at(0) == gpucost::sha256_hex(edited));
 }
+
+TEST_CASE("an endless or oversized input fails with the limit named, never fills memory") {
+  const auto endless = gpucost::FileText::open("/dev/zero", std::size_t{1} << 20);
+  REQUIRE_FALSE(endless);
+  CHECK(endless.error().message
+        == "cannot read /dev/zero: larger than 1 MiB (the limit for an input file)");
+  TempDir temp;
+  const auto path = temp.path() / "big.json";
+  std::ofstream(path) << std::string((std::size_t{1} << 20) + 1, ' ');
+  const auto big = gpucost::FileText::open(path.string(), std::size_t{1} << 20);
+  REQUIRE_FALSE(big);
+  CHECK(big.error().message.find("larger than 1 MiB") != std::string::npos);
+  CHECK(gpucost::FileText::open(path.string(), std::size_t{2} << 20));
+}

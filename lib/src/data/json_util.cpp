@@ -178,17 +178,103 @@ struct FailureLocator {
   }
 };
 
-std::string describe(const Json& value) {
-  std::string text = value.dump();
-  if (text.size() > 40) {
-    text = text.substr(0, 37) + "...";
+// Appends a compact rendering of `value` to `out`, stopping once `out` reaches `budget` bytes;
+// containers below `levels` more levels are shown as [...] or {...}.
+template<typename J>
+void append_excerpt(const J& value, std::string& out, std::size_t budget, int levels) {
+  if (out.size() >= budget) {
+    return;
+  }
+  if (value.is_array() || value.is_object()) {
+    const bool array = value.is_array();
+    if (value.empty()) {
+      out += array ? "[]" : "{}";
+      return;
+    }
+    if (levels <= 0) {
+      out += array ? "[...]" : "{...}";
+      return;
+    }
+    out += array ? '[' : '{';
+    bool first = true;
+    for (auto it = value.begin(); it != value.end() && out.size() < budget; ++it) {
+      if (!first) {
+        out += ',';
+      }
+      first = false;
+      if (!array) {
+        out += J(it.key()).dump();
+        out += ':';
+      }
+      append_excerpt(*it, out, budget, levels - 1);
+    }
+    out += array ? ']' : '}';
+    return;
+  }
+  if (value.is_string()) {
+    // A long string is cut before it is quoted: dumping a 1 GB string to show 40 bytes of it
+    // would cost a copy of it.
+    const auto& text = value.template get_ref<const std::string&>();
+    out += J(text.substr(0, budget)).dump(-1, ' ', false, J::error_handler_t::replace);
+    return;
+  }
+  out += value.dump();
+}
+
+template<typename J> std::string excerpt_of(const J& value, std::size_t max_chars) {
+  std::string text;
+  append_excerpt(value, text, max_chars + 1, 4);
+  if (text.size() > max_chars) {
+    text = text.substr(0, max_chars > 3 ? max_chars - 3 : 0) + "...";
   }
   return text;
 }
 
+std::string describe(const Json& value) {
+  return excerpt_of(value, 40);
+}
+
 } // namespace
 
+std::optional<std::size_t> find_excess_json_depth(std::string_view text, std::size_t max_depth) {
+  std::size_t depth = 0;
+  const std::size_t size = text.size();
+  for (std::size_t i = 0; i < size; ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      for (++i; i < size && text[i] != '"'; ++i) {
+        if (text[i] == '\\') {
+          ++i;
+        }
+      }
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) {
+        return i;
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string json_excerpt(const nlohmann::ordered_json& value, std::size_t max_chars) {
+  return excerpt_of(value, max_chars);
+}
+
+std::string json_excerpt(const nlohmann::json& value, std::size_t max_chars) {
+  return excerpt_of(value, max_chars);
+}
+
 Expected<Json> parse_json_document(std::string_view text, const std::string& origin) {
+  if (const auto deep = find_excess_json_depth(text)) {
+    const auto [line, column] = line_and_column(text, *deep);
+    return make_error(fmt::format("{}:{}:{}: invalid JSON: nested deeper than {} levels",
+                                  origin,
+                                  line,
+                                  column,
+                                  k_max_json_depth));
+  }
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {

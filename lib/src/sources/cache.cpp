@@ -1,4 +1,6 @@
 #include <gpucost/data/catalog_fast.hpp>
+#include <gpucost/data/catalog.hpp>
+#include <gpucost/data/json_util.hpp>
 #include <gpucost/data/offer_json.hpp>
 #include <gpucost/sources/cache.hpp>
 #include <gpucost/util/clock.hpp>
@@ -6,6 +8,8 @@
 #include <gpucost/util/file_text.hpp>
 #include <gpucost/util/redact.hpp>
 #include <gpucost/util/sha256.hpp>
+#include <gpucost/util/temp_cleanup.hpp>
+#include <gpucost/util/text_safety.hpp>
 
 #include <fmt/format.h>
 
@@ -19,8 +23,10 @@
 #include <future>
 #include <optional>
 #include <random>
+#include <signal.h>
 #include <sstream>
 #include <sys/stat.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 namespace gpucost {
@@ -131,7 +137,95 @@ std::filesystem::path verified_record_path(const std::filesystem::path& dir,
   return dir / fmt::format(".{}.verified", provider_id);
 }
 
+// The pid in a temporary name ".NAME.tmp.PID.RANDOM", or 0 when `name` is not one.
+pid_t temporary_owner(const std::string& name) {
+  if (name.empty() || name.front() != '.') {
+    return 0;
+  }
+  const auto tmp = name.rfind(".tmp.");
+  if (tmp == std::string::npos) {
+    return 0;
+  }
+  const auto dot = name.find('.', tmp + 5);
+  if (dot == std::string::npos || dot == tmp + 5) {
+    return 0;
+  }
+  pid_t pid = 0;
+  for (std::size_t i = tmp + 5; i < dot; ++i) {
+    if (name[i] < '0' || name[i] > '9' || pid > 10000000) {
+      return 0;
+    }
+    pid = pid * 10 + (name[i] - '0');
+  }
+  return pid;
+}
+
 } // namespace
+
+std::size_t remove_stale_temporaries(const std::filesystem::path& dir) {
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const pid_t owner = temporary_owner(it->path().filename().string());
+    if (owner <= 0 || owner == getpid()) {
+      continue;
+    }
+    if (::kill(owner, 0) != 0 && errno == ESRCH) {
+      std::error_code remove_error;
+      if (std::filesystem::remove(it->path(), remove_error)) {
+        ++removed;
+      }
+    }
+  }
+  return removed;
+}
+
+CacheLock::CacheLock(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const auto path = dir / ".update.lock";
+  m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (m_fd >= 0) {
+    while (::flock(m_fd, LOCK_EX) != 0 && errno == EINTR) {
+    }
+  }
+}
+
+CacheLock::~CacheLock() {
+  if (m_fd >= 0) {
+    ::close(m_fd); // releases the lock
+  }
+}
+
+std::vector<Offer> readable_offers(std::vector<Offer> offers,
+                                   std::vector<std::string>& rejections) {
+  for (auto& offer : offers) {
+    for (auto* text : {&offer.provider,
+                       &offer.name,
+                       &offer.gpu,
+                       &offer.region,
+                       &offer.source,
+                       &offer.fetched_at,
+                       &offer.notes}) {
+      *text = valid_utf8(*text);
+    }
+  }
+  if (parse_catalog(serialize_catalog(offers), "fetched prices", {})) {
+    return offers;
+  }
+  std::vector<Offer> kept;
+  kept.reserve(offers.size());
+  for (auto& offer : offers) {
+    auto read_back = parse_catalog(serialize_catalog({offer}), "fetched prices", {});
+    if (read_back && read_back->size() == 1) {
+      kept.push_back(std::move(offer));
+    } else {
+      rejections.push_back(read_back ? std::string("not read back as one offer")
+                                     : read_back.error().message);
+    }
+  }
+  return kept;
+}
 
 Expected<std::filesystem::path> default_cache_dir(const EnvLookup& env) {
   if (const auto dir = env("GPUCOST_CACHE_DIR"); dir && !dir->empty()) {
@@ -185,6 +279,12 @@ Expected<std::filesystem::path> write_file_atomic(const std::filesystem::path& t
   if (fd < 0) {
     return make_error(fmt::format("{}: cannot write: {}", target.string(), error_text(errno)));
   }
+  // Removed if the process is interrupted before the rename (install_temporary_cleanup).
+  const int slot = register_temporary(temporary.c_str());
+  struct Unregister {
+    int index;
+    ~Unregister() { unregister_temporary(index); }
+  } const unregister{slot};
   const auto fail = [&](int error_number) -> Unexpected {
     ::unlink(temporary.c_str());
     return make_error(
@@ -226,9 +326,17 @@ Expected<std::filesystem::path> write_provider_cache(const std::filesystem::path
   catalog["provider"] = provider_id;
   catalog["fetched_at"] = fetched_at;
   catalog["source_url"] = redact_url(source_url);
-  catalog["content_sha256"] = sha256_hex(offers_json.dump());
+  const auto replace = nlohmann::ordered_json::error_handler_t::replace;
+  catalog["content_sha256"] = sha256_hex(offers_json.dump(-1, ' ', false, replace));
   catalog["offers"] = std::move(offers_json);
-  return write_file_atomic(provider_cache_path(dir, provider_id), catalog.dump(2) + "\n");
+  const auto path = provider_cache_path(dir, provider_id);
+  const std::string text = catalog.dump(2, ' ', false, replace) + "\n";
+  // The file is read back by parse_catalog: what it would refuse never replaces a good cache.
+  if (auto read_back = parse_catalog(text, path.string(), {}); !read_back) {
+    return make_error(fmt::format("the fetched prices would not read back ({}); the cache is kept",
+                                  read_back.error().message));
+  }
+  return write_file_atomic(path, text);
 }
 
 Expected<ProviderCache> read_provider_cache(const std::filesystem::path& dir,
@@ -250,6 +358,10 @@ Expected<ProviderCache> read_provider_cache(const std::filesystem::path& dir,
   cache.text = std::move(*text);
 
   const auto where = cache.path.string();
+  if (find_excess_json_depth(cache.text)) {
+    return make_error(fmt::format(
+        "{}: nested deeper than {} levels (damaged cache file)", where, k_max_json_depth));
+  }
   // Parsed in file order so that dumping the offers again reproduces what was hashed.
   const auto catalog = nlohmann::ordered_json::parse(cache.text, nullptr, false);
   if (catalog.is_discarded() || !catalog.is_object()) {
@@ -371,7 +483,9 @@ Expected<std::filesystem::path> write_provider_status(const std::filesystem::pat
   json["offers"] = status.offers;
   json["warnings"] = status.warnings;
   json["duration_s"] = status.duration_s;
-  return write_file_atomic(provider_status_path(dir, status.provider), json.dump(2) + "\n");
+  return write_file_atomic(
+      provider_status_path(dir, status.provider),
+      json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
 }
 
 Expected<CacheStatus> read_provider_status(const std::filesystem::path& dir,
@@ -384,7 +498,9 @@ Expected<CacheStatus> read_provider_status(const std::filesystem::path& dir,
   if (!text) {
     return Unexpected{text.error()};
   }
-  const auto json = nlohmann::ordered_json::parse(*text, nullptr, false);
+  const auto json = find_excess_json_depth(*text)
+                        ? nlohmann::ordered_json(nlohmann::ordered_json::value_t::discarded)
+                        : nlohmann::ordered_json::parse(*text, nullptr, false);
   if (json.is_discarded() || !json.is_object() || string_field(json, "schema") != k_status_schema) {
     return make_error(fmt::format("{}: not a gpucost status file", path.string()));
   }

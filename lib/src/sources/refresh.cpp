@@ -1,10 +1,14 @@
+#include <gpucost/data/catalog.hpp>
 #include <gpucost/sources/cache.hpp>
 #include <gpucost/sources/refresh.hpp>
 #include <gpucost/util/clock.hpp>
 #include <gpucost/util/redact.hpp>
+#include <gpucost/util/text_safety.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <mutex>
@@ -41,6 +45,108 @@ std::vector<Offer> redacted_offers(std::vector<Offer> offers, const Redact& reda
     offer.notes = redact(offer.notes);
   }
   return offers;
+}
+
+// A partial fetch (some regions failed) must not shrink the cache: the previous cache's offers in
+// the regions not fetched are kept, and a warning says how many.
+void keep_missing_regions(const std::filesystem::path& dir,
+                          const std::string& id,
+                          const std::vector<std::string>& missing,
+                          std::vector<Offer>& offers,
+                          RefreshStatus& status) {
+  auto cache = read_provider_cache(dir, id);
+  if (!cache) {
+    return; // nothing cached yet (or unreadable): the partial fetch is all there is
+  }
+  auto previous = parse_catalog(cache->text, cache->path.string(), {});
+  if (!previous) {
+    return;
+  }
+  std::size_t kept = 0;
+  for (auto& offer : *previous) {
+    if (std::find(missing.begin(), missing.end(), offer.region) != missing.end()) {
+      offers.push_back(std::move(offer));
+      ++kept;
+    }
+  }
+  if (kept > 0) {
+    status.warnings.push_back(fmt::format("{}: kept {} cached offer{} of region{} {} (not fetched "
+                                          "this time; fetched at {})",
+                                          id,
+                                          kept,
+                                          kept == 1 ? "" : "s",
+                                          missing.size() == 1 ? "" : "s",
+                                          fmt::join(missing, ", "),
+                                          cache->fetched_at));
+  }
+}
+
+template<typename Redact>
+void fetch_and_store(const Provider& provider,
+                     HttpClient& http,
+                     const RefreshOptions& options,
+                     const FetchOptions& fetch_options,
+                     const std::string& key_env,
+                     const Redact& redact,
+                     RefreshStatus& status) {
+  const std::string& id = status.id;
+  if (fetch_options.api_key.empty() && provider.key_required()) {
+    status.skipped = true;
+    status.error = fmt::format("{}: {} is not set; skipping (set it to fetch {} prices)",
+                               id,
+                               key_env,
+                               display_name(options, id));
+  } else {
+    Expected<FetchResult> fetched = make_error("");
+    try {
+      fetched = provider.fetch(http, fetch_options);
+    } catch (const std::exception& e) {
+      // Providers return errors; this only keeps a bug in one from ending the whole refresh.
+      fetched = make_error(fmt::format("{}: internal error: {}", id, e.what()));
+    }
+    if (!fetched) {
+      status.error = redact(with_subject(id, fetched.error().message));
+    } else {
+      for (const auto& warning : fetched->warnings) {
+        status.warnings.push_back(redact(warning));
+      }
+      status.source_url = redact(fetched->source_url);
+      // Only what the cache reader will read back is written: a row it would refuse is dropped
+      // and counted, so a fetch can never replace a good cache with one that cannot be read.
+      std::vector<std::string> rejections;
+      const std::size_t fetched_count = fetched->offers.size();
+      auto offers =
+          readable_offers(redacted_offers(std::move(fetched->offers), redact), rejections);
+      if (!rejections.empty()) {
+        status.warnings.push_back(redact(fmt::format(
+            "{}: dropped {} of {} fetched offers the cache reader would refuse (first: {})",
+            id,
+            rejections.size(),
+            fetched_count,
+            rejections.front())));
+      }
+      if (!offers.empty() && !fetched->missing_regions.empty()) {
+        keep_missing_regions(options.cache_dir, id, fetched->missing_regions, offers, status);
+      }
+      if (offers.empty()) {
+        // An empty answer is far likelier a broken API or filter than a provider with no GPUs.
+        status.error = fetched_count == 0
+                           ? fmt::format("{}: the price API returned no offers", id)
+                           : fmt::format("{}: none of the {} fetched offers is valid; the cache "
+                                         "is kept",
+                                         id,
+                                         fetched_count);
+      } else if (auto written = write_provider_cache(
+                     options.cache_dir, id, offers, fetch_options.now, status.source_url);
+                 !written) {
+        status.error = redact(
+            fmt::format("{}: cannot update the price cache: {}", id, written.error().message));
+      } else {
+        status.ok = true;
+        status.offers = offers.size();
+      }
+    }
+  }
 }
 
 } // namespace
@@ -88,43 +194,18 @@ refresh_provider(const Provider& provider, HttpClient& http, const RefreshOption
     return redact_secrets(redact_url(text), secrets);
   };
 
-  if (fetch_options.api_key.empty() && provider.key_required()) {
-    status.skipped = true;
-    status.error = fmt::format("{}: {} is not set; skipping (set it to fetch {} prices)",
-                               id,
-                               key_env,
-                               display_name(options, id));
-  } else {
-    Expected<FetchResult> fetched = make_error("");
-    try {
-      fetched = provider.fetch(http, fetch_options);
-    } catch (const std::exception& e) {
-      // Providers return errors; this only keeps a bug in one from ending the whole refresh.
-      fetched = make_error(fmt::format("{}: internal error: {}", id, e.what()));
-    }
-    if (!fetched) {
-      status.error = redact(with_subject(id, fetched.error().message));
-    } else {
-      for (const auto& warning : fetched->warnings) {
-        status.warnings.push_back(redact(warning));
-      }
-      status.source_url = redact(fetched->source_url);
-      if (fetched->offers.empty()) {
-        // An empty answer is far likelier a broken API or filter than a provider with no GPUs.
-        status.error = fmt::format("{}: the price API returned no offers", id);
-      } else if (auto written = write_provider_cache(options.cache_dir,
-                                                     id,
-                                                     redacted_offers(fetched->offers, redact),
-                                                     now,
-                                                     status.source_url);
-                 !written) {
-        status.error = redact(
-            fmt::format("{}: cannot update the price cache: {}", id, written.error().message));
-      } else {
-        status.ok = true;
-        status.offers = fetched->offers.size();
-      }
-    }
+  try {
+    fetch_and_store(provider, http, options, fetch_options, key_env, redact, status);
+  } catch (const std::exception& e) {
+    // A bug (or an answer no check foresaw) in one provider never ends the refresh, and its
+    // status is still recorded below.
+    status.ok = false;
+    status.offers = 0;
+    status.error = redact(fmt::format("{}: internal error: {}", id, e.what()));
+  }
+  status.error = valid_utf8(status.error);
+  for (auto& warning : status.warnings) {
+    warning = valid_utf8(warning);
   }
   status.duration_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -149,6 +230,9 @@ std::vector<RefreshStatus> refresh_providers(std::span<const Provider* const> pr
                                              const HttpClientFactory& make_client,
                                              const RefreshOptions& options) {
   std::vector<RefreshStatus> results(providers.size());
+  // Two updates at once could leave cache and status files of different runs: one at a time.
+  const CacheLock cache_lock(options.cache_dir);
+  remove_stale_temporaries(options.cache_dir);
   std::mutex callback_mutex;
   {
     // jthread joins on destruction, so an exception while starting threads cannot leave one

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -12,9 +13,13 @@
 
 namespace gpucost {
 
-Expected<FileText> FileText::open(const std::string& path) {
+Expected<FileText> FileText::open(const std::string& path, std::size_t max_bytes) {
   const auto failure = [&](const char* reason) {
     return make_error(fmt::format("cannot read {}: {}", path, reason));
+  };
+  const auto too_large = [&] {
+    return make_error(fmt::format(
+        "cannot read {}: larger than {} MiB (the limit for an input file)", path, max_bytes >> 20));
   };
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -30,6 +35,10 @@ Expected<FileText> FileText::open(const std::string& path) {
   if (S_ISDIR(status.st_mode)) {
     ::close(fd);
     return failure("it is a directory");
+  }
+  if (S_ISREG(status.st_mode) && static_cast<std::uint64_t>(status.st_size) > max_bytes) {
+    ::close(fd);
+    return too_large();
   }
   if (S_ISREG(status.st_mode) && status.st_size > 0) {
     const auto size = static_cast<std::size_t>(status.st_size);
@@ -47,6 +56,10 @@ Expected<FileText> FileText::open(const std::string& path) {
   while (true) {
     const ssize_t got = ::read(fd, buffer, sizeof buffer);
     if (got > 0) {
+      if (file.m_text.size() + static_cast<std::size_t>(got) > max_bytes) {
+        ::close(fd);
+        return too_large();
+      }
       file.m_text.append(buffer, static_cast<std::size_t>(got));
     } else if (got == 0) {
       break;

@@ -53,12 +53,29 @@ std::string redact_userinfo(std::string_view text) {
   return result;
 }
 
+// Secrets shorter than this are replaced only where they stand alone (not inside a word), so
+// that a key "k" neither mangles every message nor, by the gaps it leaves, reveals itself.
+constexpr std::size_t k_short_secret = 8;
+
+bool is_word_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+         || c == '-' || (static_cast<unsigned char>(c) >= 0x80);
+}
+
 void replace_all(std::string& text, std::string_view needle) {
   if (needle.empty()) {
     return;
   }
+  const bool whole_only = needle.size() < k_short_secret;
   std::size_t pos = 0;
   while ((pos = text.find(needle, pos)) != std::string::npos) {
+    const std::size_t end = pos + needle.size();
+    if (whole_only
+        && ((pos > 0 && is_word_byte(text[pos - 1]))
+            || (end < text.size() && is_word_byte(text[end])))) {
+      ++pos;
+      continue;
+    }
     text.replace(pos, needle.size(), k_redacted);
     pos += k_redacted.size();
   }

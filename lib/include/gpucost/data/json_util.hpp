@@ -21,8 +21,25 @@ namespace gpucost {
 // One step of a path into a JSON document: an object key or an array index.
 using JsonPathStep = std::variant<std::string, std::size_t>;
 
-// Parses JSON text; a syntax error, or a number beyond the range of a double (1e999), becomes
-// "ORIGIN:LINE:COLUMN: invalid JSON: REASON".
+// The deepest nesting of arrays and objects any JSON input may have (real catalogs and provider
+// answers nest fewer than 10 levels; the fast catalog reader gives up past 256 and hands over).
+inline constexpr std::size_t k_max_json_depth = 1000;
+
+// The byte offset of the first '[' or '{' of `text` nested deeper than `max_depth` (strings are
+// skipped), or nullopt when the text nests no deeper. Linear, never recursive; text need not be
+// valid JSON.
+std::optional<std::size_t> find_excess_json_depth(std::string_view text,
+                                                  std::size_t max_depth = k_max_json_depth);
+
+// A short excerpt of a JSON value for messages: its compact text, cut to about `max_chars`
+// characters with "..." (nested values are shown only a few levels deep, never recursing far).
+std::string json_excerpt(const nlohmann::ordered_json& value, std::size_t max_chars = 40);
+
+// The same for the unordered json type that provider adapters use.
+std::string json_excerpt(const nlohmann::json& value, std::size_t max_chars = 40);
+
+// Parses JSON text; nesting deeper than k_max_json_depth, a syntax error, or a number beyond the
+// range of a double (1e999), becomes "ORIGIN:LINE:COLUMN: invalid JSON: REASON".
 Expected<nlohmann::ordered_json> parse_json_document(std::string_view text,
                                                      const std::string& origin);
 

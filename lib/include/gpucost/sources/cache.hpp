@@ -39,6 +39,30 @@ std::filesystem::path provider_status_path(const std::filesystem::path& dir,
 Expected<std::filesystem::path> write_file_atomic(const std::filesystem::path& target,
                                                   std::string_view contents);
 
+// The offers of a fetch that the cache reader (parse_catalog) will read back, text fields made
+// valid UTF-8 (bad bytes become U+FFFD); each offer it would refuse (a count past 2^31, a memory
+// size that rounds to 0, a price that overflowed) is dropped and its reason appended to
+// `rejections`.
+std::vector<Offer> readable_offers(std::vector<Offer> offers, std::vector<std::string>& rejections);
+
+// Removes the temporary files (".NAME.tmp.PID.RANDOM") that writes of processes no longer running
+// left in `dir` (a kill -9, a crash); returns how many. Another live process's are left alone.
+std::size_t remove_stale_temporaries(const std::filesystem::path& dir);
+
+// One refresh at a time per cache directory: holds an exclusive flock on `<dir>/.update.lock`
+// (creating the directory), waiting while another process holds it; released when destroyed.
+// Best effort: when the lock file cannot be opened, nothing is locked.
+class CacheLock {
+public:
+  explicit CacheLock(const std::filesystem::path& dir);
+  ~CacheLock();
+  CacheLock(const CacheLock&) = delete;
+  CacheLock& operator=(const CacheLock&) = delete;
+
+private:
+  int m_fd = -1;
+};
+
 // One provider's cached catalog as read back.
 struct ProviderCache {
   std::filesystem::path path; // the file read
@@ -53,7 +77,8 @@ struct ProviderCache {
 // Writes `<dir>/<provider_id>.json` atomically: a catalog (schema "gpucost/catalog",
 // schemaVersion 1) with "provider", "fetched_at", "source_url" (query secrets redacted) and
 // "content_sha256" (sha256_hex of offers_to_json(offers).dump()) before "offers"; fails on an
-// invalid id or an I/O error, leaving any previous file intact. Returns the path written.
+// invalid id, an I/O error, or a text parse_catalog would refuse to read back, leaving any
+// previous file intact. Returns the path written.
 Expected<std::filesystem::path> write_provider_cache(const std::filesystem::path& dir,
                                                      std::string_view provider_id,
                                                      const std::vector<Offer>& offers,

@@ -61,7 +61,9 @@ RefreshStatus
 refresh_provider(const Provider& provider, HttpClient& http, const RefreshOptions& options);
 
 // Refreshes every provider concurrently (a thread and an HttpClient from `make_client` each) and
-// returns their outcomes in the order given; one provider failing never affects another.
+// returns their outcomes in the order given; one provider failing never affects another. Holds
+// the cache directory's CacheLock throughout (a second refresh waits), and first removes the
+// temporary files that dead processes left there.
 std::vector<RefreshStatus> refresh_providers(std::span<const Provider* const> providers,
                                              const HttpClientFactory& make_client,
                                              const RefreshOptions& options);

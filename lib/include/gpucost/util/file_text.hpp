@@ -12,11 +12,17 @@
 
 namespace gpucost {
 
+// The largest input file read (a catalog, a workload, data): 512 MiB, over 10 times the largest
+// real catalog, so that `--catalog /dev/zero` fails instead of reading until memory runs out.
+inline constexpr std::size_t k_max_input_bytes = std::size_t{512} << 20;
+
 // A file's whole text, valid while the object lives. Move-only.
 class FileText {
 public:
-  // Reads or maps `path`; fails with "cannot read PATH: reason".
-  static Expected<FileText> open(const std::string& path);
+  // Reads or maps `path`; fails with "cannot read PATH: reason", also when it holds more than
+  // `max_bytes` ("larger than N MiB (the limit for an input file)").
+  static Expected<FileText> open(const std::string& path,
+                                 std::size_t max_bytes = k_max_input_bytes);
 
   FileText(FileText&& other) noexcept;
   FileText& operator=(FileText&& other) noexcept;

@@ -14,7 +14,9 @@ namespace gpucost {
 std::string redact_url(std::string_view url);
 
 // Returns `text` with every occurrence of each non-empty secret (and of its percent-encoded
-// form) replaced by "REDACTED"; used on every error message and warning that may echo a key.
+// form) replaced by "REDACTED"; used on every error message and warning that may echo a key. A
+// secret shorter than 8 characters is replaced only where it stands alone (not inside a word of
+// letters, digits, '-', '_'), so a one-letter key does not mangle ordinary text.
 std::string redact_secrets(std::string_view text, std::span<const std::string> secrets);
 
 } // namespace gpucost

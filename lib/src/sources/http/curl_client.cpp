@@ -161,6 +161,8 @@ struct Transfer {
   std::vector<std::pair<std::string, std::string>> headers;
   std::size_t delivered = 0; // bytes handed to the sink
   bool sink_stopped = false;
+  std::size_t max_bytes = 0;    // the body limit of this transfer (0 = none)
+  bool too_large = false;       // stopped at max_bytes
   std::exception_ptr exception; // thrown by the sink or an allocation, rethrown after curl returns
   // Stall watch of a streamed transfer: stop when nothing moved for `stall_limit`.
   Clock::duration stall_limit{};
@@ -178,10 +180,18 @@ std::size_t write_callback(char* data, std::size_t size, std::size_t count, void
   const std::size_t length = size * count;
   try {
     if (transfer.sink == nullptr) {
+      if (transfer.max_bytes > 0 && transfer.body.size() + length > transfer.max_bytes) {
+        transfer.too_large = true;
+        return 0; // makes curl stop with CURLE_WRITE_ERROR
+      }
       transfer.body.append(data, length);
       return length;
     }
     if (is_success(get_long(transfer.curl, CURLINFO_RESPONSE_CODE))) {
+      if (transfer.max_bytes > 0 && transfer.delivered + length > transfer.max_bytes) {
+        transfer.too_large = true;
+        return 0;
+      }
       if (!(*transfer.sink)(std::string_view(data, length))) {
         transfer.sink_stopped = true;
         return 0; // makes curl stop with CURLE_WRITE_ERROR
@@ -368,7 +378,17 @@ Expected<HttpResponse> CurlClient::send_with_retries(const HttpRequest& request,
         return std::move(*result.response);
       }
       if (const auto server_delay = retry_after_s(*result.response)) {
-        delay = std::clamp(*server_delay, 0.0, std::max(0.0, m_options.max_backoff_s));
+        if (*server_delay > std::max(0.0, m_options.max_backoff_s)) {
+          // Retrying sooner than the server asked is pointless, and waiting that long is past
+          // what this run allows: fail now, naming the wait.
+          return make_error(describe(fmt::format(
+              "HTTP {}: the server asks to retry after {:g} s, longer than the {:g} s this run "
+              "waits; try again later",
+              result.response->status,
+              *server_delay,
+              std::max(0.0, m_options.max_backoff_s))));
+        }
+        delay = std::max(0.0, *server_delay);
       }
     } else if (last || !result.transient || result.delivered > 0) {
       // A stream that already reached the sink cannot be restarted without duplicating data.
@@ -396,6 +416,7 @@ AttemptResult CurlClient::attempt(const HttpRequest& request, const BodySink* si
   Transfer transfer;
   transfer.curl = handle;
   transfer.sink = sink;
+  transfer.max_bytes = sink != nullptr ? m_options.max_stream_bytes : m_options.max_body_bytes;
 
   std::unique_ptr<curl_slist, SlistDeleter> header_list;
   const auto add_header = [&](const std::string& line) {
@@ -516,6 +537,12 @@ AttemptResult CurlClient::attempt(const HttpRequest& request, const BodySink* si
                          ? connect_failure()
                          : fmt::format("timed out after {:g} s", m_options.timeout_s);
     result.transient = true;
+    return result;
+  }
+  if (transfer.too_large) {
+    result.failure = fmt::format("answer larger than {} MiB (the limit for one answer); stopped",
+                                 transfer.max_bytes >> 20);
+    result.transient = false;
     return result;
   }
   if (code == CURLE_PARTIAL_FILE) {

@@ -1,3 +1,4 @@
+#include <gpucost/data/json_util.hpp>
 #include <gpucost/sources/providers/adapter_util.hpp>
 
 #include <fmt/core.h>
@@ -56,6 +57,16 @@ parse_json_body(std::string_view provider, std::string_view body, std::string_vi
   }
   if (looks_like_html(body)) {
     return make_error(fmt::format("{}: expected JSON, got an HTML page from {}", provider, source));
+  }
+  if (const auto deep = find_excess_json_depth(body)) {
+    const auto [line, column] = line_and_column(body, *deep + 1);
+    return make_error(fmt::format("{}: malformed JSON in {} at line {}, column {} (nested deeper "
+                                  "than {} levels)",
+                                  provider,
+                                  source,
+                                  line,
+                                  column,
+                                  k_max_json_depth));
   }
   auto document = nlohmann::json::parse(body, nullptr, false);
   if (!document.is_discarded()) {
@@ -155,6 +166,9 @@ std::optional<bool> bool_field(const nlohmann::json& object, std::string_view ke
 }
 
 std::string server_error_message(std::string_view body) {
+  if (find_excess_json_depth(body)) {
+    return {};
+  }
   const auto document = nlohmann::json::parse(body, nullptr, false);
   if (document.is_discarded() || !document.is_object()) {
     return {};

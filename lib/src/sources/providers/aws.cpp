@@ -711,6 +711,7 @@ public:
       auto region_result = fetch_region(http, options, *table, base, region, call);
       if (!region_result) {
         ++failures;
+        result.missing_regions.push_back(region);
         if (!first_failure) {
           first_failure = region_result.error().message;
         }

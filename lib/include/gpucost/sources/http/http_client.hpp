@@ -36,6 +36,12 @@ struct HttpOptions {
   int max_attempts = 4;      // attempts on 429, 5xx and transport errors (1 = no retry)
   double backoff_s = 1;      // first retry delay, doubled each time, capped at max_backoff_s
   double max_backoff_s = 30; // cap; Retry-After is honoured up to this
+  // Largest body `send` accepts (bytes): past it the request fails at once, "answer larger than
+  // ...", instead of growing memory without end. 256 MiB: the largest real non-streamed answer
+  // (a Vast.ai offer search) is a few MB.
+  std::size_t max_body_bytes = std::size_t{256} << 20;
+  // Largest body `send_streaming` delivers (bytes): 4 GiB, well above AWS's largest price list.
+  std::size_t max_stream_bytes = std::size_t{4} << 30;
 };
 
 // Called with each piece of a streamed body; return false to stop the transfer.

@@ -27,6 +27,9 @@ struct FetchResult {
   std::vector<Offer> offers;
   std::vector<std::string> warnings; // e.g. unknown GPU names kept, rows skipped and why
   std::string source_url;            // the endpoint read, without secrets
+  // Regions asked for but not fetched (their request failed): the fetch is partial, and the
+  // previous cache's offers in these regions are kept rather than dropped.
+  std::vector<std::string> missing_regions;
 };
 
 // A cloud's price API. Concrete types are known only to registry.cpp.
