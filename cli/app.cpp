@@ -92,6 +92,8 @@ int run(int argc, const char* const* argv, Context& context) {
   register_compare(app, context);
   register_offers(app, context);
   register_catalog(app, context);
+  register_gpus(app, context);
+  register_providers(app, context);
   try {
     try {
       app.parse(argc, argv);
