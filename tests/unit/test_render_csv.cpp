@@ -133,7 +133,8 @@ TEST_SUITE("render_csv") {
     const std::string csv = render_compare_csv(sample_result());
     const std::size_t start = csv.find("\r\n") + 2;
     CHECK(csv.substr(start, csv.find("\r\n", start) - start)
-          == "1,runpod,pod,per-job,on-demand,,RTX 4090,1,24,16,62,EU-RO-1,0.74,15,measured,job_seconds on RTX 4090,15,"
+          == "1,runpod,pod,per-job,on-demand,,RTX 4090,1,24,16,62,EU-RO-1,0.74,15,measured,"
+             "job_seconds on RTX 4090,15,"
              "0.0030833333333333333,0.0030833333333333333,0,0,0,0,0,3.0833333333333335,,1,1,"
              "0.22916666666666663,,,data/catalog/runpod.json,2026-11-20T00:00:00Z");
   }

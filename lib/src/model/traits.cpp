@@ -121,6 +121,20 @@ ResolvedTraits resolve_traits(const Offer& offer,
   } else if (offer.idle_timeout_s || traits.idle_timeout_s) {
     option.idle_timeout_s = offer.idle_timeout_s ? *offer.idle_timeout_s : *traits.idle_timeout_s;
     resolved.timeout_known = true;
+    if (!offer.idle_timeout_s) {
+      resolved.timeout_note = fmt::format(
+          "idle timeout {} s is {} {}'s own keep-alive (data/providers.json), not one you set{}",
+          option.idle_timeout_s,
+          info != nullptr && !info->display_name.empty() ? info->display_name : offer.provider,
+          product_name,
+          traits.idle_timeout_range_s
+              ? fmt::format(" (allowed: {} s to {} s; give --idle-timeout {}/{}=S)",
+                            traits.idle_timeout_range_s->first,
+                            traits.idle_timeout_range_s->second,
+                            offer.provider,
+                            product_name)
+              : std::string());
+    }
   }
   if (workload.output_gb) {
     const std::optional<double> provider_egress =
