@@ -8,6 +8,8 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -130,4 +132,13 @@ TEST_CASE("GPU families match whole words") {
   CHECK(names("L4") == std::vector<std::string>{"L4"});
   CHECK(names("A100").size() == 4);
   CHECK(names("Z999").empty());
+}
+
+TEST_CASE("per-provider overrides: provider/product beats provider beats every option") {
+  const std::map<std::string, double> by_provider = {{"runpod/pod", 30}, {"runpod", 20}};
+  const std::optional<double> all = 10.0;
+  CHECK(gpucost::override_for(all, by_provider, "runpod", gpucost::Product::pod) == 30);
+  CHECK(gpucost::override_for(all, by_provider, "runpod", gpucost::Product::serverless) == 20);
+  CHECK(gpucost::override_for(all, by_provider, "vastai", gpucost::Product::pod) == 10);
+  CHECK_FALSE(gpucost::override_for(std::nullopt, by_provider, "vastai", gpucost::Product::pod));
 }

@@ -197,7 +197,8 @@ Expected<JobTime> job_time_on(const Workload& workload,
                               const BenchmarkTable& benchmarks) {
   for (const auto& [name, seconds] : workload.measured_seconds) {
     if (gpus.find(name) == &gpu) {
-      return JobTime{seconds, JobSecondsBasis::measured, "measured_seconds", {}};
+      return JobTime{
+          seconds, JobSecondsBasis::measured, fmt::format("measured_seconds on {}", gpu.name), {}};
     }
   }
   if (!workload.job_seconds) {
