@@ -15,4 +15,10 @@ void register_offers(CLI::App& app, Context& context);
 // `gpucost catalog update|status|export`: the live price cache.
 void register_catalog(CLI::App& app, Context& context);
 
+// `gpucost gpus`: the GPU table with specs and benchmark coverage.
+void register_gpus(CLI::App& app, Context& context);
+
+// `gpucost providers`: providers, their products and traits.
+void register_providers(CLI::App& app, Context& context);
+
 } // namespace gpucost::cli

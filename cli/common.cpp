@@ -56,6 +56,24 @@ void add_format_option(CLI::App& command, OutputFormat& format) {
       ->default_str("table");
 }
 
+ListingFormat parse_listing_format(const std::string& name) {
+  if (name == "table") {
+    return ListingFormat::table;
+  }
+  if (name == "csv") {
+    return ListingFormat::csv;
+  }
+  if (name == "json") {
+    return ListingFormat::json;
+  }
+  throw Error(fmt::format("--format: unknown format \"{}\" (expected table, csv or json)", name));
+}
+
+DataSet load_reference_data(Context& context) {
+  const std::string dir = value_or_throw(find_data_dir(context.env, context.executable));
+  return value_or_throw(load_data_set(dir));
+}
+
 void add_filter_options(CLI::App& command, FilterOptions& options, bool with_modes) {
   command.add_option("--gpu", options.gpus, "Only these GPU models (repeatable, aliases allowed)");
   command.add_option("--provider", options.providers, "Only these providers (repeatable)");
@@ -71,15 +89,27 @@ void add_filter_options(CLI::App& command, FilterOptions& options, bool with_mod
 
 OfferFilters resolve_filters(const FilterOptions& options,
                              const DataSet& data,
-                             const std::vector<Offer>& offers) {
+                             const std::vector<Offer>& offers,
+                             std::ostream* err) {
   OfferFilters filters;
   for (const auto& name : options.gpus) {
-    const GpuSpec* gpu = data.gpus.find(name);
-    if (gpu == nullptr) {
+    if (const GpuSpec* gpu = data.gpus.find(name); gpu != nullptr) {
+      filters.gpus.push_back(gpu->name); // an exact name or alias: that model alone
+      continue;
+    }
+    const auto family = data.gpus.match_family(name);
+    if (family.empty()) {
       throw Error(fmt::format(
           "--gpu: unknown GPU model \"{}\"{}", name, did_you_mean(data.gpus.suggest(name))));
     }
-    filters.gpus.push_back(gpu->name);
+    std::vector<std::string> names;
+    for (const GpuSpec* gpu : family) {
+      filters.gpus.push_back(gpu->name);
+      names.push_back(gpu->name);
+    }
+    if (err != nullptr) {
+      fmt::print(*err, "gpucost: --gpu {} matches {}\n", name, fmt::join(names, ", "));
+    }
   }
   std::set<std::string> known; // every provider id, collected only when --provider is given
   if (!options.providers.empty()) {

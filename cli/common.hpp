@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,15 @@ CLI::Validator decimal_whole_number();
 
 // Adds `--format table|csv|json|markdown`.
 void add_format_option(CLI::App& command, OutputFormat& format);
+
+// The formats of the reference listings (gpus, providers).
+enum class ListingFormat { table, csv, json };
+
+// Parses a --format of a reference listing; throws Error naming the choices.
+ListingFormat parse_listing_format(const std::string& name);
+
+// The data directory's reference data (gpus, providers, benchmarks), without any catalog.
+DataSet load_reference_data(Context& context);
 
 // Filters as typed on the command line, before names are checked.
 struct FilterOptions {
@@ -45,9 +55,12 @@ struct FilterOptions {
 void add_filter_options(CLI::App& command, FilterOptions& options, bool with_modes);
 
 // Checks names against the data and catalog ("did you mean") and builds the filters; throws Error.
+// A --gpu that is a model name or alias selects that model; otherwise it selects every model of a
+// family holding its words (gpus.hpp match_family), and the models matched are named on `err`.
 OfferFilters resolve_filters(const FilterOptions& options,
                              const DataSet& data,
-                             const std::vector<Offer>& offers);
+                             const std::vector<Offer>& offers,
+                             std::ostream* err = nullptr);
 
 // Which catalog files to read.
 struct CatalogOptions {

@@ -3,11 +3,14 @@
 #include "common.hpp"
 
 #include <gpucost/data/workload_file.hpp>
+#include <gpucost/model/units.hpp>
 #include <gpucost/util/error.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <map>
+#include <string_view>
 
 namespace gpucost::cli {
 
@@ -16,13 +19,28 @@ void add_workload_options(CLI::App& command, WorkloadOptions& options) {
   command.add_option("--ref-gpu", options.ref_gpu, "GPU the job time was measured on");
   command.add_option("--job-seconds", options.job_seconds, "Seconds one job takes on --ref-gpu");
   command.add_option(
-      "--workload-class", options.workload_class, "How time scales: compute, memory or encode");
+      "--workload-class",
+      options.workload_class,
+      "How time scales: asr, diffusion, llm, training, render, encode, compute or memory");
+  command.add_option("--gpu-bound-fraction",
+                     options.gpu_bound_fraction,
+                     "Share of the job that speeds up on a faster GPU, 0..1 (default 1)");
+  command.add_flag(
+      "--split-frame",
+      options.split_frame,
+      "Encode: one stream uses every NVENC engine (split-frame, 4K+ on Ada and later)");
   command.add_option("--gpus-per-job", options.gpus_per_job, "GPUs one job needs (default 1)")
       ->transform(decimal_whole_number());
   command.add_option("--jobs-per-month", options.jobs_per_month, "Jobs a month (volume)");
   command.add_option("--traffic", options.traffic, "Arrivals: poisson or sparse");
-  command.add_option("--idle-timeout", options.idle_timeout_s, "Keep-alive seconds after a job");
-  command.add_option("--cold-start", options.cold_start_s, "Start-up seconds (0 allowed)");
+  command.add_option("--idle-timeout",
+                     options.idle_timeout,
+                     "Keep-alive seconds after a job: S for every option, or provider=S or "
+                     "provider/product=S (repeatable)");
+  command.add_option("--cold-start",
+                     options.cold_start,
+                     "Start-up seconds (0 allowed): S for every option, or provider=S or "
+                     "provider/product=S (repeatable)");
   command.add_option(
       "--max-utilization", options.max_utilization, "Usable share of always-on capacity (0.8)");
   command.add_option("--revenue-per-job", options.revenue_per_job, "USD earned per job");
@@ -34,6 +52,63 @@ void add_workload_options(CLI::App& command, WorkloadOptions& options) {
                    options.cross_vendor,
                    "Scale the job time to GPUs of other vendors too (e.g. NVIDIA to AMD)");
 }
+
+namespace {
+
+// Checks a "provider" or "provider/product" key against providers.json; throws Error.
+void check_override_key(std::string_view flag, const std::string& key, const DataSet& data) {
+  const auto slash = key.find('/');
+  const std::string provider = key.substr(0, slash);
+  if (data.providers.find(provider) == nullptr) {
+    throw Error(fmt::format(
+        "{}: unknown provider \"{}\" in \"{}\" (see 'gpucost providers')", flag, provider, key));
+  }
+  if (slash != std::string::npos && !parse_product(key.substr(slash + 1))) {
+    throw Error(fmt::format("{}: unknown product \"{}\" in \"{}\" (expected pod, vm, serverless or "
+                            "dedicated)",
+                            flag,
+                            key.substr(slash + 1),
+                            key));
+  }
+}
+
+double parse_seconds(std::string_view flag, const std::string& text) {
+  std::size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !(value >= 0 && value <= k_seconds_per_year)) {
+    throw Error(fmt::format(
+        "{}: \"{}\" is not a number of seconds between 0 and one year (give S, provider=S or "
+        "provider/product=S)",
+        flag,
+        text));
+  }
+  return value;
+}
+
+// Applies "S" (every option) and "provider[/product]=S" values of a repeatable flag.
+void apply_overrides(std::string_view flag,
+                     const std::vector<std::string>& values,
+                     const DataSet& data,
+                     std::optional<double>& all,
+                     std::map<std::string, double>& by_provider) {
+  for (const auto& value : values) {
+    const auto eq = value.find('=');
+    if (eq == std::string::npos) {
+      all = parse_seconds(flag, value);
+      continue;
+    }
+    const std::string key = value.substr(0, eq);
+    check_override_key(flag, key, data);
+    by_provider[key] = parse_seconds(flag, value.substr(eq + 1));
+  }
+}
+
+} // namespace
 
 // The workload from the file (if any) with every flag applied over it.
 Workload build_workload(const WorkloadOptions& options, const DataSet& data) {
@@ -51,8 +126,8 @@ Workload build_workload(const WorkloadOptions& options, const DataSet& data) {
   if (!options.workload_class.empty()) {
     const auto parsed = parse_workload_class(options.workload_class);
     if (!parsed) {
-      throw Error(fmt::format("--workload-class: unknown class \"{}\" (expected compute, memory or "
-                              "encode)",
+      throw Error(fmt::format("--workload-class: unknown class \"{}\" (expected asr, diffusion, "
+                              "llm, training, render, encode, compute or memory)",
                               options.workload_class));
     }
     workload.workload_class = *parsed;
@@ -71,12 +146,21 @@ Workload build_workload(const WorkloadOptions& options, const DataSet& data) {
     }
     workload.traffic = *parsed;
   }
-  if (options.idle_timeout_s) {
-    workload.idle_timeout_s = options.idle_timeout_s;
+  for (const auto* table : {&workload.idle_timeout_by_provider, &workload.cold_start_by_provider}) {
+    for (const auto& [key, seconds] : *table) {
+      check_override_key(options.workload_file, key, data);
+    }
   }
-  if (options.cold_start_s) {
-    workload.cold_start_s = options.cold_start_s;
-  }
+  apply_overrides("--idle-timeout",
+                  options.idle_timeout,
+                  data,
+                  workload.idle_timeout_s,
+                  workload.idle_timeout_by_provider);
+  apply_overrides("--cold-start",
+                  options.cold_start,
+                  data,
+                  workload.cold_start_s,
+                  workload.cold_start_by_provider);
   if (options.max_utilization) {
     workload.max_utilization = *options.max_utilization;
   }
@@ -92,11 +176,32 @@ Workload build_workload(const WorkloadOptions& options, const DataSet& data) {
   if (options.cross_vendor) {
     workload.cross_vendor = true;
   }
+  if (options.gpu_bound_fraction) {
+    workload.gpu_bound_fraction = *options.gpu_bound_fraction;
+  }
+  if (options.split_frame) {
+    workload.split_frame = true;
+  }
   value_or_throw(validate_workload(workload));
 
   // Resolve GPU names to canonical ones now, so a typo is an error, not an empty ranking.
   if (!workload.ref_gpu.empty()) {
     const GpuSpec* gpu = data.gpus.find(workload.ref_gpu);
+    if (gpu == nullptr) {
+      const auto family = data.gpus.match_family(workload.ref_gpu);
+      if (family.size() == 1) {
+        gpu = family.front();
+      } else if (family.size() > 1) {
+        std::vector<std::string> names;
+        for (const GpuSpec* variant : family) {
+          names.push_back(fmt::format("\"{}\"", variant->name));
+        }
+        throw Error(fmt::format("--ref-gpu: \"{}\" is ambiguous: it matches {} (name the model the "
+                                "job time was measured on)",
+                                workload.ref_gpu,
+                                fmt::join(names, ", ")));
+      }
+    }
     if (gpu == nullptr) {
       const auto suggestions = data.gpus.suggest(workload.ref_gpu);
       const auto origin = workload.origins.find("ref_gpu");

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gpucost::cli {
 
@@ -21,18 +22,20 @@ struct WorkloadOptions {
   std::optional<int> gpus_per_job;
   std::optional<double> jobs_per_month;
   std::string traffic;
-  std::optional<double> idle_timeout_s;
-  std::optional<double> cold_start_s;
+  std::vector<std::string> idle_timeout; // "S" or "provider[/product]=S", repeatable
+  std::vector<std::string> cold_start;   // the same
   std::optional<double> max_utilization;
   std::optional<double> revenue_per_job;
   std::optional<double> output_gb;
   std::optional<double> interruptions_per_hour;
   bool cross_vendor = false;
+  std::optional<double> gpu_bound_fraction;
+  bool split_frame = false;
 };
 
 // Adds --workload, --ref-gpu, --job-seconds, --workload-class, --gpus-per-job, --jobs-per-month,
 // --traffic, --idle-timeout, --cold-start, --max-utilization, --revenue-per-job, --output-gb,
-// --interruptions-per-hour and --cross-vendor to `command`.
+// --interruptions-per-hour, --cross-vendor, --gpu-bound-fraction and --split-frame to `command`.
 void add_workload_options(CLI::App& command, WorkloadOptions& options);
 
 // The workload from the file (if any) with every flag applied over it, its GPU names resolved to

@@ -18,6 +18,8 @@ namespace gpucost::cli {
 
 namespace {
 
+constexpr std::size_t k_rows_for_people = 20; // table and markdown rows without --top
+
 struct CompareOptions {
   WorkloadOptions workload;
   std::optional<int> top;
@@ -27,22 +29,34 @@ struct CompareOptions {
 };
 
 void run_compare(const CompareOptions& options, Context& context) {
-  if (options.top && *options.top < 1) {
-    throw Error(fmt::format("--top: must be at least 1 (got {})", *options.top));
+  if (options.top && *options.top < 0) {
+    throw Error(fmt::format("--top: must be 0 (every row) or more (got {})", *options.top));
   }
   Inputs inputs = load_inputs(options.catalog, context);
   const Workload workload = build_workload(options.workload, inputs.data);
-  const OfferFilters filters = resolve_filters(options.filters, inputs.data, inputs.catalog.offers);
+  const OfferFilters filters =
+      resolve_filters(options.filters, inputs.data, inputs.catalog.offers, &context.err);
 
-  const std::size_t limit = options.top ? static_cast<std::size_t>(*options.top)
-                                        : std::numeric_limits<std::size_t>::max();
+  // People read tables and markdown: 20 rows unless --top says otherwise (0: every row). Machines
+  // read JSON and CSV: every row unless --top is given.
+  const bool for_people =
+      options.format == OutputFormat::table || options.format == OutputFormat::markdown;
+  std::size_t limit = std::numeric_limits<std::size_t>::max();
+  if (options.top) {
+    if (*options.top > 0) {
+      limit = static_cast<std::size_t>(*options.top);
+    }
+  } else if (for_people) {
+    limit = k_rows_for_people;
+  }
   CompareResult result = rank_options(inputs.catalog.offers,
                                       inputs.data.gpus,
                                       inputs.data.providers,
                                       workload,
                                       filters,
                                       inputs.now_s,
-                                      limit);
+                                      limit,
+                                      &inputs.data.benchmarks);
   result.tool_version = GPUCOST_VERSION;
   result.generated_at = format_iso8601(inputs.now_s);
   result.catalog.sources = inputs.catalog.sources;
@@ -51,6 +65,14 @@ void run_compare(const CompareOptions& options, Context& context) {
   result.warnings.insert(result.warnings.end(), stale.begin(), stale.end());
   if (result.options.empty()) {
     result.warnings.emplace_back("no option matches: loosen the filters or check the catalog");
+  }
+  if (for_people && result.total_options > result.options.size()) {
+    const std::size_t more = result.total_options - result.options.size();
+    result.warnings.push_back(fmt::format("{} more row{} not shown (of {}): give --top N, or "
+                                          "--top 0 for every row",
+                                          more,
+                                          more == 1 ? " is" : "s are",
+                                          result.total_options));
   }
 
   switch (options.format) {
@@ -79,7 +101,11 @@ void register_compare(CLI::App& app, Context& context) {
   CLI::App* command = app.add_subcommand(
       "compare", "Rank GPU options by cost per job for a workload (cheapest first)");
   add_workload_options(*command, options->workload);
-  command->add_option("--top", options->top, "Show only the N cheapest rows")
+  command
+      ->add_option(
+          "--top",
+          options->top,
+          "Show only the N cheapest rows (0: every row; tables and markdown show 20 by default)")
       ->transform(decimal_whole_number());
   add_filter_options(*command, options->filters, true);
   add_catalog_options(*command, options->catalog);

@@ -28,7 +28,8 @@ void run_offers(const OffersOptions& options, Context& context) {
     throw Error(fmt::format("--top: must be at least 1 (got {})", *options.top));
   }
   Inputs inputs = load_inputs(options.catalog, context);
-  const OfferFilters filters = resolve_filters(options.filters, inputs.data, inputs.catalog.offers);
+  const OfferFilters filters =
+      resolve_filters(options.filters, inputs.data, inputs.catalog.offers, &context.err);
 
   OffersListing listing;
   listing.tool_version = GPUCOST_VERSION;

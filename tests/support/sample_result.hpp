@@ -12,6 +12,8 @@ namespace gpucost::test {
 inline RankedOption sample_runpod_pod() {
   RankedOption option;
   option.rank = 1;
+  option.job_seconds_basis = "measured";
+  option.job_seconds_source = "job_seconds on RTX 4090";
   option.offer.provider = "runpod";
   option.offer.product = Product::pod;
   option.offer.gpu = "RTX 4090";
@@ -41,6 +43,8 @@ inline RankedOption sample_runpod_pod() {
 inline RankedOption sample_runpod_serverless() {
   RankedOption option;
   option.rank = 2;
+  option.job_seconds_basis = "measured";
+  option.job_seconds_source = "job_seconds on RTX 4090";
   option.offer.provider = "runpod";
   option.offer.product = Product::serverless;
   option.offer.gpu = "RTX 4090";
@@ -78,6 +82,8 @@ inline RankedOption sample_runpod_serverless() {
 inline RankedOption sample_aws_spot() {
   RankedOption option;
   option.rank = 3;
+  option.job_seconds_basis = "spec";
+  option.job_seconds_source = "FP16 tensor TFLOPS ratio (data/gpus.json)";
   option.offer.provider = "aws";
   option.offer.product = Product::vm;
   option.offer.name = "g5.xlarge";
@@ -114,6 +120,8 @@ inline RankedOption sample_aws_spot() {
 inline RankedOption sample_hetzner_dedicated() {
   RankedOption option;
   option.rank = 4;
+  option.job_seconds_basis = "spec";
+  option.job_seconds_source = "FP16 tensor TFLOPS ratio (data/gpus.json)";
   option.offer.provider = "hetzner";
   option.offer.product = Product::dedicated;
   option.offer.name = "GEX44";

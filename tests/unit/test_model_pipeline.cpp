@@ -51,6 +51,18 @@ Offer offer(std::string provider, Product product, std::string gpu, double usd_p
   return o;
 }
 
+// The job time on `gpu` with no benchmark figures: the spec-sheet classes only.
+gpucost::Expected<double> job_seconds_on(const gpucost::Workload& w,
+                                         const gpucost::GpuSpec& gpu,
+                                         const gpucost::GpuDatabase& db) {
+  const gpucost::BenchmarkTable none;
+  auto time = gpucost::job_time_on(w, gpu, db, none);
+  if (!time) {
+    return gpucost::Unexpected{time.error()};
+  }
+  return time->seconds;
+}
+
 gpucost::Workload workload() {
   gpucost::Workload w;
   w.ref_gpu = "L4";
@@ -141,29 +153,30 @@ TEST_SUITE("model pipeline: job time") {
   TEST_CASE("measured beats scaling; compute scales by FP16 TFLOPS") {
     const auto db = gpus();
     auto w = workload();
-    const auto on_h100 = gpucost::job_seconds_on(w, *db.find("H100 SXM"), db);
+    const auto on_h100 = job_seconds_on(w, *db.find("H100 SXM"), db);
     REQUIRE(on_h100);
     CHECK(*on_h100 == doctest::Approx(100.0 * 121.0 / 989.0));
     w.measured_seconds["H100 SXM"] = 42;
-    CHECK(*gpucost::job_seconds_on(w, *db.find("H100 SXM"), db) == 42);
+    CHECK(*job_seconds_on(w, *db.find("H100 SXM"), db) == 42);
   }
 
   TEST_CASE("no scaling across vendors unless the workload says so") {
     const auto db = gpus();
     auto w = workload();
-    const auto amd = gpucost::job_seconds_on(w, *db.find("MI300X"), db);
+    const auto amd = job_seconds_on(w, *db.find("MI300X"), db);
     REQUIRE(!amd);
     CHECK(amd.error().message.find("not scaled across vendors") != std::string::npos);
-    CHECK(!gpucost::shared_left_out_reason(w, *db.find("MI300X"), db).empty());
+    CHECK(!gpucost::shared_left_out_reason(w, *db.find("MI300X"), db, gpucost::BenchmarkTable{})
+               .empty());
     w.cross_vendor = true;
-    CHECK(gpucost::job_seconds_on(w, *db.find("MI300X"), db));
+    CHECK(job_seconds_on(w, *db.find("MI300X"), db));
   }
 
   TEST_CASE("an encode job cannot run on a GPU without NVENC") {
     const auto db = gpus();
     auto w = workload();
     w.workload_class = gpucost::WorkloadClass::encode;
-    CHECK(!gpucost::job_seconds_on(w, *db.find("H100 SXM"), db));
+    CHECK(!job_seconds_on(w, *db.find("H100 SXM"), db));
   }
 }
 

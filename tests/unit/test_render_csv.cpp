@@ -21,7 +21,8 @@ using Record = std::vector<std::string>;
 
 constexpr std::string_view k_header =
     "rank,provider,product,mode,pricing,name,gpu,gpu_count,gpu_memory_gb,vcpus,ram_gb,region,"
-    "price_per_hour_usd,job_seconds,billed_seconds_per_job,cost_per_job_usd,execution_usd,"
+    "price_per_hour_usd,job_seconds,job_seconds_basis,job_seconds_source,billed_seconds_per_job,"
+    "cost_per_job_usd,execution_usd,"
     "cold_start_usd,idle_usd,rounding_usd,rerun_usd,egress_usd,monthly_cost_usd,"
     "capacity_jobs_per_month,p_cold,utilization,margin,defaulted,notes,source,fetched_at";
 
@@ -114,7 +115,7 @@ TEST_SUITE("render_csv") {
     const auto records = parse_csv(csv);
     REQUIRE(records.size() == 5);
     for (const auto& record : records) {
-      CHECK(record.size() == 31);
+      CHECK(record.size() == 33);
     }
     CHECK(records[0] == header_names());
   }
@@ -132,7 +133,8 @@ TEST_SUITE("render_csv") {
     const std::string csv = render_compare_csv(sample_result());
     const std::size_t start = csv.find("\r\n") + 2;
     CHECK(csv.substr(start, csv.find("\r\n", start) - start)
-          == "1,runpod,pod,per-job,on-demand,,RTX 4090,1,24,16,62,EU-RO-1,0.74,15,15,"
+          == "1,runpod,pod,per-job,on-demand,,RTX 4090,1,24,16,62,EU-RO-1,0.74,15,measured,"
+             "job_seconds on RTX 4090,15,"
              "0.0030833333333333333,0.0030833333333333333,0,0,0,0,0,3.0833333333333335,,1,1,"
              "0.22916666666666663,,,data/catalog/runpod.json,2026-11-20T00:00:00Z");
   }

@@ -42,6 +42,9 @@ TEST_SUITE("render_markdown") {
         "4. billed at least 60 s per session\n"
         "5. built-in defaults used for interruptions\\_per\\_hour, cold\\_start\\_billed\n"
         "\n"
+        "Job time: measured (job\\_seconds on RTX 4090): 2 rows; spec (FP16 tensor TFLOPS ratio "
+        "(data/gpus.json)): 2 rows.\n"
+        "\n"
         "Warnings:\n"
         "\n"
         "- lambda: no offer has an RTX 4090; left out\n";

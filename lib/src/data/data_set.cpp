@@ -1,3 +1,4 @@
+#include <gpucost/data/benchmark_file.hpp>
 #include <gpucost/data/data_set.hpp>
 #include <gpucost/data/gpu_file.hpp>
 #include <gpucost/data/provider_file.hpp>
@@ -91,8 +92,21 @@ Expected<DataSet> load_data_set(const std::string& dir) {
   }
   data.providers = std::move(*providers);
 
-  const std::string fx_path = (fs::path(dir) / "fx.json").string();
   std::error_code ec;
+  const std::string benchmarks_path = (fs::path(dir) / "benchmarks.json").string();
+  if (fs::exists(benchmarks_path, ec)) {
+    auto benchmarks_text = read_text_file(benchmarks_path);
+    if (!benchmarks_text) {
+      return Unexpected{benchmarks_text.error()};
+    }
+    auto benchmarks = parse_benchmark_table(*benchmarks_text, benchmarks_path);
+    if (!benchmarks) {
+      return Unexpected{benchmarks.error()};
+    }
+    data.benchmarks = std::move(*benchmarks);
+  }
+
+  const std::string fx_path = (fs::path(dir) / "fx.json").string();
   if (fs::exists(fx_path, ec)) {
     auto fx_text = read_text_file(fx_path);
     if (!fx_text) {

@@ -18,6 +18,7 @@ Expected<GpuDatabase> parse_gpu_database(std::string_view json_text, const std::
   for (const auto& item : *list) {
     GpuSpec gpu;
     GPUCOST_TRY(item.string_field("name", gpu.name, true));
+    GPUCOST_TRY(item.string_field("family", gpu.family, false));
     GPUCOST_TRY(item.string_field("vendor", gpu.vendor, false));
     GPUCOST_TRY(item.string_list_field("aliases", gpu.aliases));
     GPUCOST_TRY(item.number_field("memory_gb", gpu.memory_gb, 0, true));

@@ -19,6 +19,14 @@ Status read_traits(const JsonReader& item, ProductTraits& traits) {
   GPUCOST_TRY(item.string_field("source", traits.source, true));
   GPUCOST_TRY(item.string_field("as_of", traits.as_of, true));
   GPUCOST_TRY(item.string_field("notes", traits.notes, false));
+  const auto sources = item.node().find("sources");
+  if (sources != item.node().end() && sources->is_object()) {
+    for (const auto& [trait, where] : sources->items()) {
+      if (where.is_string()) {
+        traits.sources[trait] = where.get<std::string>();
+      }
+    }
+  }
   const auto& range = item.node().find("idle_timeout_range_s");
   if (range != item.node().end() && !range->is_null()) {
     if (!range->is_array() || range->size() != 2 || !(*range)[0].is_number()
@@ -78,7 +86,33 @@ Expected<ProviderTable> parse_provider_table(std::string_view json_text,
     }
     table.push_back(std::move(info));
   }
-  return ProviderTable(std::move(table));
+  std::map<Product, ColdStartDefault> cold_start_defaults;
+  const auto defaults = document->find("cold_start_defaults");
+  if (defaults != document->end() && !defaults->is_null()) {
+    if (!defaults->is_object()) {
+      return Unexpected{
+          root.error("cold_start_defaults", "must be an object keyed by product (pod, vm, ...)")};
+    }
+    for (const auto& [product_name, value] : defaults->items()) {
+      const auto product = parse_product(product_name);
+      if (!product) {
+        continue; // "notes" and other commentary
+      }
+      const JsonReader item(
+          value, json_text, origin, {std::string("cold_start_defaults"), product_name});
+      std::optional<double> seconds;
+      GPUCOST_TRY(item.number_field("cold_start_s", seconds, 0));
+      if (!seconds) {
+        return Unexpected{item.error("cold_start_s", "is required")};
+      }
+      ColdStartDefault entry;
+      entry.cold_start_s = *seconds;
+      GPUCOST_TRY(item.string_field("source", entry.source, true));
+      GPUCOST_TRY(item.string_field("as_of", entry.as_of, false));
+      cold_start_defaults.emplace(*product, std::move(entry));
+    }
+  }
+  return ProviderTable(std::move(table), std::move(cold_start_defaults));
 }
 
 } // namespace gpucost

@@ -73,6 +73,30 @@ std::vector<std::size_t> key_lines(std::string_view text, const std::string& key
   return lines;
 }
 
+// Reads a trait override: a number for every option, or an object of "provider" or
+// "provider/product" to seconds.
+Status read_override(const JsonReader& root,
+                     const nlohmann::ordered_json& document,
+                     std::string_view json_text,
+                     const std::string& origin,
+                     std::string_view key,
+                     std::optional<double>& all,
+                     std::map<std::string, double>& by_provider) {
+  const auto found = document.find(std::string(key));
+  if (found == document.end() || !found->is_object()) {
+    return root.number_field(key, all, 0, false, k_seconds_per_year);
+  }
+  const JsonReader table(*found, json_text, origin, {std::string(key)});
+  for (const auto& [name, value] : found->items()) {
+    std::optional<double> seconds;
+    GPUCOST_TRY(table.number_field(name, seconds, 0, false, k_seconds_per_year));
+    if (seconds) {
+      by_provider[name] = *seconds;
+    }
+  }
+  return Ok{};
+}
+
 } // namespace
 
 Expected<Workload> parse_workload(std::string_view json_text, const std::string& origin) {
@@ -113,6 +137,8 @@ Expected<Workload> parse_workload(std::string_view json_text, const std::string&
                                "output_gb",
                                "interruptions_per_hour",
                                "cross_vendor",
+                               "gpu_bound_fraction",
+                               "split_frame",
                                "assumptions",
                                "source"}));
   Workload w;
@@ -128,9 +154,10 @@ Expected<Workload> parse_workload(std::string_view json_text, const std::string&
   if (!text.empty()) {
     const auto parsed = parse_workload_class(text);
     if (!parsed) {
-      return Unexpected{root.error(
-          "workload_class",
-          fmt::format("unknown class \"{}\" (expected compute, memory or encode)", text))};
+      return Unexpected{root.error("workload_class",
+                                   fmt::format("unknown class \"{}\" (expected asr, diffusion, "
+                                               "llm, training, render, encode, compute or memory)",
+                                               text))};
     }
     w.workload_class = *parsed;
   }
@@ -148,8 +175,20 @@ Expected<Workload> parse_workload(std::string_view json_text, const std::string&
     }
     w.traffic = *parsed;
   }
-  GPUCOST_TRY(root.number_field("idle_timeout_s", w.idle_timeout_s, 0, false, k_seconds_per_year));
-  GPUCOST_TRY(root.number_field("cold_start_s", w.cold_start_s, 0, false, k_seconds_per_year));
+  GPUCOST_TRY(read_override(root,
+                            *document,
+                            json_text,
+                            origin,
+                            "idle_timeout_s",
+                            w.idle_timeout_s,
+                            w.idle_timeout_by_provider));
+  GPUCOST_TRY(read_override(root,
+                            *document,
+                            json_text,
+                            origin,
+                            "cold_start_s",
+                            w.cold_start_s,
+                            w.cold_start_by_provider));
   std::optional<double> utilization;
   GPUCOST_TRY(root.number_field("max_utilization", utilization, 0, true, 1));
   w.max_utilization = utilization.value_or(0.8);
@@ -159,6 +198,12 @@ Expected<Workload> parse_workload(std::string_view json_text, const std::string&
   std::optional<bool> cross_vendor;
   GPUCOST_TRY(root.bool_field("cross_vendor", cross_vendor));
   w.cross_vendor = cross_vendor.value_or(false);
+  std::optional<double> fraction;
+  GPUCOST_TRY(root.number_field("gpu_bound_fraction", fraction, 0, false, 1));
+  w.gpu_bound_fraction = fraction.value_or(1.0);
+  std::optional<bool> split_frame;
+  GPUCOST_TRY(root.bool_field("split_frame", split_frame));
+  w.split_frame = split_frame.value_or(false);
   GPUCOST_TRY(root.string_list_field("assumptions", w.assumptions));
   GPUCOST_TRY(root.string_field("source", w.source, false));
 

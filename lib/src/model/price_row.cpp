@@ -42,6 +42,12 @@ Expected<PricedRow> price_row(const Offer& offer,
   row.option.idle_timeout_s = model_option.idle_timeout_s;
   row.estimate = std::move(*estimate);
   row.estimate.mode = plan.mode;
+  if (plan.mode != Mode::always_on && !traits.cold_start_note.empty()) {
+    row.estimate.notes.push_back(traits.cold_start_note);
+  }
+  if (plan.mode == Mode::keep_alive && !traits.timeout_note.empty()) {
+    row.estimate.notes.push_back(traits.timeout_note);
+  }
   if (plan.pricing == Pricing::spot && !offer.interruptions_per_hour
       && !workload.interruptions_per_hour) {
     row.estimate.notes.emplace_back(

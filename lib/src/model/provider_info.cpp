@@ -22,4 +22,9 @@ const ProductTraits* ProviderTable::traits(std::string_view id, Product product)
   return it == provider->products.end() ? nullptr : &it->second;
 }
 
+const ColdStartDefault* ProviderTable::cold_start_default(Product product) const {
+  const auto it = m_cold_start_defaults.find(product);
+  return it == m_cold_start_defaults.end() ? nullptr : &it->second;
+}
+
 } // namespace gpucost

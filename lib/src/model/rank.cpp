@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <tuple>
 #include <unordered_map>
 
@@ -42,7 +43,7 @@ auto sort_key(const Candidate& row, const Offer& offer, const std::string& gpu) 
 // What a GPU name in a catalog comes to, looked up once per distinct name.
 struct GpuLookup {
   const GpuSpec* spec = nullptr;
-  std::optional<Expected<double>> seconds; // job time on it; empty until a matching offer asks
+  std::optional<Expected<JobTime>> seconds; // job time on it; empty until a matching offer asks
   std::string left_out_group; // when there is no job time: the reason shared by many GPUs, if any
 };
 
@@ -60,12 +61,17 @@ CompareResult rank_options(const std::vector<Offer>& offers,
                            const Workload& workload,
                            const OfferFilters& filters,
                            std::int64_t now_s,
-                           std::size_t limit) {
+                           std::size_t limit,
+                           const BenchmarkTable* benchmark_table) {
+  const BenchmarkTable no_benchmarks;
+  const BenchmarkTable& benchmarks = benchmark_table != nullptr ? *benchmark_table : no_benchmarks;
   CompareResult result;
   result.workload = workload;
   std::map<std::string, std::size_t> left_out;
   std::map<std::string, std::map<std::string, std::size_t>>
       without_figure; // reason shared by many GPUs -> GPU -> offers
+  std::map<std::string, std::set<std::string>> fallbacks; // spec fallback reason -> GPUs
+  bool benchmark_used = false; // some GPU's job time is scaled by a benchmark ratio
 
   // Catalogs repeat a few GPU names and providers over many offers: look each up once. The keys
   // view strings in `offers`, which outlive the maps.
@@ -88,7 +94,11 @@ CompareResult rank_options(const std::vector<Offer>& offers,
   };
   const auto resolve = [&](const Offer& offer) {
     const ProviderLookup& provider = lookup_provider(offer);
-    return resolve_traits(offer, provider.traits, provider.info, workload);
+    return resolve_traits(offer,
+                          provider.traits,
+                          provider.info,
+                          workload,
+                          providers.cold_start_default(offer.product));
   };
 
   std::vector<Candidate> candidates;
@@ -111,12 +121,16 @@ CompareResult rank_options(const std::vector<Offer>& offers,
       continue;
     }
     if (!gpu.seconds) {
-      gpu.seconds = job_seconds_on(workload, spec, gpus);
+      gpu.seconds = job_time_on(workload, spec, gpus, benchmarks);
       if (!*gpu.seconds) {
-        gpu.left_out_group = shared_left_out_reason(workload, spec, gpus);
+        gpu.left_out_group = shared_left_out_reason(workload, spec, gpus, benchmarks);
+      } else if (!(*gpu.seconds)->fallback.empty()) {
+        fallbacks[(*gpu.seconds)->fallback].insert(spec.name);
+      } else if ((*gpu.seconds)->basis == JobSecondsBasis::benchmark) {
+        benchmark_used = true;
       }
     }
-    const Expected<double>& seconds = *gpu.seconds;
+    const Expected<JobTime>& seconds = *gpu.seconds;
     if (!seconds) {
       if (gpu.left_out_group.empty()) {
         ++left_out[seconds.error().message];
@@ -134,7 +148,7 @@ CompareResult rank_options(const std::vector<Offer>& offers,
       if (plan.mode == Mode::keep_alive && traits.option.idle_timeout_s <= 0) {
         continue; // a zero timeout is the per-job row
       }
-      const auto priced = price_row(offer, traits, plan, workload, *seconds);
+      const auto priced = price_row(offer, traits, plan, workload, seconds->seconds);
       if (!priced) {
         ++left_out[fmt::format("{} {} {}: {}",
                                offer.provider,
@@ -166,9 +180,9 @@ CompareResult rank_options(const std::vector<Offer>& offers,
     const Candidate& candidate = candidates[position];
     const Offer& offer = offers[candidate.offer_index];
     const GpuSpec& spec = *candidate.spec;
-    const double seconds = *gpu_lookups.find(offer.gpu)->second.seconds.value();
+    const JobTime& time = gpu_lookups.find(offer.gpu)->second.seconds.value().value();
     auto priced =
-        value_or_throw(price_row(offer, resolve(offer), candidate.plan, workload, seconds));
+        value_or_throw(price_row(offer, resolve(offer), candidate.plan, workload, time.seconds));
     RankedOption row;
     row.rank = static_cast<int>(position + 1);
     row.offer = offer;
@@ -185,6 +199,8 @@ CompareResult rank_options(const std::vector<Offer>& offers,
     row.usd_per_hour = candidate.plan.usd_per_hour;
     row.defaulted = trait_names(priced.defaulted);
     row.price_age_s = cache_age_s(row.offer.fetched_at, now_s);
+    row.job_seconds_basis = std::string(to_string(time.basis));
+    row.job_seconds_source = time.source;
     result.options.push_back(std::move(row));
   }
   for (const auto& [reason, by_gpu] : without_figure) {
@@ -199,6 +215,18 @@ CompareResult rank_options(const std::vector<Offer>& offers,
                                           count == 1 ? "" : "s",
                                           reason,
                                           fmt::join(names, ", ")));
+  }
+  for (const auto& [reason, names] : fallbacks) {
+    result.warnings.push_back(fmt::format("{}: {}", reason, fmt::join(names, ", ")));
+  }
+  if (benchmark_used) {
+    if (const BenchmarkClass* table = benchmarks.find(workload.workload_class);
+        table != nullptr && !table->latency_note.empty()) {
+      result.warnings.push_back(fmt::format("{} speed-ups are from {}: {}",
+                                            to_string(workload.workload_class),
+                                            table->source,
+                                            table->latency_note));
+    }
   }
   for (const auto& [reason, count] : left_out) {
     result.warnings.push_back(

@@ -1,5 +1,7 @@
 #include <gpucost/model/traits.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace gpucost {
@@ -44,7 +46,8 @@ std::vector<std::string> trait_names(unsigned mask) {
 ResolvedTraits resolve_traits(const Offer& offer,
                               const ProductTraits* found,
                               const ProviderInfo* info,
-                              const Workload& workload) {
+                              const Workload& workload,
+                              const ColdStartDefault* cold_start_default) {
   const ProductTraits none;
   const ProductTraits& traits = found != nullptr ? *found : none;
 
@@ -57,23 +60,81 @@ ResolvedTraits resolve_traits(const Offer& offer,
                               resolved.defaulted);
   option.minimum_s =
       pick(offer.billing_minimum_s, traits.billing_minimum_s, 0.0, k_minimum, resolved.defaulted);
-  if (workload.cold_start_s) {
-    option.cold_start_s = *workload.cold_start_s;
+  const std::string_view product_name = to_string(offer.product);
+  if (const auto cold_start = override_for(
+          workload.cold_start_s, workload.cold_start_by_provider, offer.provider, offer.product)) {
+    option.cold_start_s = *cold_start;
   } else {
+    const double fallback = cold_start_default != nullptr ? cold_start_default->cold_start_s : 0.0;
     option.cold_start_s =
-        pick(offer.cold_start_s, traits.cold_start_s, 0.0, k_cold_start, resolved.defaulted);
+        pick(offer.cold_start_s, traits.cold_start_s, fallback, k_cold_start, resolved.defaulted);
+    if ((resolved.defaulted & k_cold_start) != 0) {
+      resolved.cold_start_note =
+          cold_start_default != nullptr
+              ? fmt::format("start-up unknown for {} {}: the {} default {} s is used ({}; give "
+                            "--cold-start {}/{}=S)",
+                            offer.provider,
+                            product_name,
+                            product_name,
+                            cold_start_default->cold_start_s,
+                            cold_start_default->source,
+                            offer.provider,
+                            product_name)
+              : fmt::format("start-up unknown for {} {} and no {} default: 0 s is used (give "
+                            "--cold-start {}/{}=S)",
+                            offer.provider,
+                            product_name,
+                            product_name,
+                            offer.provider,
+                            product_name);
+    }
   }
   option.cold_start_billed = pick(offer.cold_start_billed,
                                   traits.cold_start_billed,
                                   true,
                                   k_cold_start_billed,
                                   resolved.defaulted);
-  if (workload.idle_timeout_s) {
-    option.idle_timeout_s = *workload.idle_timeout_s;
+  if (const auto timeout = override_for(workload.idle_timeout_s,
+                                        workload.idle_timeout_by_provider,
+                                        offer.provider,
+                                        offer.product)) {
+    option.idle_timeout_s = *timeout;
     resolved.timeout_known = true;
+    if (traits.idle_timeout_range_s) {
+      const auto [low, high] = *traits.idle_timeout_range_s;
+      const double clamped = std::clamp(*timeout, low, high);
+      if (clamped != *timeout) {
+        option.idle_timeout_s = clamped;
+        const std::string_view name = info != nullptr && !info->display_name.empty()
+                                          ? std::string_view(info->display_name)
+                                          : std::string_view(offer.provider);
+        resolved.timeout_note = fmt::format(
+            "idle timeout {} s is outside the {} s to {} s {} {} sells: clamped to {} s",
+            *timeout,
+            low,
+            high,
+            name,
+            product_name,
+            clamped);
+      }
+    }
   } else if (offer.idle_timeout_s || traits.idle_timeout_s) {
     option.idle_timeout_s = offer.idle_timeout_s ? *offer.idle_timeout_s : *traits.idle_timeout_s;
     resolved.timeout_known = true;
+    if (!offer.idle_timeout_s) {
+      resolved.timeout_note = fmt::format(
+          "idle timeout {} s is {} {}'s own keep-alive (data/providers.json), not one you set{}",
+          option.idle_timeout_s,
+          info != nullptr && !info->display_name.empty() ? info->display_name : offer.provider,
+          product_name,
+          traits.idle_timeout_range_s
+              ? fmt::format(" (allowed: {} s to {} s; give --idle-timeout {}/{}=S)",
+                            traits.idle_timeout_range_s->first,
+                            traits.idle_timeout_range_s->second,
+                            offer.provider,
+                            product_name)
+              : std::string());
+    }
   }
   if (workload.output_gb) {
     const std::optional<double> provider_egress =

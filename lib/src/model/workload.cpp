@@ -40,6 +40,16 @@ std::string_view to_string(WorkloadClass workload_class) {
     return "memory";
   case WorkloadClass::encode:
     return "encode";
+  case WorkloadClass::asr:
+    return "asr";
+  case WorkloadClass::diffusion:
+    return "diffusion";
+  case WorkloadClass::llm:
+    return "llm";
+  case WorkloadClass::training:
+    return "training";
+  case WorkloadClass::render:
+    return "render";
   }
   return "compute";
 }
@@ -51,10 +61,34 @@ std::optional<WorkloadClass> parse_workload_class(std::string_view text) {
   if (text == "memory") {
     return WorkloadClass::memory;
   }
-  if (text == "encode") {
-    return WorkloadClass::encode;
+  for (const WorkloadClass known : {WorkloadClass::encode,
+                                    WorkloadClass::asr,
+                                    WorkloadClass::diffusion,
+                                    WorkloadClass::llm,
+                                    WorkloadClass::training,
+                                    WorkloadClass::render}) {
+    if (text == to_string(known)) {
+      return known;
+    }
   }
   return std::nullopt;
+}
+
+std::optional<double> override_for(const std::optional<double>& all,
+                                   const std::map<std::string, double>& by_provider,
+                                   std::string_view provider,
+                                   Product product) {
+  if (!by_provider.empty()) {
+    const std::string id(provider);
+    if (const auto it = by_provider.find(fmt::format("{}/{}", id, to_string(product)));
+        it != by_provider.end()) {
+      return it->second;
+    }
+    if (const auto it = by_provider.find(id); it != by_provider.end()) {
+      return it->second;
+    }
+  }
+  return all;
 }
 
 Status validate_workload(const Workload& w) {
@@ -66,10 +100,23 @@ Status validate_workload(const Workload& w) {
   GPUCOST_TRY(check_range("jobs_per_month", w.jobs_per_month, 0, true, k_max_jobs_per_month));
   GPUCOST_TRY(check_range("idle_timeout_s", w.idle_timeout_s, 0, false, k_seconds_per_year));
   GPUCOST_TRY(check_range("cold_start_s", w.cold_start_s, 0, false, k_seconds_per_year));
+  for (const auto& [key, seconds] : w.idle_timeout_by_provider) {
+    GPUCOST_TRY(check_range(
+        fmt::format("idle_timeout_s[\"{}\"]", key), seconds, 0, false, k_seconds_per_year));
+  }
+  for (const auto& [key, seconds] : w.cold_start_by_provider) {
+    GPUCOST_TRY(check_range(
+        fmt::format("cold_start_s[\"{}\"]", key), seconds, 0, false, k_seconds_per_year));
+  }
   GPUCOST_TRY(check_range("max_utilization", w.max_utilization, 0, true, 1));
   GPUCOST_TRY(check_range("revenue_per_job", w.revenue_per_job, 0, true, 1e300));
   GPUCOST_TRY(check_range("output_gb", w.output_gb, 0, false, 1e300));
   GPUCOST_TRY(check_range("interruptions_per_hour", w.interruptions_per_hour, 0, false, 3600));
+  if (!(w.gpu_bound_fraction >= 0 && w.gpu_bound_fraction <= 1)) {
+    return make_error(
+        fmt::format("invalid workload: gpu_bound_fraction must be between 0 and 1 (got {})",
+                    w.gpu_bound_fraction));
+  }
   if (w.gpus_per_job < 1) {
     return make_error(
         fmt::format("invalid workload: gpus_per_job must be at least 1 (got {})", w.gpus_per_job));

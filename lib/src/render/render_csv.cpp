@@ -12,7 +12,7 @@ namespace gpucost {
 namespace {
 
 // The header row: units in the names (RFC 4180 allows one header; the cells stay bare numbers).
-constexpr std::array<std::string_view, 31> k_header = {
+constexpr std::array<std::string_view, 33> k_header = {
     "rank",
     "provider",
     "product",
@@ -27,6 +27,8 @@ constexpr std::array<std::string_view, 31> k_header = {
     "region",
     "price_per_hour_usd",
     "job_seconds",
+    "job_seconds_basis",
+    "job_seconds_source",
     "billed_seconds_per_job",
     "cost_per_job_usd",
     "execution_usd",
@@ -65,6 +67,8 @@ std::vector<std::string> row_cells(const RankedOption& option) {
       render::csv_text_cell(offer.region),
       render::csv_number_cell(option.usd_per_hour),
       render::csv_number_cell(estimate.job_seconds),
+      render::csv_text_cell(option.job_seconds_basis),
+      render::csv_text_cell(option.job_seconds_source),
       render::csv_number_cell(estimate.billed_seconds_per_job),
       render::csv_number_cell(estimate.cost_per_job),
       render::csv_number_cell(split.execution),

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -34,6 +35,14 @@ Json text_or_null(const std::string& text) {
   return text.empty() ? Json(nullptr) : Json(text);
 }
 
+Json by_provider(const std::map<std::string, double>& values) {
+  Json out = Json::object();
+  for (const auto& [key, seconds] : values) {
+    out[key] = number(seconds);
+  }
+  return out;
+}
+
 Json workload_json(const Workload& workload) {
   Json measured = Json::object();
   for (const auto& [gpu, seconds] : workload.measured_seconds) {
@@ -51,11 +60,15 @@ Json workload_json(const Workload& workload) {
       {"traffic", to_string(workload.traffic)},
       {"idle_timeout_s", number(workload.idle_timeout_s)},
       {"cold_start_s", number(workload.cold_start_s)},
+      {"cold_start_by_provider", by_provider(workload.cold_start_by_provider)},
+      {"idle_timeout_by_provider", by_provider(workload.idle_timeout_by_provider)},
       {"max_utilization", number(workload.max_utilization)},
       {"revenue_per_job", number(workload.revenue_per_job)},
       {"output_gb", number(workload.output_gb)},
       {"interruptions_per_hour", number(workload.interruptions_per_hour)},
       {"cross_vendor", workload.cross_vendor},
+      {"gpu_bound_fraction", number(workload.gpu_bound_fraction)},
+      {"split_frame", workload.split_frame},
   };
 }
 
@@ -100,6 +113,8 @@ Json option_json(const RankedOption& option) {
       {"region", offer.region},
       {"price_per_hour", number(option.usd_per_hour)},
       {"job_seconds", number(estimate.job_seconds)},
+      {"job_seconds_basis", option.job_seconds_basis},
+      {"job_seconds_source", option.job_seconds_source},
       {"billed_seconds_per_job", number(estimate.billed_seconds_per_job)},
       {"cost_per_job", number(estimate.cost_per_job)},
       {"split", split_json(estimate.split)},
@@ -113,6 +128,15 @@ Json option_json(const RankedOption& option) {
       {"margin", number(estimate.margin)},
       {"mean_added_latency_s", number(estimate.mean_added_latency_s)},
       {"best_case", estimate.best_case},
+      {"traits",
+       Json{
+           {"billing_granularity_s", number(offer.billing_granularity_s)},
+           {"billing_minimum_s", number(offer.billing_minimum_s)},
+           {"cold_start_s", number(offer.cold_start_s)},
+           {"cold_start_billed",
+            offer.cold_start_billed ? Json(*offer.cold_start_billed) : Json(nullptr)},
+           {"idle_timeout_s", number(offer.idle_timeout_s)},
+       }},
       {"defaulted", option.defaulted},
       {"notes", estimate.notes},
       {"source", offer.source},

@@ -51,6 +51,9 @@ std::string render_compare_markdown(const CompareResult& result) {
   if (!notes.notes.empty()) {
     blocks.push_back("Notes:\n\n" + list(notes.notes, true));
   }
+  if (const std::string basis = render::describe_job_time_basis(result.options); !basis.empty()) {
+    blocks.push_back(render::markdown_escape(basis) + '\n');
+  }
   if (!result.warnings.empty()) {
     blocks.push_back("Warnings:\n\n" + list(result.warnings, false));
   }

@@ -29,6 +29,9 @@ std::string render_compare_table(const CompareResult& result, const TableStyle& 
   if (!notes.notes.empty()) {
     blocks.push_back(render::render_notes(notes, style.columns));
   }
+  if (const std::string basis = render::describe_job_time_basis(result.options); !basis.empty()) {
+    blocks.push_back(render::wrap(basis, "", "  ", style.columns));
+  }
   if (!result.warnings.empty()) {
     blocks.push_back(render::render_warnings(result.warnings, style));
   }

@@ -427,6 +427,32 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
   return joined;
 }
 
+std::string describe_job_time_basis(const std::vector<RankedOption>& options) {
+  std::vector<std::pair<std::string, std::size_t>> parts; // in order of first appearance
+  for (const auto& option : options) {
+    if (option.job_seconds_basis.empty()) {
+      continue; // a row built without a job time basis (tests, other callers)
+    }
+    const std::string part =
+        fmt::format("{} ({})", option.job_seconds_basis, option.job_seconds_source);
+    const auto it = std::find_if(
+        parts.begin(), parts.end(), [&](const auto& seen) { return seen.first == part; });
+    if (it == parts.end()) {
+      parts.emplace_back(part, 1);
+    } else {
+      ++it->second;
+    }
+  }
+  if (parts.empty()) {
+    return {};
+  }
+  std::vector<std::string> texts;
+  for (const auto& [part, count] : parts) {
+    texts.push_back(fmt::format("{}: {}", part, plural(count, "row")));
+  }
+  return "Job time: " + join(texts, "; ") + ".";
+}
+
 std::string describe_workload(const Workload& workload) {
   std::string title = workload.name.empty() ? std::string("Cost per job")
                                             : fmt::format("Cost per job for \"{}\"", workload.name);
@@ -442,6 +468,10 @@ std::string describe_workload(const Workload& workload) {
   }
   if (workload.workload_class != WorkloadClass::compute) {
     details.push_back(fmt::format("{} scaling", to_string(workload.workload_class)));
+  }
+  if (workload.gpu_bound_fraction < 1) {
+    details.push_back(
+        fmt::format("{}% GPU-bound", format_quantity(workload.gpu_bound_fraction * 100)));
   }
   if (workload.gpus_per_job != 1) {
     details.push_back(fmt::format("{} GPUs per job", workload.gpus_per_job));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <gpucost/data/catalog.hpp>
+#include <gpucost/model/benchmark.hpp>
 #include <gpucost/model/compare_result.hpp>
 #include <gpucost/model/gpu.hpp>
 #include <gpucost/model/provider_info.hpp>
@@ -14,11 +15,12 @@
 
 namespace gpucost {
 
-// The bundled reference data: GPUs, provider facts and exchange rates.
+// The bundled reference data: GPUs, provider facts, benchmarks and exchange rates.
 struct DataSet {
   std::string dir; // the data directory they were read from
   GpuDatabase gpus;
   ProviderTable providers;
+  BenchmarkTable benchmarks; // empty when the directory has no benchmarks.json
   std::vector<FxRate> fx;
 };
 
@@ -41,7 +43,8 @@ Expected<std::string> read_text_file(const std::string& path);
 // prefix; fails naming the places it looked.
 Expected<std::string> find_data_dir(const EnvLookup& env, const std::string& executable_path);
 
-// Reads gpus.json, providers.json and fx.json from `dir`.
+// Reads gpus.json, providers.json, benchmarks.json and fx.json (the last two when present) from
+// `dir`.
 Expected<DataSet> load_data_set(const std::string& dir);
 
 // Reads catalog files; `origin` ("file", "bundled", "cache") is recorded in each source. Each

@@ -33,6 +33,8 @@ struct RankedOption {
   double usd_per_hour = 0;            // the rate this row pays (spot, monthly / 730, ...)
   std::vector<std::string> defaulted; // trait names that came from built-in defaults
   std::optional<double> price_age_s;  // now - fetched_at, seconds; empty when unknown
+  std::string job_seconds_basis;      // "measured", "benchmark" or "spec" (job_time.hpp)
+  std::string job_seconds_source;     // the measurement, benchmark group or spec figure
 };
 
 // The result of `gpucost compare`: rendered as a table, CSV, JSON or markdown.

@@ -13,6 +13,7 @@ namespace gpucost {
 // One GPU model from data/gpus.json; figures are the maker's spec-sheet values, unknown when empty.
 struct GpuSpec {
   std::string name;                           // canonical name, e.g. "RTX 4090"
+  std::string family;                         // model family, e.g. "H100" for SXM, PCIe, NVL
   std::string vendor;                         // "nvidia", "amd", ...
   std::vector<std::string> aliases;           // other spellings providers use
   std::optional<double> memory_gb;            // per GPU, as marketed
@@ -35,6 +36,11 @@ public:
 
   // The GPU a provider's name refers to, or nullptr when nothing matches.
   const GpuSpec* find(std::string_view name) const;
+
+  // The GPUs whose family (their name when it has none) holds every word of `query` as a whole
+  // word, case-insensitive ("H100" matches H100 SXM, PCIe and NVL; "A10" is not "A100"), in
+  // file order; empty when none.
+  std::vector<const GpuSpec*> match_family(std::string_view query) const;
 
   // Up to three canonical names closest to `name`, for "did you mean" hints.
   std::vector<std::string> suggest(std::string_view name) const;

@@ -24,6 +24,7 @@ struct ProductTraits {
   std::optional<bool> native_autoscaling;
   std::optional<bool> always_on; // serverless: sells always-on workers
   std::string source;
+  std::map<std::string, std::string> sources; // per-trait sources ("cold_start_s" -> URL)
   std::string as_of;
   std::string notes;
 };
@@ -39,11 +40,24 @@ struct ProviderInfo {
   std::map<Product, ProductTraits> products;
 };
 
+// The start-up a product class is given when its own is unknown (providers.json
+// cold_start_defaults): pod = image pull plus boot, vm = boot, serverless = platform start.
+struct ColdStartDefault {
+  double cold_start_s = 0;
+  std::string source;
+  std::string as_of;
+};
+
 // Every provider gpucost has documented facts for.
 class ProviderTable {
 public:
   ProviderTable() = default;
-  explicit ProviderTable(std::vector<ProviderInfo> providers) : m_providers(std::move(providers)) {}
+  explicit ProviderTable(std::vector<ProviderInfo> providers,
+                         std::map<Product, ColdStartDefault> cold_start_defaults = {})
+      : m_providers(std::move(providers)), m_cold_start_defaults(std::move(cold_start_defaults)) {}
+
+  // The documented start-up default of a product class, or nullptr when there is none.
+  const ColdStartDefault* cold_start_default(Product product) const;
 
   // The provider with this id, or nullptr.
   const ProviderInfo* find(std::string_view id) const;
@@ -56,6 +70,7 @@ public:
 
 private:
   std::vector<ProviderInfo> m_providers;
+  std::map<Product, ColdStartDefault> m_cold_start_defaults;
 };
 
 } // namespace gpucost

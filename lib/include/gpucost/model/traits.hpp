@@ -36,16 +36,22 @@ std::vector<std::string> trait_names(unsigned mask);
 // providers.json, then the built-in defaults; the workload's overrides (from flags or the
 // workload file) beat all. `defaulted` says which came from built-in defaults.
 struct ResolvedTraits {
-  ModelOption option;         // usd_per_hour is left 0: the row plan sets the rate
-  unsigned defaulted = 0;     // DefaultedTrait bits
-  bool timeout_known = false; // T came from the workload, the offer or providers.json
+  ModelOption option;          // usd_per_hour is left 0: the row plan sets the rate
+  unsigned defaulted = 0;      // DefaultedTrait bits
+  bool timeout_known = false;  // T came from the workload, the offer or providers.json
+  std::string cold_start_note; // where a defaulted start-up came from; empty when not defaulted
+  std::string timeout_note;    // a keep-alive timeout clamped to what the provider sells
 };
 
 // Resolves `offer`'s traits; `product` and `provider` are its providers.json entries, nullptr when
-// the provider or product is not described there. Pure.
+// the provider or product is not described there; `cold_start_default` the product class's
+// start-up default (providers.json cold_start_defaults), used when no start-up is known. A
+// workload timeout outside the product's idle_timeout_range_s is clamped into it, with a note.
+// Pure.
 ResolvedTraits resolve_traits(const Offer& offer,
                               const ProductTraits* product,
                               const ProviderInfo* provider,
-                              const Workload& workload);
+                              const Workload& workload,
+                              const ColdStartDefault* cold_start_default = nullptr);
 
 } // namespace gpucost

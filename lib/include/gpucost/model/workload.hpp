@@ -1,6 +1,7 @@
 #pragma once
 
 #include <gpucost/model/cost_model.hpp>
+#include <gpucost/model/offer.hpp>
 #include <gpucost/util/error.hpp>
 
 #include <map>
@@ -11,10 +12,12 @@
 
 namespace gpucost {
 
-// What decides how a job's time scales between GPUs.
-enum class WorkloadClass { compute, memory, encode };
+// What decides how a job's time scales between GPUs: a benchmark class of data/benchmarks.json
+// (asr, diffusion, llm, training, render, encode) or a spec-sheet figure (compute, memory).
+enum class WorkloadClass { compute, memory, encode, asr, diffusion, llm, training, render };
 
-// "compute", "memory" or "encode".
+// The class's spelling: "compute", "memory", "encode", "asr", "diffusion", "llm", "training",
+// "render".
 std::string_view to_string(WorkloadClass workload_class);
 // Parses a workload class; nullopt when unknown.
 std::optional<WorkloadClass> parse_workload_class(std::string_view text);
@@ -33,11 +36,16 @@ struct Workload {
   Traffic traffic = Traffic::poisson;
   std::optional<double> idle_timeout_s; // overrides every option's T
   std::optional<double> cold_start_s;   // overrides every option's C
+  // Per-provider overrides, keyed "provider" or "provider/product"; they beat the bare values.
+  std::map<std::string, double> idle_timeout_by_provider;
+  std::map<std::string, double> cold_start_by_provider;
   double max_utilization = 0.8;
   std::optional<double> revenue_per_job;
   std::optional<double> output_gb;              // GB leaving the provider per job
   std::optional<double> interruptions_per_hour; // spot default where an offer has none
-  bool cross_vendor = false; // scale job_seconds to GPUs of another vendor than ref_gpu's
+  bool cross_vendor = false;     // scale job_seconds to GPUs of another vendor than ref_gpu's
+  double gpu_bound_fraction = 1; // f in [0, 1]: share of job_seconds that speeds up on a faster GPU
+  bool split_frame = false;      // encode: one stream spread over every NVENC engine (4K+, Ada+)
   std::vector<std::string> assumptions; // stated assumptions, shown in output
   std::string source;                   // where the figures come from
   // "FILE:LINE: FIELD: " of a value read from a workload file whose check comes later (the GPU
@@ -45,6 +53,12 @@ struct Workload {
   // empty for values from flags.
   std::map<std::string, std::string> origins;
 };
+
+// The override for one provider's product: "provider/product" beats "provider" beats `all`.
+std::optional<double> override_for(const std::optional<double>& all,
+                                   const std::map<std::string, double>& by_provider,
+                                   std::string_view provider,
+                                   Product product);
 
 // Checks ranges: job seconds in (0, one year], jobs a month in (0, 1e9], utilization in (0, 1],
 // no NaN or infinity; the message names the field.

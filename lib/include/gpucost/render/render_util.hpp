@@ -69,6 +69,11 @@ std::string describe_workload(const Workload& workload);
 // data/catalog/runpod.json (runpod, 12 offers, fetched 2026-11-20T00:00:00Z, 3d old)`.
 std::string describe_source(const CatalogSource& source, std::string_view generated_at);
 
+// The footnote on where the shown rows' job times came from, one part per basis and source with
+// its row count: `Job time: measured (job_seconds on L4): 2 rows; spec (FP16 tensor TFLOPS ratio
+// (data/gpus.json)): 5 rows.`; empty when there are no rows.
+std::string describe_job_time_basis(const std::vector<RankedOption>& options);
+
 // The footnote text for traits that came from built-in defaults; empty when there are none.
 std::string defaulted_note(const std::vector<std::string>& traits);
 

@@ -1,0 +1,144 @@
+// Job time on another GPU: benchmark classes of data/benchmarks.json, their spec fallbacks, one
+// NVENC engine per encode stream, gpu_bound_fraction, and GPU families.
+
+#include <gpucost/data/benchmark_file.hpp>
+#include <gpucost/data/data_set.hpp>
+#include <gpucost/data/gpu_file.hpp>
+#include <gpucost/model/job_time.hpp>
+
+#include <doctest/doctest.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Bundled {
+  gpucost::GpuDatabase gpus;
+  gpucost::BenchmarkTable benchmarks;
+};
+
+const Bundled& bundled() {
+  static const Bundled data = [] {
+    const std::string dir = std::string(GPUCOST_SOURCE_DIR) + "/data/";
+    Bundled out;
+    out.gpus =
+        gpucost::parse_gpu_database(*gpucost::read_text_file(dir + "gpus.json"), dir + "gpus.json")
+            .value();
+    out.benchmarks = gpucost::parse_benchmark_table(
+                         *gpucost::read_text_file(dir + "benchmarks.json"), dir + "benchmarks.json")
+                         .value();
+    return out;
+  }();
+  return data;
+}
+
+gpucost::Workload workload(gpucost::WorkloadClass workload_class, const char* ref, double seconds) {
+  gpucost::Workload w;
+  w.workload_class = workload_class;
+  w.ref_gpu = ref;
+  w.job_seconds = seconds;
+  return w;
+}
+
+gpucost::JobTime time_on(const gpucost::Workload& w, const char* gpu) {
+  const auto& data = bundled();
+  return gpucost::job_time_on(w, *data.gpus.find(gpu), data.gpus, data.benchmarks).value();
+}
+
+double figure(gpucost::WorkloadClass workload_class, const char* gpu, const char* group) {
+  const auto& data = bundled();
+  for (const auto& f : data.benchmarks.find(workload_class)->figures) {
+    if (data.gpus.find(f.gpu) == data.gpus.find(gpu) && f.source_group == group) {
+      return f.value.value();
+    }
+  }
+  FAIL("no figure");
+  return 0;
+}
+
+} // namespace
+
+TEST_CASE("asr scales by the MLPerf Whisper ratio of one source group") {
+  const auto w = workload(gpucost::WorkloadClass::asr, "L4", 420);
+  const char* group = "mlperf-inference-v5.1-closed-offline-whisper";
+  const auto b200 = time_on(w, "B200");
+  CHECK(b200.basis == gpucost::JobSecondsBasis::benchmark);
+  CHECK(b200.seconds
+        == doctest::Approx(420 * figure(gpucost::WorkloadClass::asr, "L4", group)
+                           / figure(gpucost::WorkloadClass::asr, "B200", group)));
+  CHECK(b200.fallback.empty());
+}
+
+TEST_CASE("a GPU whose figure is in another source group falls back to the spec ratio") {
+  const auto w = workload(gpucost::WorkloadClass::asr, "L4", 420);
+  const auto& data = bundled();
+  const auto rtx = time_on(w, "RTX 4090"); // its Whisper figure is a reference-vLLM run
+  CHECK(rtx.basis == gpucost::JobSecondsBasis::spec);
+  CHECK(rtx.seconds
+        == doctest::Approx(420 * *data.gpus.find("L4")->fp16_tflops
+                           / *data.gpus.find("RTX 4090")->fp16_tflops));
+  CHECK_FALSE(rtx.fallback.empty());
+}
+
+TEST_CASE("llm falls back to memory bandwidth") {
+  const auto w = workload(gpucost::WorkloadClass::llm, "H100 SXM", 100);
+  const auto& data = bundled();
+  const auto l4 = time_on(w, "L4");
+  CHECK(l4.basis == gpucost::JobSecondsBasis::spec);
+  CHECK(l4.seconds
+        == doctest::Approx(100 * *data.gpus.find("H100 SXM")->memory_bandwidth_gbs
+                           / *data.gpus.find("L4")->memory_bandwidth_gbs));
+}
+
+TEST_CASE("gpu_bound_fraction keeps the CPU share at the reference time") {
+  auto w = workload(gpucost::WorkloadClass::compute, "L4", 400);
+  const auto& data = bundled();
+  const double speedup =
+      *data.gpus.find("H100 SXM")->fp16_tflops / *data.gpus.find("L4")->fp16_tflops;
+  w.gpu_bound_fraction = 0.25;
+  CHECK(time_on(w, "H100 SXM").seconds == doctest::Approx(400 * 0.75 + 400 * 0.25 / speedup));
+  w.gpu_bound_fraction = 0;
+  CHECK(time_on(w, "H100 SXM").seconds == doctest::Approx(400));
+  CHECK(time_on(w, "L4").basis == gpucost::JobSecondsBasis::measured);
+}
+
+TEST_CASE("encode: one NVENC engine per stream, none means left out") {
+  const auto w = workload(gpucost::WorkloadClass::encode, "RTX 3090", 60);
+  const auto& data = bundled();
+  CHECK(time_on(w, "RTX 6000 Ada").seconds == doctest::Approx(60)); // 3 engines, one stream
+  CHECK(time_on(w, "A10").basis == gpucost::JobSecondsBasis::benchmark);
+  CHECK_FALSE(gpucost::job_time_on(w, *data.gpus.find("H100 SXM"), data.gpus, data.benchmarks));
+  auto split = w;
+  split.split_frame = true;
+  CHECK(time_on(split, "RTX 6000 Ada").seconds == doctest::Approx(20));
+}
+
+TEST_CASE("GPU families match whole words") {
+  const auto& gpus = bundled().gpus;
+  const auto names = [&](const char* query) {
+    std::vector<std::string> out;
+    for (const auto* gpu : gpus.match_family(query)) {
+      out.push_back(gpu->name);
+    }
+    return out;
+  };
+  CHECK(names("H100") == std::vector<std::string>{"H100 PCIe", "H100 SXM", "H100 NVL"});
+  CHECK(names("h100").size() == 3);
+  CHECK(names("4090") == std::vector<std::string>{"RTX 4090"});
+  CHECK(names("A10") == std::vector<std::string>{"A10"});
+  CHECK(names("L4") == std::vector<std::string>{"L4"});
+  CHECK(names("A100").size() == 4);
+  CHECK(names("Z999").empty());
+}
+
+TEST_CASE("per-provider overrides: provider/product beats provider beats every option") {
+  const std::map<std::string, double> by_provider = {{"runpod/pod", 30}, {"runpod", 20}};
+  const std::optional<double> all = 10.0;
+  CHECK(gpucost::override_for(all, by_provider, "runpod", gpucost::Product::pod) == 30);
+  CHECK(gpucost::override_for(all, by_provider, "runpod", gpucost::Product::serverless) == 20);
+  CHECK(gpucost::override_for(all, by_provider, "vastai", gpucost::Product::pod) == 10);
+  CHECK_FALSE(gpucost::override_for(std::nullopt, by_provider, "vastai", gpucost::Product::pod));
+}
