@@ -75,6 +75,10 @@ std::string describe_parse_error(const CLI::App& app, const CLI::ParseError& err
 
 } // namespace
 
+void set_exit_code(Context& context, ExitCode code) {
+  context.exit_code = static_cast<int>(code);
+}
+
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   Context context{out, err, process_env(), false, false, "", 0};
   context.out_is_terminal = isatty(STDOUT_FILENO) == 1;
@@ -92,6 +96,7 @@ int run(int argc, const char* const* argv, Context& context) {
   register_compare(app, context);
   register_offers(app, context);
   register_catalog(app, context);
+  register_check(app, context);
   try {
     try {
       app.parse(argc, argv);

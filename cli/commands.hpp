@@ -15,4 +15,7 @@ void register_offers(CLI::App& app, Context& context);
 // `gpucost catalog update|status|export`: the live price cache.
 void register_catalog(CLI::App& app, Context& context);
 
+// `gpucost check`: a baseline result against today's prices under --fail-on/--warn-on rules.
+void register_check(CLI::App& app, Context& context);
+
 } // namespace gpucost::cli

@@ -23,6 +23,9 @@ enum class OutputFormat { table, csv, json, markdown };
 // Adds `--format table|csv|json|markdown`.
 void add_format_option(CLI::App& command, OutputFormat& format);
 
+// Adds `--csv-dialect rfc4180|excel|excel-eu` (the spreadsheet a CSV output is for).
+void add_csv_dialect_option(CLI::App& command, render::CsvDialect& dialect);
+
 // Filters as typed on the command line, before names are checked.
 struct FilterOptions {
   std::vector<std::string> gpus;

@@ -23,6 +23,7 @@ struct OffersOptions {
   CatalogOptions catalog;
   std::optional<int> top;
   OutputFormat format = OutputFormat::table;
+  render::CsvDialect csv_dialect = render::CsvDialect::rfc4180;
 };
 
 // The price an offer is listed by: hourly, else spot, else monthly over 730 hours.
@@ -98,7 +99,7 @@ void run_offers(const OffersOptions& options, Context& context) {
     context.out << render_offers_table(listing, table_style(context));
     break;
   case OutputFormat::csv:
-    context.out << render_offers_csv(listing);
+    context.out << render_offers_csv(listing, options.csv_dialect);
     break;
   case OutputFormat::json:
     context.out << render_offers_json(listing);
@@ -122,6 +123,7 @@ void register_offers(CLI::App& app, Context& context) {
   add_catalog_options(*command, options->catalog);
   command->add_option("--top", options->top, "Show only the N cheapest offers");
   add_format_option(*command, options->format);
+  add_csv_dialect_option(*command, options->csv_dialect);
   command->callback([options, &context] { run_offers(*options, context); });
 }
 

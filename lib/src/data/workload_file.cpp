@@ -13,6 +13,10 @@ Expected<Workload> parse_workload(std::string_view json_text, const std::string&
   }
   const JsonReader root(*document, json_text, origin);
   GPUCOST_TRY(root.expect_schema("gpucost/workload", 1));
+  return read_workload_object(root);
+}
+
+Expected<Workload> read_workload_object(const JsonReader& root) {
   GPUCOST_TRY(root.check_keys({"schema",
                                "schemaVersion",
                                "name",
@@ -77,13 +81,13 @@ Expected<Workload> parse_workload(std::string_view json_text, const std::string&
   GPUCOST_TRY(root.string_list_field("assumptions", w.assumptions));
   GPUCOST_TRY(root.string_field("source", w.source, false));
 
-  const auto measured = document->find("measured_seconds");
-  if (measured != document->end() && !measured->is_null()) {
-    if (!measured->is_object()) {
-      return Unexpected{root.error("measured_seconds", "must be an object of GPU name to seconds")};
-    }
-    const JsonReader table(*measured, json_text, origin, {std::string("measured_seconds")});
-    for (const auto& [gpu, value] : measured->items()) {
+  const auto measured = root.object("measured_seconds");
+  if (!measured) {
+    return Unexpected{root.error("measured_seconds", "must be an object of GPU name to seconds")};
+  }
+  if (*measured) {
+    const JsonReader& table = **measured;
+    for (const auto& [gpu, value] : table.node().items()) {
       std::optional<double> seconds;
       GPUCOST_TRY(table.number_field(gpu, seconds, 0, true, k_seconds_per_year));
       if (seconds) {
