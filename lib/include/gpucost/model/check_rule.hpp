@@ -43,7 +43,8 @@ struct CheckRule {
 Expected<CheckRule> parse_check_rule(std::string_view text, RuleSeverity severity);
 
 // Whether `current` against `baseline` breaches the rule's limit (beyond it by more than
-// floating-point rounding, 1e-9 of the limit); `baseline` is unused by budgets. Both must be known (a missing value is the caller's "missing" verdict).
+// floating-point rounding, 1e-9 of the limit); `baseline` is unused by budgets. Both must be
+// known (a missing value is the caller's "missing" verdict).
 bool rule_breached(const CheckRule& rule, double baseline, double current);
 
 } // namespace gpucost
