@@ -11,6 +11,7 @@
 #include <gpucost/model/rank.hpp>
 #include <gpucost/model/reprice.hpp>
 #include <gpucost/render/render_check.hpp>
+#include <gpucost/util/suggest.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -225,6 +226,38 @@ void run_check(const CheckOptions& options, Context& context) {
     report.workloads.push_back(std::move(part));
   }
 
+  // A key no baseline and no current row has is a typo, not a missing price: say so.
+  for (const auto& rule : rules) {
+    if (rule.option_key.empty()) {
+      continue;
+    }
+    std::vector<std::string> known;
+    bool found = false;
+    for (std::size_t p = 0; p < pairs.size() && !found; ++p) {
+      if (!rule.workload.empty() && rule.workload != pairs[p].name) {
+        continue;
+      }
+      const auto scan = [&](const std::vector<RankedOption>& rows) {
+        for (const auto& row : rows) {
+          found = found || row.key == rule.option_key;
+          known.push_back(row.key);
+        }
+      };
+      scan(currents[p].options);
+      if (pairs[p].baseline != nullptr) {
+        scan(pairs[p].baseline->result.options);
+      }
+    }
+    if (!found) {
+      const std::string near = closest_match(rule.option_key, known);
+      throw Error(fmt::format("rule \"{}\": no baseline or current option has the key \"{}\"{}",
+                              rule.text,
+                              rule.option_key,
+                              near.empty() ? std::string(" (the reports print every key)")
+                                           : fmt::format(" (did you mean \"{}\"?)", near)));
+    }
+  }
+
   for (const auto& rule : rules) {
     for (std::size_t p = 0; p < pairs.size(); ++p) {
       if (!rule.workload.empty() && rule.workload != pairs[p].name) {
@@ -299,6 +332,11 @@ void run_check(const CheckOptions& options, Context& context) {
   }
   if (options.format != CheckFormat::table) {
     print_warnings(context, report.warnings);
+  }
+  if (rules.empty()) {
+    print_warnings(context,
+                   {"no rules given: options were compared but nothing was judged (add --fail-on "
+                    "RULE or --warn-on RULE)"});
   }
   set_exit_code(context, code);
 }

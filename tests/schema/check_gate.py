@@ -28,6 +28,7 @@ GPUCOST, SOURCE = sys.argv[1], sys.argv[2]
 FIX = os.path.join(SOURCE, "tests", "fixtures", "check")
 CATALOG = os.path.join(FIX, "catalog.json")
 CATALOG_UP = os.path.join(FIX, "catalog-up20.json")
+CATALOG_LESS = os.path.join(FIX, "catalog-less.json")  # without the A100 offer
 WORKLOAD = os.path.join(FIX, "workload.json")
 SLOWER = os.path.join(FIX, "workload-slower.json")
 TRANSCRIBE = os.path.join(FIX, "workload-transcribe.json")
@@ -143,14 +144,20 @@ try:
                               "cost_per_job:-10%")
     expect(code == 2, f"improvement alarm: exit 2 (got {code})")
 
-    # 3: a missing option under --strict; without --strict it is reported, exit 0.
-    missing_rule = "cost_per_job[aws/vm/L4x1/us-east-1/per-job/on-demand/g7.nosuch]:+10%"
-    code, doc, _ = check_json("--baseline", base, "--catalog", CATALOG, "--fail-on", missing_rule)
+    # 3: an option that disappeared under --strict; without --strict it is reported, exit 0.
+    missing_rule = "cost_per_job[aws/vm/A100 SXM 80GBx8/us-east-1/per-job/on-demand/p4d.24xlarge]:+10%"
+    code, doc, _ = check_json("--baseline", base, "--catalog", CATALOG_LESS, "--fail-on", missing_rule)
     expect(code == 0 and doc["checks"][0]["verdict"] == "missing"
            and doc["checks"][0]["current"] is None, f"missing: reported, exit 0 (got {code})")
-    code, doc, _ = check_json("--baseline", base, "--catalog", CATALOG, "--fail-on", missing_rule,
+    expect(any(o["change"] == "disappeared" for o in doc["workloads"][0]["options"]),
+           "missing: the option is reported disappeared")
+    code, doc, _ = check_json("--baseline", base, "--catalog", CATALOG_LESS, "--fail-on", missing_rule,
                               "--strict")
     expect(code == 3, f"missing under --strict: exit 3 (got {code})")
+    # A key nothing has is a typo: exit 1 with a hint.
+    code, _, err = run("check", "--baseline", base, "--catalog", CATALOG, "--fail-on",
+                       "cost_per_job[aws/vm/L4x1/us-east-1/per-job/on-demand/g7.nosuch]:+10%")
+    expect(code == 1 and "did you mean" in err, f"unknown key: exit 1 with a hint ({err})")
     code, doc, _ = check_json("--baseline", base, "--catalog", CATALOG, "--strict",
                               "--max-price-age", "1d", "--fail-on", "cost_per_job:+10%")
     expect(code == 3 and any("days old" in r for r in doc["incomplete"]),
@@ -159,8 +166,8 @@ try:
                               "--fail-on", "cost_per_job:+30%")
     expect(code == 3, f"another catalog under --strict: exit 3 (got {code})")
     # 2 wins over 3, both reported.
-    code, doc, _ = check_json("--baseline", base, "--catalog", CATALOG_UP, "--strict",
-                              "--fail-on", "cost_per_job:+10%", "--fail-on", missing_rule)
+    code, doc, _ = check_json("--baseline", base, "--catalog", CATALOG_LESS, "--strict",
+                              "--fail-on", "cost_per_job:<=0.001", "--fail-on", missing_rule)
     expect(code == 2 and doc["incomplete"], f"fail and incomplete: exit 2, both reported ({code})")
 
     # 1: a rule that cannot be parsed, named.
@@ -168,8 +175,6 @@ try:
                          "cost_per_job:10")
     expect(code == 1 and 'rule "cost_per_job:10"' in err, f"bad rule: exit 1 naming it ({err})")
     bad = os.path.join(tmp, "bad.json")
-    with open(bad, "w", encoding="utf-8") as f:
-        f.write(out_text := json.dumps(baseline, indent=2).replace('"cost_per_job": 0', '"cost_per_job": "x"', 1))
     broken = dict(baseline)
     broken["options"] = [dict(baseline["options"][0], cost_per_job="x")] + baseline["options"][1:]
     with open(bad, "w", encoding="utf-8") as f:
