@@ -97,8 +97,12 @@ std::string describe_check(const CheckOutcome& check) {
 }
 
 std::string render_check_table(const CheckReport& report) {
-  std::string out =
-      fmt::format("gpucost check: {} (exit {})\n", verdict_upper(report.verdict), report.exit_code);
+  std::string out = fmt::format("gpucost check: {}{} (exit {})\n",
+                                verdict_upper(report.verdict),
+                                report.incomplete.empty() ? ""
+                                : report.strict           ? ", incomplete under --strict"
+                                                          : ", incomplete",
+                                report.exit_code);
   for (const auto& reason : report.incomplete) {
     out += fmt::format("incomplete: {}\n", reason);
   }

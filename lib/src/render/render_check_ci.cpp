@@ -154,7 +154,11 @@ Counts count(const CheckReport& report, const std::string& workload) {
 
 std::string render_check_markdown(const CheckReport& report, const std::string& comment_tag) {
   std::string out = fmt::format("<!-- {} -->\n", comment_tag);
-  out += fmt::format("## gpucost check: **{}**\n\n", verdict_upper(report.verdict));
+  out += fmt::format("## gpucost check: **{}**{}\n\n",
+                     verdict_upper(report.verdict),
+                     report.incomplete.empty() ? ""
+                     : report.strict           ? ", incomplete under --strict"
+                                               : ", incomplete");
   out += "| Workload | Verdict | Fail | Warn | Missing | Pass |\n";
   out += "|---|---|---:|---:|---:|---:|\n";
   for (const auto& workload : report.workloads) {
