@@ -95,6 +95,9 @@ try:
                               "cost_per_job:+10%", "--reprice-baseline")
     expect(code == 0 and doc["verdict"] == "pass", f"unchanged: exit 0 pass (got {code})")
     expect(doc["checks"][0]["delta"] == 0, "unchanged: delta 0")
+    # The baseline's rows round-trip through JSON exactly: repricing them is no change at all.
+    expect(doc["checks"][0]["config_driven"] == 0 and doc["checks"][0]["price_driven"] == 0,
+           f"unchanged: both parts exactly 0 ({doc['checks'][0]})")
 
     # 2: prices up 20%, price-driven.
     code, doc, _ = check_json("--baseline", base, "--catalog", CATALOG_UP, "--fail-on",
