@@ -124,18 +124,22 @@ std::string render_check_table(const CheckReport& report) {
     for (const auto& change : workload.changes) {
       changed += change.kind == ChangeKind::same ? 0U : 1U;
     }
-    out += fmt::format("  options: {} compared, {} changed, appeared or disappeared\n",
+    out += fmt::format("  options: {} compared, {} changed, appeared or disappeared (key, cost per "
+                       "job in the baseline -> today, USD)\n",
                        workload.changes.size(),
                        changed);
-    for (const auto& change : workload.changes) {
-      if (change.kind == ChangeKind::same) {
-        continue;
+    // Every key is listed, so a rule can name one: changes first, then the unchanged.
+    for (const bool moved : {true, false}) {
+      for (const auto& change : workload.changes) {
+        if ((change.kind != ChangeKind::same) != moved) {
+          continue;
+        }
+        out += fmt::format("    {:<11} {}  {} -> {}\n",
+                           to_string(change.kind),
+                           change.key,
+                           usd(change.baseline_cost_per_job),
+                           usd(change.current_cost_per_job));
       }
-      out += fmt::format("    {:<11} {}  {} -> {}\n",
-                         to_string(change.kind),
-                         change.key,
-                         usd(change.baseline_cost_per_job),
-                         usd(change.current_cost_per_job));
     }
     for (const auto& note : workload.notes) {
       out += fmt::format("  note: {}\n", note);

@@ -205,11 +205,13 @@ std::string render_check_markdown(const CheckReport& report, const std::string& 
                        signed_usd(check.price_driven));
   }
   for (const auto& workload : report.workloads) {
+    // Changes first, then unchanged keys (so a rule can name one), at most k_same_rows of them to
+    // keep the comment under GitHub's size limit.
+    constexpr std::size_t k_same_rows = 50;
     std::vector<const OptionChange*> moved;
+    std::vector<const OptionChange*> same;
     for (const auto& change : workload.changes) {
-      if (change.kind != ChangeKind::same) {
-        moved.push_back(&change);
-      }
+      (change.kind != ChangeKind::same ? moved : same).push_back(&change);
     }
     out += fmt::format("\n**{}**: {} options compared, {} changed, appeared or disappeared{}\n",
                        md_cell(workload_label(workload.name)),
@@ -218,14 +220,22 @@ std::string render_check_markdown(const CheckReport& report, const std::string& 
                        workload.baseline.empty()
                            ? std::string(" (no baseline)")
                            : fmt::format(" (baseline `{}`)", md_cell(workload.baseline)));
-    if (!moved.empty()) {
+    std::vector<const OptionChange*> rows = moved;
+    rows.insert(rows.end(),
+                same.begin(),
+                same.begin() + static_cast<std::ptrdiff_t>(std::min(same.size(), k_same_rows)));
+    if (!rows.empty()) {
       out += "\n| Change | Option | Baseline (USD) | Current (USD) |\n|---|---|---:|---:|\n";
-      for (const auto* change : moved) {
+      for (const auto* change : rows) {
         out += fmt::format("| {} | `{}` | {} | {} |\n",
                            to_string(change->kind),
                            md_cell(change->key),
                            usd(change->baseline_cost_per_job),
                            usd(change->current_cost_per_job));
+      }
+      if (same.size() > k_same_rows) {
+        out += fmt::format("\n{} more unchanged options (every key: --format json)\n",
+                           same.size() - k_same_rows);
       }
     }
     for (const auto& note : workload.notes) {
