@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 namespace gpucost {
 
 namespace {
@@ -126,7 +128,9 @@ Expected<RankedOption> read_option(const JsonReader& node, const ProviderTable& 
   estimate.job_seconds = value.value_or(0);
   GPUCOST_TRY(node.string_field("source", offer.source, false));
   GPUCOST_TRY(node.string_field("fetched_at", offer.fetched_at, false));
-  GPUCOST_TRY(node.number_field("price_age_s", row.price_age_s, 0));
+  // A price fetched after the run's clock has a negative age: read it as written.
+  GPUCOST_TRY(
+      node.number_field("price_age_s", row.price_age_s, std::numeric_limits<double>::lowest()));
   GPUCOST_TRY(node.string_list_field("defaulted", row.defaulted));
   GPUCOST_TRY(node.string_field("key", row.key, false));
   if (row.key.empty()) {

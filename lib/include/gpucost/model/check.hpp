@@ -81,10 +81,6 @@ CheckOutcome evaluate_rule(const CheckRule& rule, const CheckWorkload& workload)
 // The worst verdict of `outcomes`: fail, then missing, then warn; pass when empty.
 Verdict overall_verdict(const std::vector<CheckOutcome>& outcomes);
 
-} // namespace gpucost
-
-namespace gpucost {
-
 // One workload's part of a check report.
 struct CheckWorkloadReport {
   std::string name;                  // label
