@@ -184,7 +184,10 @@ void run_check(const CheckOptions& options, Context& context) {
                                     inputs.now_s));
     CheckWorkloadReport part;
     part.name = pair.name;
-    if (pair.baseline != nullptr) {
+    if (pair.baseline == nullptr) {
+      // Without a baseline every option is new; listing them prints the keys rules can name.
+      part.changes = match_options({}, currents.back().options, std::nullopt);
+    } else {
       const CompareResult& base = pair.baseline->result;
       part.baseline = pair.baseline->origin;
       part.changes = match_options(base.options, currents.back().options, base.top);

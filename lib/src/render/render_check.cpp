@@ -20,6 +20,11 @@ std::string usd(std::optional<double> value) {
   return value ? fmt::format("{:.6g}", *value) : std::string("missing");
 }
 
+// An option that appeared has no baseline cost, one that disappeared no current one: "-".
+std::string usd_or_dash(std::optional<double> value) {
+  return value ? fmt::format("{:.6g}", *value) : std::string("-");
+}
+
 std::string signed_usd(std::optional<double> value) {
   return value ? fmt::format("{:+.6g}", *value) : std::string("-");
 }
@@ -137,8 +142,8 @@ std::string render_check_table(const CheckReport& report) {
         out += fmt::format("    {:<11} {}  {} -> {}\n",
                            to_string(change.kind),
                            change.key,
-                           usd(change.baseline_cost_per_job),
-                           usd(change.current_cost_per_job));
+                           usd_or_dash(change.baseline_cost_per_job),
+                           usd_or_dash(change.current_cost_per_job));
       }
     }
     for (const auto& note : workload.notes) {

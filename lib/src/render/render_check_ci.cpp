@@ -44,6 +44,11 @@ std::string usd(std::optional<double> value) {
   return value ? fmt::format("{:.6g}", *value) : std::string("missing");
 }
 
+// An option that appeared has no baseline cost, one that disappeared no current one: "-".
+std::string usd_or_dash(std::optional<double> value) {
+  return value ? fmt::format("{:.6g}", *value) : std::string("-");
+}
+
 std::string signed_usd(std::optional<double> value) {
   return value ? fmt::format("{:+.6g}", *value) : std::string("–");
 }
@@ -230,8 +235,8 @@ std::string render_check_markdown(const CheckReport& report, const std::string& 
         out += fmt::format("| {} | `{}` | {} | {} |\n",
                            to_string(change->kind),
                            md_cell(change->key),
-                           usd(change->baseline_cost_per_job),
-                           usd(change->current_cost_per_job));
+                           usd_or_dash(change->baseline_cost_per_job),
+                           usd_or_dash(change->current_cost_per_job));
       }
       if (same.size() > k_same_rows) {
         out += fmt::format("\n{} more unchanged options (every key: --format json)\n",
