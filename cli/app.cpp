@@ -151,6 +151,10 @@ std::string describe_parse_error(const CLI::ParseError& error) {
 
 } // namespace
 
+void set_exit_code(Context& context, ExitCode code) {
+  context.exit_code = static_cast<int>(code);
+}
+
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   install_temporary_cleanup(); // Ctrl-C during a cache write leaves no temporary file
   Context context{out, err, process_env(), false, false, "", 0};
@@ -173,6 +177,7 @@ int run_command(int argc, const char* const* argv, Context& context) {
   register_catalog(app, context);
   register_gpus(app, context);
   register_providers(app, context);
+  register_check(app, context);
   if (const std::string problem = check_words(app, argc, argv); !problem.empty()) {
     fmt::print(context.err, "gpucost: error: {}\n", problem);
     fmt::print(context.err, "run 'gpucost --help' for usage\n");

@@ -8,6 +8,19 @@
 
 namespace gpucost::cli {
 
+// The exit codes gpucost returns (docs/ci.md "Exit codes"). A command ends with one of these by
+// setting Context::exit_code; an exception always ends with `error`.
+enum class ExitCode : int {
+  ok = 0,         // success; `check`: every fail rule held (warnings allowed)
+  error = 1,      // bad input, usage, I/O or any other error
+  breached = 2,   // `check`: a --fail-on rule was breached
+  incomplete = 3, // `check --strict`: a price missing, too old, or from another catalog
+};
+
+// Records `code` as the command's exit code.
+struct Context;
+void set_exit_code(Context& context, ExitCode code);
+
 // What a command needs from the outside world; tests build one with their own streams and env.
 struct Context {
   std::ostream& out;
@@ -16,7 +29,7 @@ struct Context {
   bool out_is_terminal = false; // colour and width detection only for a terminal
   bool err_is_terminal = false; // progress lines only for a terminal
   std::string executable;       // argv[0], to find the data directory
-  int exit_code = 0;
+  int exit_code = 0;            // set with set_exit_code
 };
 
 // Runs gpucost with the process environment and the real terminal; returns the exit code

@@ -21,4 +21,7 @@ void register_gpus(CLI::App& app, Context& context);
 // `gpucost providers`: providers, their products and traits.
 void register_providers(CLI::App& app, Context& context);
 
+// `gpucost check`: a baseline result against today's prices under --fail-on/--warn-on rules.
+void register_check(CLI::App& app, Context& context);
+
 } // namespace gpucost::cli

@@ -33,6 +33,24 @@ std::string did_you_mean(const std::vector<std::string>& suggestions) {
 
 } // namespace
 
+void add_csv_dialect_option(CLI::App& command, render::CsvDialect& dialect) {
+  command
+      .add_option_function<std::string>(
+          "--csv-dialect",
+          [&dialect](const std::string& name) {
+            const auto parsed = render::parse_csv_dialect(name);
+            if (!parsed) {
+              throw CLI::ValidationError(
+                  "--csv-dialect",
+                  fmt::format("unknown dialect \"{}\" (expected rfc4180, excel or excel-eu)",
+                              name));
+            }
+            dialect = *parsed;
+          },
+          "CSV for: rfc4180 (default), excel (UTF-8 BOM) or excel-eu (BOM, ';' and decimal commas)")
+      ->type_name("DIALECT");
+}
+
 void add_format_option(CLI::App& command, OutputFormat& format) {
   static const std::map<std::string, OutputFormat> k_formats = {
       {"table", OutputFormat::table},

@@ -38,6 +38,9 @@ ListingFormat parse_listing_format(const std::string& name);
 // The data directory's reference data (gpus, providers, benchmarks), without any catalog.
 DataSet load_reference_data(Context& context);
 
+// Adds `--csv-dialect rfc4180|excel|excel-eu` (the spreadsheet a CSV output is for).
+void add_csv_dialect_option(CLI::App& command, render::CsvDialect& dialect);
+
 // Filters as typed on the command line, before names are checked.
 struct FilterOptions {
   std::vector<std::string> gpus;

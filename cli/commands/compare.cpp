@@ -26,6 +26,7 @@ struct CompareOptions {
   FilterOptions filters;
   CatalogOptions catalog;
   OutputFormat format = OutputFormat::table;
+  render::CsvDialect csv_dialect = render::CsvDialect::rfc4180;
 };
 
 void run_compare(const CompareOptions& options, Context& context) {
@@ -80,7 +81,7 @@ void run_compare(const CompareOptions& options, Context& context) {
     context.out << render_compare_table(result, table_style(context));
     break;
   case OutputFormat::csv:
-    context.out << render_compare_csv(result);
+    context.out << render_compare_csv(result, options.csv_dialect);
     break;
   case OutputFormat::json:
     context.out << render_compare_json(result);
@@ -110,6 +111,7 @@ void register_compare(CLI::App& app, Context& context) {
   add_filter_options(*command, options->filters, true);
   add_catalog_options(*command, options->catalog);
   add_format_option(*command, options->format);
+  add_csv_dialect_option(*command, options->csv_dialect);
   command->callback([options, &context] { run_compare(*options, context); });
 }
 

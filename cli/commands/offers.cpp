@@ -21,6 +21,7 @@ struct OffersOptions {
   CatalogOptions catalog;
   std::optional<int> top;
   OutputFormat format = OutputFormat::table;
+  render::CsvDialect csv_dialect = render::CsvDialect::rfc4180;
 };
 
 void run_offers(const OffersOptions& options, Context& context) {
@@ -51,7 +52,7 @@ void run_offers(const OffersOptions& options, Context& context) {
     context.out << render_offers_table(listing, table_style(context));
     break;
   case OutputFormat::csv:
-    context.out << render_offers_csv(listing);
+    context.out << render_offers_csv(listing, options.csv_dialect);
     break;
   case OutputFormat::json:
     context.out << render_offers_json(listing);
@@ -76,6 +77,7 @@ void register_offers(CLI::App& app, Context& context) {
   command->add_option("--top", options->top, "Show only the N cheapest offers")
       ->transform(decimal_whole_number());
   add_format_option(*command, options->format);
+  add_csv_dialect_option(*command, options->csv_dialect);
   command->callback([options, &context] { run_offers(*options, context); });
 }
 

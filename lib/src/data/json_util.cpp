@@ -404,6 +404,19 @@ Expected<std::vector<JsonReader>> JsonReader::array(std::string_view key) const 
   return items;
 }
 
+Expected<std::optional<JsonReader>> JsonReader::object(std::string_view key) const {
+  const auto* value = find(key);
+  if (value == nullptr || value->is_null()) {
+    return std::optional<JsonReader>{};
+  }
+  if (!value->is_object()) {
+    return Unexpected{error(key, fmt::format("must be an object (got {})", describe(*value)))};
+  }
+  auto path = m_path;
+  path.emplace_back(std::string(key));
+  return std::optional<JsonReader>(std::in_place, *value, m_text, m_origin, std::move(path));
+}
+
 Status JsonReader::string_field(std::string_view key, std::string& out, bool required) const {
   const auto* value = find(key);
   if (value == nullptr || value->is_null()) {

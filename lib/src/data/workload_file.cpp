@@ -76,20 +76,18 @@ std::vector<std::size_t> key_lines(std::string_view text, const std::string& key
 // Reads a trait override: a number for every option, or an object of "provider" or
 // "provider/product" to seconds.
 Status read_override(const JsonReader& root,
-                     const nlohmann::ordered_json& document,
-                     std::string_view json_text,
-                     const std::string& origin,
                      std::string_view key,
                      std::optional<double>& all,
                      std::map<std::string, double>& by_provider) {
-  const auto found = document.find(std::string(key));
-  if (found == document.end() || !found->is_object()) {
+  const auto& node = root.node();
+  const auto found = node.is_object() ? node.find(std::string(key)) : node.end();
+  if (found == node.end() || !found->is_object()) {
     return root.number_field(key, all, 0, false, k_seconds_per_year);
   }
-  const JsonReader table(*found, json_text, origin, {std::string(key)});
+  GPUCOST_TRY_ASSIGN(const auto table, root.object(key));
   for (const auto& [name, value] : found->items()) {
     std::optional<double> seconds;
-    GPUCOST_TRY(table.number_field(name, seconds, 0, false, k_seconds_per_year));
+    GPUCOST_TRY(table->number_field(name, seconds, 0, false, k_seconds_per_year));
     if (seconds) {
       by_provider[name] = *seconds;
     }
@@ -119,6 +117,10 @@ Expected<Workload> parse_workload(std::string_view json_text, const std::string&
   }
   const JsonReader root(*document, json_text, origin);
   GPUCOST_TRY(root.expect_schema("gpucost/workload", 1));
+  return read_workload_object(root);
+}
+
+Expected<Workload> read_workload_object(const JsonReader& root) {
   GPUCOST_TRY(root.check_keys({"schema",
                                "schemaVersion",
                                "name",
@@ -175,20 +177,8 @@ Expected<Workload> parse_workload(std::string_view json_text, const std::string&
     }
     w.traffic = *parsed;
   }
-  GPUCOST_TRY(read_override(root,
-                            *document,
-                            json_text,
-                            origin,
-                            "idle_timeout_s",
-                            w.idle_timeout_s,
-                            w.idle_timeout_by_provider));
-  GPUCOST_TRY(read_override(root,
-                            *document,
-                            json_text,
-                            origin,
-                            "cold_start_s",
-                            w.cold_start_s,
-                            w.cold_start_by_provider));
+  GPUCOST_TRY(read_override(root, "idle_timeout_s", w.idle_timeout_s, w.idle_timeout_by_provider));
+  GPUCOST_TRY(read_override(root, "cold_start_s", w.cold_start_s, w.cold_start_by_provider));
   std::optional<double> utilization;
   GPUCOST_TRY(root.number_field("max_utilization", utilization, 0, true, 1));
   w.max_utilization = utilization.value_or(0.8);
@@ -207,13 +197,13 @@ Expected<Workload> parse_workload(std::string_view json_text, const std::string&
   GPUCOST_TRY(root.string_list_field("assumptions", w.assumptions));
   GPUCOST_TRY(root.string_field("source", w.source, false));
 
-  const auto measured = document->find("measured_seconds");
-  if (measured != document->end() && !measured->is_null()) {
-    if (!measured->is_object()) {
-      return Unexpected{root.error("measured_seconds", "must be an object of GPU name to seconds")};
-    }
-    const JsonReader table(*measured, json_text, origin, {std::string("measured_seconds")});
-    for (const auto& [gpu, value] : measured->items()) {
+  const auto measured = root.object("measured_seconds");
+  if (!measured) {
+    return Unexpected{root.error("measured_seconds", "must be an object of GPU name to seconds")};
+  }
+  if (*measured) {
+    const JsonReader& table = **measured;
+    for (const auto& [gpu, value] : table.node().items()) {
       std::optional<double> seconds;
       GPUCOST_TRY(table.number_field(gpu, seconds, 0, true, k_seconds_per_year));
       if (seconds) {

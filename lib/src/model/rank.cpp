@@ -1,4 +1,5 @@
 #include <gpucost/model/job_time.hpp>
+#include <gpucost/model/option_key.hpp>
 #include <gpucost/model/price_row.hpp>
 #include <gpucost/model/rank.hpp>
 #include <gpucost/model/row_plan.hpp>
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <set>
 #include <tuple>
@@ -67,6 +69,10 @@ CompareResult rank_options(const std::vector<Offer>& offers,
   const BenchmarkTable& benchmarks = benchmark_table != nullptr ? *benchmark_table : no_benchmarks;
   CompareResult result;
   result.workload = workload;
+  result.filters = filters;
+  if (limit != std::numeric_limits<std::size_t>::max()) {
+    result.top = limit;
+  }
   std::map<std::string, std::size_t> left_out;
   std::map<std::string, std::map<std::string, std::size_t>>
       without_figure; // reason shared by many GPUs -> GPU -> offers
@@ -201,6 +207,13 @@ CompareResult rank_options(const std::vector<Offer>& offers,
     row.price_age_s = cache_age_s(row.offer.fetched_at, now_s);
     row.job_seconds_basis = std::string(to_string(time.basis));
     row.job_seconds_source = time.source;
+    const ProviderInfo* info = lookup_provider(offer).info;
+    row.key = option_key(row.offer, row.estimate.mode, row.estimate.pricing, info);
+    row.option = priced.option;
+    row.egress_usd_per_gb = offer.egress_per_gb;
+    if (!row.egress_usd_per_gb && info != nullptr) {
+      row.egress_usd_per_gb = info->egress_per_gb;
+    }
     result.options.push_back(std::move(row));
   }
   for (const auto& [reason, by_gpu] : without_figure) {

@@ -48,19 +48,19 @@ constexpr std::array<std::string_view, 33> k_header = {
     "fetched_at",
 };
 
-std::vector<std::string> row_cells(const RankedOption& option) {
+std::vector<render::CsvCell> row_cells(const RankedOption& option) {
   const Offer& offer = option.offer;
   const Estimate& estimate = option.estimate;
   const CostSplit& split = estimate.split;
   return {
-      std::to_string(option.rank),
+      render::csv_integer_cell(option.rank),
       render::csv_text_cell(offer.provider),
       render::csv_text_cell(to_string(offer.product)),
       render::csv_text_cell(to_string(estimate.mode)),
       render::csv_text_cell(to_string(estimate.pricing)),
       render::csv_text_cell(offer.name),
       render::csv_text_cell(offer.gpu),
-      std::to_string(offer.gpu_count),
+      render::csv_integer_cell(offer.gpu_count),
       render::csv_number_cell(offer.gpu_memory_gb),
       render::csv_number_cell(offer.vcpus),
       render::csv_number_cell(offer.ram_gb),
@@ -91,10 +91,12 @@ std::vector<std::string> row_cells(const RankedOption& option) {
 
 } // namespace
 
-std::string render_compare_csv(const CompareResult& result) {
-  std::string out = render::csv_record(std::vector<std::string>(k_header.begin(), k_header.end()));
+std::string render_compare_csv(const CompareResult& result, render::CsvDialect dialect) {
+  std::string out = render::csv_document_start(dialect);
+  out +=
+      render::csv_header(std::vector<std::string_view>(k_header.begin(), k_header.end()), dialect);
   for (const auto& option : result.options) {
-    out += render::csv_record(row_cells(option));
+    out += render::csv_record(row_cells(option), dialect);
   }
   return out;
 }

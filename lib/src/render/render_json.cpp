@@ -97,11 +97,48 @@ Json split_json(const CostSplit& split) {
   };
 }
 
+// The filters the result was made with, so `gpucost check` can reuse them; null where none.
+Json filters_json(const OfferFilters& filters, std::optional<std::size_t> top) {
+  Json products = Json::array();
+  for (const Product product : filters.products) {
+    products.push_back(to_string(product));
+  }
+  return Json{
+      {"gpus", filters.gpus},
+      {"providers", filters.providers},
+      {"products", std::move(products)},
+      {"regions", filters.regions},
+      {"min_vram_gb", number(filters.min_vram_gb)},
+      {"max_price_per_hour", number(filters.max_price_per_hour)},
+      {"mode", filters.mode ? Json(to_string(*filters.mode)) : Json(nullptr)},
+      {"pricing", filters.pricing ? Json(to_string(*filters.pricing)) : Json(nullptr)},
+      {"top", top ? Json(*top) : Json(nullptr)},
+  };
+}
+
+// The rate-independent traits a row was priced with: enough to price another workload on it at
+// the same prices (`gpucost check --reprice-baseline`).
+Json traits_json(const RankedOption& option) {
+  const ModelOption& traits = option.option;
+  return Json{
+      {"billing_granularity_s", number(traits.granularity_s)},
+      {"billing_minimum_s", number(traits.minimum_s)},
+      {"cold_start_s", number(traits.cold_start_s)},
+      {"cold_start_billed", traits.cold_start_billed},
+      {"idle_timeout_s", number(traits.idle_timeout_s)},
+      {"slots", traits.slots},
+      {"egress_usd_per_job", number(traits.egress_usd_per_job)},
+      {"egress_usd_per_gb", number(option.egress_usd_per_gb)},
+      {"interruptions_per_hour", number(traits.interruptions_per_hour)},
+  };
+}
+
 Json option_json(const RankedOption& option) {
   const Offer& offer = option.offer;
   const Estimate& estimate = option.estimate;
   return Json{
       {"rank", option.rank},
+      {"key", option.key},
       {"provider", offer.provider},
       {"product", to_string(offer.product)},
       {"mode", to_string(estimate.mode)},
@@ -128,20 +165,12 @@ Json option_json(const RankedOption& option) {
       {"margin", number(estimate.margin)},
       {"mean_added_latency_s", number(estimate.mean_added_latency_s)},
       {"best_case", estimate.best_case},
-      {"traits",
-       Json{
-           {"billing_granularity_s", number(offer.billing_granularity_s)},
-           {"billing_minimum_s", number(offer.billing_minimum_s)},
-           {"cold_start_s", number(offer.cold_start_s)},
-           {"cold_start_billed",
-            offer.cold_start_billed ? Json(*offer.cold_start_billed) : Json(nullptr)},
-           {"idle_timeout_s", number(offer.idle_timeout_s)},
-       }},
       {"defaulted", option.defaulted},
       {"notes", estimate.notes},
       {"source", offer.source},
       {"fetched_at", text_or_null(offer.fetched_at)},
       {"price_age_s", number(option.price_age_s)},
+      {"traits", traits_json(option)},
   };
 }
 
@@ -160,6 +189,7 @@ std::string render_compare_json(const CompareResult& result) {
       {"currency", result.currency},
       {"workload", workload_json(result.workload)},
       {"catalog", catalog_json(result.catalog)},
+      {"filters", filters_json(result.filters, result.top)},
       {"warnings", result.warnings},
       {"options", std::move(options)},
   };

@@ -113,7 +113,7 @@ std::string render_gpus_table(const GpuDatabase& gpus,
 }
 
 std::string render_gpus_csv(const GpuDatabase& gpus, const BenchmarkTable& benchmarks) {
-  std::string out = render::csv_record({"name",
+  std::string out = render::csv_header({"name",
                                         "family",
                                         "vendor",
                                         "memory_gb",
@@ -210,7 +210,7 @@ std::string render_providers_table(const ProviderTable& providers, const TableSt
 }
 
 std::string render_providers_csv(const ProviderTable& providers) {
-  std::string out = render::csv_record({"provider",
+  std::string out = render::csv_header({"provider",
                                         "display_name",
                                         "product",
                                         "billing_granularity_s",
@@ -239,13 +239,13 @@ std::string render_providers_csv(const ProviderTable& providers) {
            render::csv_number_cell(traits.billing_granularity_s),
            render::csv_number_cell(traits.billing_minimum_s),
            render::csv_number_cell(cold_start),
-           is_default ? "true" : "false",
-           yes_no(traits.cold_start_billed),
-           yes_no(traits.idle_billed),
+           render::csv_text_cell(is_default ? "true" : "false"),
+           render::csv_text_cell(yes_no(traits.cold_start_billed)),
+           render::csv_text_cell(yes_no(traits.idle_billed)),
            render::csv_number_cell(traits.idle_timeout_s),
            render::csv_number_cell(range ? std::optional<double>(range->first) : std::nullopt),
            render::csv_number_cell(range ? std::optional<double>(range->second) : std::nullopt),
-           yes_no(traits.always_on),
+           render::csv_text_cell(yes_no(traits.always_on)),
            render::csv_text_cell(traits.source),
            render::csv_text_cell(traits.as_of)});
     }

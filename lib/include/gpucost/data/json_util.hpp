@@ -63,6 +63,10 @@ public:
   // The elements of the required array `key`, each as a reader.
   Expected<std::vector<JsonReader>> array(std::string_view key) const;
 
+  // The object at `key` as a reader; nullopt when it is missing or null, an error when it is not
+  // an object.
+  Expected<std::optional<JsonReader>> object(std::string_view key) const;
+
   // Reads a string; missing or null leaves `out` unchanged unless `required`.
   Status string_field(std::string_view key, std::string& out, bool required) const;
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <gpucost/model/cost_model.hpp>
+#include <gpucost/model/filters.hpp>
 #include <gpucost/model/offer.hpp>
 #include <gpucost/model/workload.hpp>
 
@@ -27,14 +28,18 @@ struct CatalogInfo {
 
 // One ranked row: an offer priced in one mode.
 struct RankedOption {
-  int rank = 0;                       // 1 = cheapest per job
-  Offer offer;                        // the offer as resolved (traits filled in)
-  Estimate estimate;                  // the priced job
-  double usd_per_hour = 0;            // the rate this row pays (spot, monthly / 730, ...)
-  std::vector<std::string> defaulted; // trait names that came from built-in defaults
-  std::optional<double> price_age_s;  // now - fetched_at, seconds; empty when unknown
-  std::string job_seconds_basis;      // "measured", "benchmark" or "spec" (job_time.hpp)
-  std::string job_seconds_source;     // the measurement, benchmark group or spec figure
+  int rank = 0;                            // 1 = cheapest per job
+  Offer offer;                             // the offer as resolved (traits filled in)
+  Estimate estimate;                       // the priced job
+  double usd_per_hour = 0;                 // the rate this row pays (spot, monthly / 730, ...)
+  std::vector<std::string> defaulted;      // trait names that came from built-in defaults
+  std::optional<double> price_age_s;       // now - fetched_at, seconds; empty when unknown
+  std::string key;                         // stable option key (option_key.hpp), for check rules
+  ModelOption option;                      // the rate and traits the row was priced with
+  std::optional<double> egress_usd_per_gb; // the egress price the row used; empty when unknown
+  bool traits_known = true;       // false for a baseline row read from a document without traits
+  std::string job_seconds_basis;  // "measured", "benchmark" or "spec" (job_time.hpp)
+  std::string job_seconds_source; // the measurement, benchmark group or spec figure
 };
 
 // The result of `gpucost compare`: rendered as a table, CSV, JSON or markdown.
@@ -47,6 +52,8 @@ struct CompareResult {
   std::vector<RankedOption> options; // sorted by rank, at most the number asked for
   std::size_t total_options = 0;     // rows priced before --top cut the list
   std::vector<std::string> warnings; // e.g. GPUs left out, stale prices
+  OfferFilters filters;              // the filters the result was made with
+  std::optional<std::size_t> top;    // --top, when the list was cut
 };
 
 } // namespace gpucost

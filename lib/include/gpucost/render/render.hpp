@@ -1,6 +1,7 @@
 #pragma once
 
 #include <gpucost/model/compare_result.hpp>
+#include <gpucost/render/csv_util.hpp>
 
 #include <string>
 
@@ -15,8 +16,10 @@ struct TableStyle {
 // Renders a compare result as an aligned text table that fits style.columns. Pure.
 std::string render_compare_table(const CompareResult& result, const TableStyle& style);
 
-// Renders a compare result as RFC 4180 CSV (CRLF, units in headers, unknown = empty). Pure.
-std::string render_compare_csv(const CompareResult& result);
+// Renders a compare result as CSV in `dialect` (RFC 4180 by default: CRLF, units in headers,
+// unknown = empty). Pure.
+std::string render_compare_csv(const CompareResult& result,
+                               render::CsvDialect dialect = render::CsvDialect::rfc4180);
 
 // Renders a compare result as the gpucost/compare JSON document (docs/compare.schema.json). Pure.
 std::string render_compare_json(const CompareResult& result);

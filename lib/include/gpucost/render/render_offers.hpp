@@ -2,6 +2,7 @@
 
 #include <gpucost/model/compare_result.hpp>
 #include <gpucost/model/offer.hpp>
+#include <gpucost/render/csv_util.hpp>
 #include <gpucost/render/render.hpp>
 
 #include <optional>
@@ -23,8 +24,10 @@ struct OffersListing {
 // Renders the listing as an aligned table fitting style.columns, with a provenance footer. Pure.
 std::string render_offers_table(const OffersListing& listing, const TableStyle& style);
 
-// Renders the listing as RFC 4180 CSV with units in the headers and empty cells for unknowns. Pure.
-std::string render_offers_csv(const OffersListing& listing);
+// Renders the listing as CSV in `dialect` (RFC 4180 by default) with units in the headers and
+// empty cells for unknowns. Pure.
+std::string render_offers_csv(const OffersListing& listing,
+                              render::CsvDialect dialect = render::CsvDialect::rfc4180);
 
 // Renders the listing as a JSON document: schema "gpucost/offers", catalog provenance, and the
 // offers in the catalog format. Pure.

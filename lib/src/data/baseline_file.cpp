@@ -1,0 +1,230 @@
+#include <gpucost/data/baseline_file.hpp>
+#include <gpucost/data/json_util.hpp>
+#include <gpucost/data/workload_file.hpp>
+#include <gpucost/model/option_key.hpp>
+
+#include <fmt/format.h>
+
+#include <limits>
+
+namespace gpucost {
+
+namespace {
+
+Status read_filters(const JsonReader& node, CompareResult& result) {
+  OfferFilters& filters = result.filters;
+  GPUCOST_TRY(node.string_list_field("gpus", filters.gpus));
+  GPUCOST_TRY(node.string_list_field("providers", filters.providers));
+  std::vector<std::string> products;
+  GPUCOST_TRY(node.string_list_field("products", products));
+  for (const auto& name : products) {
+    const auto product = parse_product(name);
+    if (!product) {
+      return Unexpected{node.error("products", fmt::format("unknown product \"{}\"", name))};
+    }
+    filters.products.push_back(*product);
+  }
+  GPUCOST_TRY(node.string_list_field("regions", filters.regions));
+  GPUCOST_TRY(node.number_field("min_vram_gb", filters.min_vram_gb, 0));
+  GPUCOST_TRY(node.number_field("max_price_per_hour", filters.max_price_per_hour, 0));
+  std::string text;
+  GPUCOST_TRY(node.string_field("mode", text, false));
+  if (!text.empty()) {
+    filters.mode = parse_mode(text);
+    if (!filters.mode) {
+      return Unexpected{node.error("mode", fmt::format("unknown mode \"{}\"", text))};
+    }
+  }
+  text.clear();
+  GPUCOST_TRY(node.string_field("pricing", text, false));
+  if (!text.empty()) {
+    filters.pricing = parse_pricing(text);
+    if (!filters.pricing) {
+      return Unexpected{node.error("pricing", fmt::format("unknown pricing \"{}\"", text))};
+    }
+  }
+  std::optional<int> top;
+  GPUCOST_TRY(node.int_field("top", top, 1));
+  if (top) {
+    result.top = static_cast<std::size_t>(*top);
+  }
+  return Ok{};
+}
+
+Status read_traits(const JsonReader& node, RankedOption& row) {
+  ModelOption& option = row.option;
+  std::optional<double> value;
+  GPUCOST_TRY(node.number_field("billing_granularity_s", value, 0));
+  option.granularity_s = value.value_or(1);
+  GPUCOST_TRY(node.number_field("billing_minimum_s", value, 0));
+  option.minimum_s = value.value_or(0);
+  GPUCOST_TRY(node.number_field("cold_start_s", value, 0));
+  option.cold_start_s = value.value_or(0);
+  std::optional<bool> billed;
+  GPUCOST_TRY(node.bool_field("cold_start_billed", billed));
+  option.cold_start_billed = billed.value_or(true);
+  GPUCOST_TRY(node.number_field("idle_timeout_s", value, 0));
+  option.idle_timeout_s = value.value_or(0);
+  std::optional<int> slots;
+  GPUCOST_TRY(node.int_field("slots", slots, 1));
+  option.slots = slots.value_or(1);
+  GPUCOST_TRY(node.number_field("egress_usd_per_job", value, 0));
+  option.egress_usd_per_job = value.value_or(0);
+  GPUCOST_TRY(node.number_field("egress_usd_per_gb", row.egress_usd_per_gb, 0));
+  GPUCOST_TRY(node.number_field("interruptions_per_hour", value, 0));
+  option.interruptions_per_hour = value.value_or(0);
+  return Ok{};
+}
+
+Expected<RankedOption> read_option(const JsonReader& node, const ProviderTable& providers) {
+  RankedOption row;
+  Offer& offer = row.offer;
+  Estimate& estimate = row.estimate;
+  std::optional<int> integer;
+  GPUCOST_TRY(node.int_field("rank", integer, 1));
+  row.rank = integer.value_or(0);
+  GPUCOST_TRY(node.string_field("provider", offer.provider, true));
+  std::string text;
+  GPUCOST_TRY(node.string_field("product", text, true));
+  const auto product = parse_product(text);
+  if (!product) {
+    return Unexpected{node.error("product", fmt::format("unknown product \"{}\"", text))};
+  }
+  offer.product = *product;
+  text.clear();
+  GPUCOST_TRY(node.string_field("mode", text, true));
+  const auto mode = parse_mode(text);
+  if (!mode) {
+    return Unexpected{node.error("mode", fmt::format("unknown mode \"{}\"", text))};
+  }
+  estimate.mode = *mode;
+  text.clear();
+  GPUCOST_TRY(node.string_field("pricing", text, true));
+  const auto pricing = parse_pricing(text);
+  if (!pricing) {
+    return Unexpected{node.error("pricing", fmt::format("unknown pricing \"{}\"", text))};
+  }
+  estimate.pricing = *pricing;
+  GPUCOST_TRY(node.string_field("name", offer.name, false));
+  GPUCOST_TRY(node.string_field("gpu", offer.gpu, true));
+  GPUCOST_TRY(node.int_field("gpu_count", integer, 1));
+  offer.gpu_count = integer.value_or(1);
+  GPUCOST_TRY(node.number_field("gpu_memory_gb", offer.gpu_memory_gb, 0));
+  GPUCOST_TRY(node.string_field("region", offer.region, false));
+  std::optional<double> value;
+  GPUCOST_TRY(node.number_field("price_per_hour", value, 0));
+  if (!value) {
+    return Unexpected{node.error("price_per_hour", "is required (a baseline row has a rate)")};
+  }
+  row.usd_per_hour = *value;
+  GPUCOST_TRY(node.number_field("cost_per_job", value, 0));
+  if (!value) {
+    // A row without a cost is never read as $0.
+    return Unexpected{node.error("cost_per_job", "is required (a missing cost is never $0)")};
+  }
+  estimate.cost_per_job = *value;
+  GPUCOST_TRY(node.number_field("monthly_cost", estimate.monthly_cost, 0));
+  GPUCOST_TRY(node.number_field("job_seconds", value, 0));
+  estimate.job_seconds = value.value_or(0);
+  GPUCOST_TRY(node.string_field("source", offer.source, false));
+  GPUCOST_TRY(node.string_field("fetched_at", offer.fetched_at, false));
+  // A price fetched after the run's clock has a negative age: read it as written.
+  GPUCOST_TRY(
+      node.number_field("price_age_s", row.price_age_s, std::numeric_limits<double>::lowest()));
+  GPUCOST_TRY(node.string_list_field("defaulted", row.defaulted));
+  GPUCOST_TRY(node.string_field("key", row.key, false));
+  if (row.key.empty()) {
+    row.key = option_key(offer, estimate.mode, estimate.pricing, providers.find(offer.provider));
+  }
+  const auto traits = node.object("traits");
+  if (!traits) {
+    return Unexpected{traits.error()};
+  }
+  row.traits_known = traits->has_value();
+  if (row.traits_known) {
+    GPUCOST_TRY(read_traits(**traits, row));
+  }
+  row.option.usd_per_hour = row.usd_per_hour;
+  return row;
+}
+
+} // namespace
+
+Expected<Baseline> parse_baseline(std::string_view json_text,
+                                  const std::string& origin,
+                                  const ProviderTable& providers) {
+  auto document = parse_json_document(json_text, origin);
+  if (!document) {
+    return Unexpected{document.error()};
+  }
+  const JsonReader root(*document, json_text, origin);
+  GPUCOST_TRY(root.expect_schema("gpucost/compare", 1));
+  Baseline baseline;
+  baseline.origin = origin;
+  CompareResult& result = baseline.result;
+  GPUCOST_TRY(root.string_field("tool_version", result.tool_version, false));
+  GPUCOST_TRY(root.string_field("generatedAt", result.generated_at, false));
+  GPUCOST_TRY(root.string_field("currency", result.currency, false));
+  if (result.currency != "USD") {
+    return Unexpected{root.error(
+        "currency",
+        fmt::format("must be \"USD\" (got \"{}\"): gpucost prices in USD", result.currency))};
+  }
+  const auto workload = root.object("workload");
+  if (!workload) {
+    return Unexpected{workload.error()};
+  }
+  if (!*workload) {
+    return Unexpected{root.error("workload", "is required (the workload the baseline priced)")};
+  }
+  auto parsed_workload = read_workload_object(**workload);
+  if (!parsed_workload) {
+    return Unexpected{parsed_workload.error()};
+  }
+  result.workload = std::move(*parsed_workload);
+
+  const auto catalog = root.object("catalog");
+  if (!catalog) {
+    return Unexpected{catalog.error()};
+  }
+  if (*catalog) {
+    GPUCOST_TRY((*catalog)->string_field("sha256", result.catalog.sha256, false));
+    if ((*catalog)->node().contains("sources")) {
+      auto sources = (*catalog)->array("sources");
+      if (!sources) {
+        return Unexpected{sources.error()};
+      }
+      for (const auto& node : *sources) {
+        CatalogSource source;
+        GPUCOST_TRY(node.string_field("origin", source.origin, false));
+        GPUCOST_TRY(node.string_field("location", source.location, false));
+        GPUCOST_TRY(node.string_field("provider", source.provider, false));
+        GPUCOST_TRY(node.string_field("fetched_at", source.fetched_at, false));
+        result.catalog.sources.push_back(std::move(source));
+      }
+    }
+  }
+  const auto filters = root.object("filters");
+  if (!filters) {
+    return Unexpected{filters.error()};
+  }
+  baseline.has_filters = filters->has_value();
+  if (baseline.has_filters) {
+    GPUCOST_TRY(read_filters(**filters, result));
+  }
+  auto options = root.array("options");
+  if (!options) {
+    return Unexpected{options.error()};
+  }
+  for (const auto& node : *options) {
+    auto row = read_option(node, providers);
+    if (!row) {
+      return Unexpected{row.error()};
+    }
+    result.options.push_back(std::move(*row));
+  }
+  result.total_options = result.options.size();
+  return baseline;
+}
+
+} // namespace gpucost
