@@ -91,6 +91,7 @@ int run(int argc, const char* const* argv, Context& context) {
   context.executable = argc > 0 ? argv[0] : "";
   register_compare(app, context);
   register_offers(app, context);
+  register_matrix(app, context);
   register_catalog(app, context);
   try {
     try {

@@ -15,4 +15,7 @@ void register_offers(CLI::App& app, Context& context);
 // `gpucost catalog update|status|export`: the live price cache.
 void register_catalog(CLI::App& app, Context& context);
 
+// `gpucost matrix`: rank options on weighted criteria, with sensitivity.
+void register_matrix(CLI::App& app, Context& context);
+
 } // namespace gpucost::cli

@@ -33,6 +33,8 @@ struct RankedOption {
   double usd_per_hour = 0;            // the rate this row pays (spot, monthly / 730, ...)
   std::vector<std::string> defaulted; // trait names that came from built-in defaults
   std::optional<double> price_age_s;  // now - fetched_at, seconds; empty when unknown
+  ModelOption model_option;           // the traits and rate it was priced with (re-pricing)
+  Mode model_mode = Mode::per_job; // the mode estimate_cost priced (serverless per-job: keep-alive)
 };
 
 // The result of `gpucost compare`: rendered as a table, CSV, JSON or markdown.
