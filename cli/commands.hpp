@@ -18,4 +18,7 @@ void register_catalog(CLI::App& app, Context& context);
 // `gpucost matrix`: rank options on weighted criteria, with sensitivity.
 void register_matrix(CLI::App& app, Context& context);
 
+// `gpucost breakeven`: monthly volumes at which pairs of options cost the same.
+void register_breakeven(CLI::App& app, Context& context);
+
 } // namespace gpucost::cli
