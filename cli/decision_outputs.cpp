@@ -97,15 +97,16 @@ std::string breakeven_chart(const BreakevenResult& result, const PricedSet& set)
   if (chart.log_y) {
     chart.y_label = "USD a month (log scale)";
   }
+  // The first crossing of each pair, where the cheaper option changes; later always-on steps
+  // are in the JSON.
   for (const auto& pair : result.pairs) {
-    for (const auto& crossing : pair.crossings) {
-      if (crossing.jobs_per_month <= hi) {
-        chart.markers.push_back(
-            {crossing.jobs_per_month,
-             crossing.first_monthly_usd,
-             fmt::format("{}/month", format_count_up(crossing.jobs_per_month))});
-      }
+    if (pair.crossings.empty() || pair.crossings.front().jobs_per_month > hi) {
+      continue;
     }
+    const auto& crossing = pair.crossings.front();
+    chart.markers.push_back({crossing.jobs_per_month,
+                             crossing.first_monthly_usd,
+                             format_count_up(crossing.jobs_per_month)});
   }
   return render_line_chart(chart);
 }

@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "decision_outputs.hpp"
 #include "workload_options.hpp"
 
 #include <gpucost/data/catalog.hpp>
@@ -24,6 +25,7 @@ struct CompareOptions {
   FilterOptions filters;
   CatalogOptions catalog;
   OutputFormat format = OutputFormat::table;
+  std::string chart;
 };
 
 void run_compare(const CompareOptions& options, Context& context) {
@@ -67,6 +69,9 @@ void run_compare(const CompareOptions& options, Context& context) {
     context.out << render_compare_markdown(result);
     break;
   }
+  if (!options.chart.empty()) {
+    write_text_file(options.chart, compare_chart(result, 10));
+  }
   if (options.format != OutputFormat::table) {
     print_warnings(context, result.warnings); // the table prints them in its footer
   }
@@ -83,6 +88,9 @@ void register_compare(CLI::App& app, Context& context) {
   add_filter_options(*command, options->filters, true);
   add_catalog_options(*command, options->catalog);
   add_format_option(*command, options->format);
+  command->add_option("--chart",
+                      options->chart,
+                      "Write an SVG chart of the cost split of the top rows (at most 10)");
   command->callback([options, &context] { run_compare(*options, context); });
 }
 

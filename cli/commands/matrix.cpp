@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "decision_inputs.hpp"
+#include "decision_outputs.hpp"
 #include "matrix_build.hpp"
 
 #include <gpucost/render/render_matrix.hpp>
@@ -20,6 +21,7 @@ struct MatrixOptions {
   PricingOptions pricing;
   MatrixFlags matrix;
   OutputFormat format = OutputFormat::table;
+  std::string chart;
 };
 
 void run_matrix(const MatrixOptions& options, Context& context) {
@@ -38,6 +40,9 @@ void run_matrix(const MatrixOptions& options, Context& context) {
     context.out << render_matrix_markdown(built.result, built.heading);
     break;
   }
+  if (!options.chart.empty()) {
+    write_text_file(options.chart, matrix_chart(built.result));
+  }
   print_warnings(context, built.warnings);
 }
 
@@ -50,6 +55,8 @@ void register_matrix(CLI::App& app, Context& context) {
   add_pricing_options(*command, options->pricing);
   add_matrix_flags(*command, options->matrix);
   add_format_option(*command, options->format);
+  command->add_option(
+      "--chart", options->chart, "Write an SVG chart of each option's total by criterion");
   command->callback([options, &context] { run_matrix(*options, context); });
 }
 

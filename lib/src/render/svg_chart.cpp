@@ -51,7 +51,7 @@ std::string xml_escape(const std::string& text) {
 
 std::string number(double value) {
   const double magnitude = std::abs(value);
-  if (magnitude != 0 && (magnitude < 0.01 || magnitude >= 1e6)) {
+  if (magnitude != 0 && (magnitude < 0.01 || magnitude >= 1e7)) {
     return fmt::format("{:.3g}", value);
   }
   std::string text = fmt::format("{:.4f}", value);
@@ -264,7 +264,9 @@ std::string render_line_chart(const LineChart& chart) {
                        k_dashes[i % k_dashes.size()]);
   }
   out += "<g class=\"markers\">\n";
+  std::size_t marker_index = 0;
   for (const auto& marker : chart.markers) {
+    const double label_dy = -8.0 - 13.0 * static_cast<double>(marker_index++ % 4); // stagger
     if ((chart.log_x && marker.x <= 0) || (chart.log_y && marker.y <= 0)) {
       continue;
     }
@@ -275,7 +277,7 @@ std::string render_line_chart(const LineChart& chart) {
                        px(marker.x),
                        py(marker.y),
                        px(marker.x) + 7,
-                       py(marker.y) - 7,
+                       py(marker.y) + label_dy,
                        xml_escape(marker.label));
   }
   out += "</g>\n";
