@@ -21,4 +21,7 @@ void register_matrix(CLI::App& app, Context& context);
 // `gpucost breakeven`: monthly volumes at which pairs of options cost the same.
 void register_breakeven(CLI::App& app, Context& context);
 
+// `gpucost sweep`: cost per job and ranking over a range of one input.
+void register_sweep(CLI::App& app, Context& context);
+
 } // namespace gpucost::cli
