@@ -94,6 +94,7 @@ int run(int argc, const char* const* argv, Context& context) {
   register_matrix(app, context);
   register_breakeven(app, context);
   register_sweep(app, context);
+  register_report(app, context);
   register_catalog(app, context);
   try {
     try {

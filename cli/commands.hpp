@@ -24,4 +24,7 @@ void register_breakeven(CLI::App& app, Context& context);
 // `gpucost sweep`: cost per job and ranking over a range of one input.
 void register_sweep(CLI::App& app, Context& context);
 
+// `gpucost report`: a self-contained HTML decision report.
+void register_report(CLI::App& app, Context& context);
+
 } // namespace gpucost::cli
