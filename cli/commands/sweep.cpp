@@ -101,8 +101,9 @@ Vary parse_vary(const std::string& text) {
 }
 
 struct Step {
-  double value = 0; // the varied input's value (percent for price)
-  std::vector<RankedOption> options;
+  double value = 0;                  // the varied input's value (percent for price)
+  std::vector<RankedOption> options; // the top ones
+  std::vector<RankedOption> all;     // every distinct option, for the chart
 };
 
 struct WinnerRange {
@@ -257,7 +258,11 @@ void run_sweep(const SweepOptions& options, Context& context) {
     }
     Step step;
     step.value = value;
-    step.options = distinct_options(ranked.options, static_cast<std::size_t>(options.top));
+    step.all = distinct_options(ranked.options, ranked.options.size());
+    step.options.assign(step.all.begin(),
+                        step.all.begin()
+                            + static_cast<std::ptrdiff_t>(
+                                std::min(step.all.size(), static_cast<std::size_t>(options.top))));
     steps.push_back(std::move(step));
   }
   std::vector<WinnerRange> ranges;
@@ -293,7 +298,7 @@ void run_sweep(const SweepOptions& options, Context& context) {
       ChartSeries series{name, {}};
       for (const auto& step : steps) {
         double y = std::nan("");
-        for (const auto& option : step.options) {
+        for (const auto& option : step.all) {
           if (option_label(option) == name) {
             y = option.estimate.cost_per_job;
           }
@@ -301,6 +306,20 @@ void run_sweep(const SweepOptions& options, Context& context) {
         series.points.emplace_back(step.value, y);
       }
       chart.series.push_back(std::move(series));
+    }
+    double y_min = std::numeric_limits<double>::infinity();
+    double y_max = 0;
+    for (const auto& series : chart.series) {
+      for (const auto& point : series.points) {
+        if (std::isfinite(point.second) && point.second > 0) {
+          y_min = std::min(y_min, point.second);
+          y_max = std::max(y_max, point.second);
+        }
+      }
+    }
+    chart.log_y = std::isfinite(y_min) && y_max / y_min > 100; // two decades or more
+    if (chart.log_y) {
+      chart.y_label = "USD per job (log scale)";
     }
     write_text_file(options.chart, render_line_chart(chart));
   }
