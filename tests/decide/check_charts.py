@@ -79,6 +79,18 @@ def main():
     if abs(totals.get("RunPod", 0) - 91) > 1e-9 or abs(totals.get("Vast.ai", 0) - 55) > 1e-9:
         failures.append(f"matrix totals {totals}")
 
+    sw = os.path.join(out, "sweep.svg")
+    run(binary, cases, ["sweep", "--catalog", "r4.catalog.json", "--ref-gpu", "L4",
+                        "--job-seconds", "420", "--vary", "jobs-per-month=10..100000",
+                        "--steps", "9", "--chart", sw])
+    root, texts, series = parse(sw)
+    names = [g.get("data-name") for g in series]
+    if "dedicated-l4 dedicated L4 always-on" not in names or "log" not in texts.get("x-label", ""):
+        failures.append(f"sweep chart: {names} {texts}")
+    for g in series:
+        if g.find("svg:path", NS).get("d", "").count("L") < 1:
+            failures.append(f"sweep: line {g.get('data-name')} has fewer than two points")
+
     if failures:
         print("\n".join("FAIL: " + f for f in failures))
         return 1

@@ -185,3 +185,31 @@ TEST_CASE("matrix: weight sampling is reproducible and sums to one") {
   CHECK(*first->rows[0].chance_first > 0.5);
   CHECK(*first->rows[0].chance_first < 1.0);
 }
+
+TEST_CASE("matrix: computed criteria from a catalog joined with --scores by option label") {
+  const auto doc = run_json({"--catalog",
+                             "r4.catalog.json",
+                             "--ref-gpu",
+                             "L4",
+                             "--job-seconds",
+                             "420",
+                             "--top",
+                             "2",
+                             "--scores",
+                             "r4_support.csv",
+                             "--criteria",
+                             "cost_per_job",
+                             "--weights",
+                             "support=3"});
+  REQUIRE(doc["options"].size() == 2);
+  // Min-max on two options: the cheaper per job scores 10, the other 0; support as given.
+  const auto& dedicated = option(doc, "dedicated-l4 dedicated L4 always-on");
+  const auto& cloudrun = option(doc, "cloudrun serverless L4 per-job");
+  CHECK(dedicated["scores"]["cost_per_job"].get<double>() == doctest::Approx(10));
+  CHECK(cloudrun["scores"]["cost_per_job"].get<double>() == doctest::Approx(0));
+  CHECK(dedicated["total"].get<double>() == doctest::Approx((10 * 1 + 2 * 3) / 4.0 * 10));
+  CHECK(cloudrun["total"].get<double>() == doctest::Approx((0 * 1 + 9 * 3) / 4.0 * 10));
+  CHECK(cloudrun["rank"] == 1);
+  CHECK(doc["criteria"][0]["normalisation"] == "min-max");
+  CHECK(doc["criteria"][1]["normalisation"] == "given");
+}
