@@ -174,6 +174,10 @@ int run_command(int argc, const char* const* argv, Context& context) {
   context.executable = argc > 0 ? argv[0] : "";
   register_compare(app, context);
   register_offers(app, context);
+  register_matrix(app, context);
+  register_breakeven(app, context);
+  register_sweep(app, context);
+  register_report(app, context);
   register_catalog(app, context);
   register_gpus(app, context);
   register_providers(app, context);

@@ -24,4 +24,16 @@ void register_providers(CLI::App& app, Context& context);
 // `gpucost check`: a baseline result against today's prices under --fail-on/--warn-on rules.
 void register_check(CLI::App& app, Context& context);
 
+// `gpucost matrix`: rank options on weighted criteria, with sensitivity.
+void register_matrix(CLI::App& app, Context& context);
+
+// `gpucost breakeven`: monthly volumes at which pairs of options cost the same.
+void register_breakeven(CLI::App& app, Context& context);
+
+// `gpucost sweep`: cost per job and ranking over a range of one input.
+void register_sweep(CLI::App& app, Context& context);
+
+// `gpucost report`: a self-contained HTML decision report.
+void register_report(CLI::App& app, Context& context);
+
 } // namespace gpucost::cli

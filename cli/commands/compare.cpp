@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "decision_outputs.hpp"
 #include "workload_options.hpp"
 
 #include <gpucost/data/catalog.hpp>
@@ -27,6 +28,7 @@ struct CompareOptions {
   CatalogOptions catalog;
   OutputFormat format = OutputFormat::table;
   render::CsvDialect csv_dialect = render::CsvDialect::rfc4180;
+  std::string chart;
 };
 
 void run_compare(const CompareOptions& options, Context& context) {
@@ -90,6 +92,9 @@ void run_compare(const CompareOptions& options, Context& context) {
     context.out << render_compare_markdown(result);
     break;
   }
+  if (!options.chart.empty()) {
+    write_text_file(options.chart, compare_chart(result, 10));
+  }
   if (options.format != OutputFormat::table) {
     print_warnings(context, result.warnings); // the table prints them in its footer
   }
@@ -112,6 +117,9 @@ void register_compare(CLI::App& app, Context& context) {
   add_catalog_options(*command, options->catalog);
   add_format_option(*command, options->format);
   add_csv_dialect_option(*command, options->csv_dialect);
+  command->add_option("--chart",
+                      options->chart,
+                      "Write an SVG chart of the cost split of the top rows (at most 10)");
   command->callback([options, &context] { run_compare(*options, context); });
 }
 

@@ -53,6 +53,9 @@ Expected<double>
 monthly_cost_at(const CostCurve& curve, const ModelWorkload& workload, double jobs_per_month) {
   ModelWorkload at = workload;
   at.jobs_per_month = jobs_per_month;
+  if (curve.job_seconds) {
+    at.job_seconds = *curve.job_seconds;
+  }
   auto estimate = estimate_cost(curve.mode, curve.pricing, curve.option, at);
   if (!estimate) {
     return Unexpected{estimate.error()};

@@ -202,6 +202,7 @@ CompareResult rank_options(const std::vector<Offer>& offers,
     row.offer.cold_start_billed = priced.option.cold_start_billed;
     row.offer.idle_timeout_s = priced.option.idle_timeout_s;
     row.estimate = std::move(priced.estimate);
+    row.model_mode = candidate.plan.serverless_per_job ? Mode::keep_alive : candidate.plan.mode;
     row.usd_per_hour = candidate.plan.usd_per_hour;
     row.defaulted = trait_names(priced.defaulted);
     row.price_age_s = cache_age_s(row.offer.fetched_at, now_s);

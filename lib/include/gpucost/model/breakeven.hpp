@@ -31,6 +31,7 @@ struct CostCurve {
   Mode mode = Mode::per_job;
   Pricing pricing = Pricing::on_demand;
   ModelOption option;
+  std::optional<double> job_seconds; // S on this option's GPU; empty: the workload's
 };
 
 // Where two monthly-cost curves meet, or (at an always-on step) jump past each other.

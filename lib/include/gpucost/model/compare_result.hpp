@@ -37,9 +37,10 @@ struct RankedOption {
   std::string key;                         // stable option key (option_key.hpp), for check rules
   ModelOption option;                      // the rate and traits the row was priced with
   std::optional<double> egress_usd_per_gb; // the egress price the row used; empty when unknown
-  bool traits_known = true;       // false for a baseline row read from a document without traits
-  std::string job_seconds_basis;  // "measured", "benchmark" or "spec" (job_time.hpp)
-  std::string job_seconds_source; // the measurement, benchmark group or spec figure
+  bool traits_known = true;        // false for a baseline row read from a document without traits
+  std::string job_seconds_basis;   // "measured", "benchmark" or "spec" (job_time.hpp)
+  std::string job_seconds_source;  // the measurement, benchmark group or spec figure
+  Mode model_mode = Mode::per_job; // the mode estimate_cost priced (serverless per-job: keep-alive)
 };
 
 // The result of `gpucost compare`: rendered as a table, CSV, JSON or markdown.

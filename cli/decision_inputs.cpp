@@ -1,0 +1,138 @@
+#include "decision_inputs.hpp"
+
+#include <gpucost/data/catalog.hpp>
+#include <gpucost/util/time.hpp>
+
+#include <fmt/format.h>
+
+#include <limits>
+#include <set>
+
+namespace gpucost::cli {
+
+void add_pricing_options(CLI::App& command, PricingOptions& options) {
+  add_workload_options(command, options.workload);
+  add_filter_options(command, options.filters, true);
+  add_catalog_options(command, options.catalog);
+}
+
+PricedSet price_all(const PricingOptions& options, Context& context) {
+  PricedSet set{load_inputs(options.catalog, context), {}, {}, {}};
+  set.workload = build_workload(options.workload, set.inputs.data);
+  set.filters = resolve_filters(options.filters, set.inputs.data, set.inputs.catalog.offers);
+  set.result = reprice(set, set.workload);
+  auto stale = staleness_warnings(set.inputs.catalog.sources, set.inputs.now_s);
+  set.result.warnings.insert(set.result.warnings.end(), stale.begin(), stale.end());
+  if (set.result.options.empty()) {
+    throw Error("no option matches: loosen the filters or check the catalog");
+  }
+  return set;
+}
+
+CompareResult reprice(const PricedSet& set, const Workload& workload) {
+  if (auto status = validate_workload(workload); !status) {
+    throw Error(status.error().message);
+  }
+  CompareResult result = rank_options(set.inputs.catalog.offers,
+                                      set.inputs.data.gpus,
+                                      set.inputs.data.providers,
+                                      workload,
+                                      set.filters,
+                                      set.inputs.now_s,
+                                      std::numeric_limits<std::size_t>::max(),
+                                      &set.inputs.data.benchmarks);
+  result.tool_version = GPUCOST_VERSION;
+  result.generated_at = format_iso8601(set.inputs.now_s);
+  result.catalog.sources = set.inputs.catalog.sources;
+  result.catalog.sha256 = catalog_sha256(set.inputs.catalog);
+  return result;
+}
+
+std::string option_label(const RankedOption& option) {
+  const Offer& offer = option.offer;
+  std::string gpu =
+      offer.gpu_count > 1 ? fmt::format("{}x {}", offer.gpu_count, offer.gpu) : offer.gpu;
+  std::string label = fmt::format("{} {} {} {}",
+                                  offer.provider,
+                                  to_string(offer.product),
+                                  gpu,
+                                  to_string(option.estimate.mode));
+  if (option.estimate.pricing == Pricing::spot) {
+    label += " spot";
+  }
+  return label;
+}
+
+std::vector<RankedOption> distinct_options(const std::vector<RankedOption>& options,
+                                           std::size_t limit) {
+  std::vector<RankedOption> kept;
+  std::set<std::string> seen;
+  for (const auto& option : options) {
+    if (kept.size() >= limit) {
+      break;
+    }
+    if (seen.insert(option_label(option)).second) {
+      kept.push_back(option);
+    }
+  }
+  return kept;
+}
+
+std::vector<Criterion> computed_criteria(const std::vector<RankedOption>& options,
+                                         const DataSet& data,
+                                         const Workload& workload,
+                                         std::vector<std::string>& notes) {
+  std::vector<Criterion> criteria;
+  const auto add = [&](std::string name, std::string unit, bool benefit, auto value_of) {
+    Criterion criterion{std::move(name), std::move(unit), benefit, {}, Normalisation::min_max};
+    std::size_t missing = 0;
+    for (const auto& option : options) {
+      const std::optional<double> value = value_of(option);
+      if (value) {
+        criterion.values.push_back(*value);
+      } else {
+        ++missing;
+      }
+    }
+    if (missing > 0) {
+      notes.push_back(fmt::format("criterion \"{}\" left out: unknown for {} of {} options",
+                                  criterion.name,
+                                  missing,
+                                  options.size()));
+      return;
+    }
+    criteria.push_back(std::move(criterion));
+  };
+  using Value = std::optional<double>;
+  add("cost_per_job", "USD", false, [](const RankedOption& o) -> Value {
+    return o.estimate.cost_per_job;
+  });
+  if (workload.jobs_per_month) {
+    add("monthly_cost", "USD", false, [](const RankedOption& o) -> Value {
+      return o.estimate.monthly_cost;
+    });
+  }
+  add("usd_per_hour", "USD/h", false, [](const RankedOption& o) -> Value {
+    return o.usd_per_hour;
+  });
+  add("mean_added_latency_s", "s", false, [](const RankedOption& o) -> Value {
+    return o.estimate.mean_added_latency_s;
+  });
+  add("p_cold", "", false, [](const RankedOption& o) -> Value { return o.estimate.p_cold; });
+  add("reliability", "", true, [](const RankedOption& o) -> Value { return o.offer.reliability; });
+  add("native_autoscaling", "", true, [&](const RankedOption& o) -> Value {
+    const ProductTraits* traits = data.providers.traits(o.offer.provider, o.offer.product);
+    if (traits == nullptr || !traits->native_autoscaling) {
+      return std::nullopt;
+    }
+    return *traits->native_autoscaling ? 1.0 : 0.0;
+  });
+  if (workload.output_gb) {
+    add("egress_per_job", "USD", false, [](const RankedOption& o) -> Value {
+      return o.estimate.split.egress;
+    });
+  }
+  return criteria;
+}
+
+} // namespace gpucost::cli
