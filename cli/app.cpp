@@ -92,6 +92,7 @@ int run(int argc, const char* const* argv, Context& context) {
   register_compare(app, context);
   register_offers(app, context);
   register_catalog(app, context);
+  register_simulate(app, context);
   try {
     try {
       app.parse(argc, argv);

@@ -15,4 +15,7 @@ void register_offers(CLI::App& app, Context& context);
 // `gpucost catalog update|status|export`: the live price cache.
 void register_catalog(CLI::App& app, Context& context);
 
+// `gpucost simulate`: discrete-event simulation of autoscaled workers on options.
+void register_simulate(CLI::App& app, Context& context);
+
 } // namespace gpucost::cli
