@@ -8,6 +8,7 @@
 
 #include <gpucost/model/cost_model.hpp>
 #include <gpucost/model/simulate/engine.hpp>
+#include <gpucost/model/simulate/fleet.hpp>
 #include <gpucost/model/simulate/rng.hpp>
 #include <gpucost/model/units.hpp>
 
@@ -407,4 +408,80 @@ TEST_CASE("simulate: an option from the catalog is priced; its row names its tra
                        + row["split_idle"].get<double>() + row["split_rounding"].get<double>()
                        + row["split_always_on"].get<double>();
   CHECK(split == doctest::Approx(row["cost_per_job"].get<double>()));
+}
+
+TEST_CASE("fleets: a serverless option one worker cannot carry is priced with as many workers as "
+          "the load needs") {
+  ModelOption option;
+  option.usd_per_hour = 0.18;
+  option.cold_start_s = 1;
+  option.idle_timeout_s = 5;
+  ModelWorkload workload;
+  workload.job_seconds = 60;
+  workload.jobs_per_month = 100000; // rho = 2.28: one worker cannot carry it
+  REQUIRE(needs_fleet(option, workload));
+  REQUIRE_FALSE(estimate_cost(Mode::keep_alive, Pricing::on_demand, option, workload).has_value());
+  const Estimate fleet = estimate_fleet(option, workload).value();
+  const double rho = 100000 / k_seconds_per_month * 60;
+  REQUIRE(fleet.mean_workers.has_value());
+  CHECK(*fleet.mean_workers >= rho);
+  CHECK(*fleet.mean_workers < rho + 2);
+  CHECK(*fleet.peak_workers >= 5);
+  CHECK(fleet.split.execution == doctest::Approx(0.18 / 3600 * 60).epsilon(1e-6));
+  CHECK(fleet.cost_per_job > fleet.split.execution);
+  CHECK(fleet.cost_per_job
+        == doctest::Approx(fleet.split.execution + fleet.split.cold_start + fleet.split.idle
+                           + fleet.split.rounding));
+  CHECK(fleet.notes.back().find("priced as a fleet") != std::string::npos);
+
+  // The stated precision: another seed moves cost per job by under 1%.
+  SimConfig config;
+  config.arrivals.rate_per_s = 100000 / k_seconds_per_month;
+  config.horizon_s = k_fleet_jobs / config.arrivals.rate_per_s;
+  SimOption sim;
+  sim.usd_per_hour = 0.18;
+  sim.always_on_usd_per_hour = 0.18;
+  sim.cold_start_s = 1;
+  sim.idle_timeout_s = 5;
+  sim.job_seconds = 60;
+  for (std::uint64_t seed = 2; seed < 5; ++seed) {
+    const SimResult other = simulate_run(config, sim, sim_run_key(seed, 0));
+    CHECK(other.cost_per_job == doctest::Approx(fleet.cost_per_job).epsilon(0.01));
+  }
+
+  // Light load keeps the one-worker closed form.
+  workload.jobs_per_month = 1000;
+  CHECK_FALSE(needs_fleet(option, workload));
+}
+
+TEST_CASE("fleets in compare: the serverless keep-alive row is kept, with workers and peak") {
+  const test::TempDir cache;
+  const auto outcome =
+      test::run_cli({"compare",
+                     "--catalog",
+                     std::string(GPUCOST_SOURCE_DIR) + "/tests/golden/cases/r2.catalog.json",
+                     "--ref-gpu",
+                     "RTX 3060",
+                     "--job-seconds",
+                     "60",
+                     "--jobs-per-month",
+                     "100000",
+                     "--format",
+                     "json"},
+                    test::pinned_env(cache.path().string()));
+  INFO(outcome.err);
+  REQUIRE(outcome.code == 0);
+  const auto json = nlohmann::json::parse(outcome.out);
+  bool found = false;
+  for (const auto& row : json["options"]) {
+    if (row["product"] == "serverless" && row["mode"] == "keep-alive") {
+      found = true;
+      CHECK(row["workers"].get<double>() > 2.28);
+      CHECK(row["peak_workers"].get<int>() >= 5);
+    }
+    if (row["product"] != "serverless") {
+      CHECK_FALSE(row.contains("peak_workers")); // pods keep the one-worker forms
+    }
+  }
+  CHECK(found);
 }

@@ -87,7 +87,7 @@ Json split_json(const CostSplit& split) {
 Json option_json(const RankedOption& option) {
   const Offer& offer = option.offer;
   const Estimate& estimate = option.estimate;
-  return Json{
+  Json json{
       {"rank", option.rank},
       {"provider", offer.provider},
       {"product", to_string(offer.product)},
@@ -106,7 +106,8 @@ Json option_json(const RankedOption& option) {
       {"monthly_cost", number(estimate.monthly_cost)},
       {"capacity_jobs_per_month", number(estimate.capacity_jobs_per_month)},
       {"capacity_jobs_per_month_full", number(estimate.capacity_jobs_per_month_full)},
-      {"workers", integer(estimate.workers)},
+      {"workers",
+       estimate.mean_workers ? number(estimate.mean_workers) : integer(estimate.workers)},
       {"p_cold", number(estimate.p_cold)},
       {"busy_share", number(estimate.busy_share)},
       {"utilization", number(estimate.utilization)},
@@ -119,6 +120,10 @@ Json option_json(const RankedOption& option) {
       {"fetched_at", text_or_null(offer.fetched_at)},
       {"price_age_s", number(option.price_age_s)},
   };
+  if (estimate.peak_workers) {
+    json["peak_workers"] = *estimate.peak_workers; // serverless fleets only
+  }
+  return json;
 }
 
 } // namespace
