@@ -840,6 +840,11 @@ Status validate_simulation(const SimConfig& config, const SimOption& option) {
                                   expected,
                                   k_max_arrivals));
   }
+  if (config.policy.tick_s && config.horizon_s / *config.policy.tick_s > 1e9) {
+    return make_error(fmt::format("--tick: {} s gives more than 1e9 scaler ticks over the horizon; "
+                                  "use a longer tick",
+                                  *config.policy.tick_s));
+  }
   if (!config.service && !(option.job_seconds > 0)) {
     return make_error("no service time: give --service, or select an option so the workload's job "
                       "time applies");
