@@ -608,15 +608,25 @@ std::string render_table(const SimulateOptions& options,
     const SimTarget& target = targets[i];
     const SimOption& o = target.option;
     if (target.row) {
+      const PolicyKind kind = config.policy.kind;
+      const bool timeout_used =
+          kind == PolicyKind::keep_alive || kind == PolicyKind::hybrid
+          || kind == PolicyKind::request_count || kind == PolicyKind::queue_delay
+          || ((kind == PolicyKind::queue_steps || kind == PolicyKind::queue_rules)
+              && config.policy.idle_timeout_s);
+      const std::string timeout =
+          timeout_used ? fmt::format("idle timeout {:g} s",
+                                     config.policy.idle_timeout_s.value_or(o.idle_timeout_s))
+                       : std::string("no idle timeout (the policy scales down)");
       out += fmt::format("\n{}: ${:g}/h, billed per {:g} s (minimum {:g} s), cold start {:g} s{}, "
-                         "idle timeout {:g} s, job {:.4g} s\n",
+                         "{}, job {:.4g} s\n",
                          target.label,
                          o.usd_per_hour,
                          o.billing_granularity_s,
                          o.billing_minimum_s,
                          o.cold_start_s,
                          o.cold_start_billed ? " billed" : " not billed",
-                         config.policy.idle_timeout_s.value_or(o.idle_timeout_s),
+                         timeout,
                          o.job_seconds);
     } else {
       out += "\nqueue only (no option selected: cost fields are null)\n";
