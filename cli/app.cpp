@@ -182,6 +182,7 @@ int run_command(int argc, const char* const* argv, Context& context) {
   register_gpus(app, context);
   register_providers(app, context);
   register_check(app, context);
+  register_simulate(app, context);
   if (const std::string problem = check_words(app, argc, argv); !problem.empty()) {
     fmt::print(context.err, "gpucost: error: {}\n", problem);
     fmt::print(context.err, "run 'gpucost --help' for usage\n");

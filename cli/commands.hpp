@@ -36,4 +36,7 @@ void register_sweep(CLI::App& app, Context& context);
 // `gpucost report`: a self-contained HTML decision report.
 void register_report(CLI::App& app, Context& context);
 
+// `gpucost simulate`: discrete-event simulation of autoscaled workers on options.
+void register_simulate(CLI::App& app, Context& context);
+
 } // namespace gpucost::cli

@@ -8,11 +8,11 @@ if(GPUCOST_WERROR)
 endif()
 # GCC 12 reports -Wrestrict inside libstdc++'s std::string concatenation at -O2 and above, a known
 # false positive (GCC bug 105651, fixed in GCC 13); the warning stays on for every other compiler.
-# -Warray-bounds and -Wstringop-overflow have the same kind of false positive there (GCC bugs
+# -Warray-bounds, -Wstringop-overflow and -Wstringop-overread have the same kind of false positive there (GCC bugs
 # 105329, 106199: memcpy inside
 # std::string's replace "out of the bounds [0, 32]"), seen in test files built with precompiled
 # headers.
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
   target_compile_options(gpucost_warnings INTERFACE -Wno-restrict -Wno-array-bounds
-                                                    -Wno-stringop-overflow)
+                                                    -Wno-stringop-overflow -Wno-stringop-overread)
 endif()

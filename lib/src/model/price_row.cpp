@@ -1,4 +1,5 @@
 #include <gpucost/model/price_row.hpp>
+#include <gpucost/model/simulate/fleet.hpp>
 
 namespace gpucost {
 
@@ -35,7 +36,11 @@ Expected<PricedRow> price_row(const Offer& offer,
     model_option.idle_timeout_s = 0;
     model_mode = Mode::keep_alive;
   }
-  auto estimate = estimate_cost(model_mode, plan.pricing, model_option, model_workload);
+  // A serverless platform adds workers once one would be busy half the time (cost-model.md).
+  const bool fleet = offer.product == Product::serverless && plan.mode == Mode::keep_alive
+                     && needs_fleet(model_option, model_workload);
+  auto estimate = fleet ? estimate_fleet(model_option, model_workload)
+                        : estimate_cost(model_mode, plan.pricing, model_option, model_workload);
   if (!estimate) {
     return Unexpected{estimate.error()};
   }

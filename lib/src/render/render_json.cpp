@@ -136,7 +136,7 @@ Json traits_json(const RankedOption& option) {
 Json option_json(const RankedOption& option) {
   const Offer& offer = option.offer;
   const Estimate& estimate = option.estimate;
-  return Json{
+  Json json{
       {"rank", option.rank},
       {"key", option.key},
       {"provider", offer.provider},
@@ -158,7 +158,8 @@ Json option_json(const RankedOption& option) {
       {"monthly_cost", number(estimate.monthly_cost)},
       {"capacity_jobs_per_month", number(estimate.capacity_jobs_per_month)},
       {"capacity_jobs_per_month_full", number(estimate.capacity_jobs_per_month_full)},
-      {"workers", integer(estimate.workers)},
+      {"workers",
+       estimate.mean_workers ? number(estimate.mean_workers) : integer(estimate.workers)},
       {"p_cold", number(estimate.p_cold)},
       {"busy_share", number(estimate.busy_share)},
       {"utilization", number(estimate.utilization)},
@@ -172,6 +173,10 @@ Json option_json(const RankedOption& option) {
       {"price_age_s", number(option.price_age_s)},
       {"traits", traits_json(option)},
   };
+  if (estimate.peak_workers) {
+    json["peak_workers"] = *estimate.peak_workers; // serverless fleets only
+  }
+  return json;
 }
 
 } // namespace

@@ -85,6 +85,10 @@ struct Estimate {
   double mean_added_latency_s = 0;  // mean wait before a job starts (cold start and queueing)
   bool best_case = false;           // always-on without volume: priced at full usable capacity
   std::vector<std::string> notes;   // plain-English caveats for this row
+
+  // A serverless keep-alive row priced as a fleet (cost-model.md, B >= 0.5); empty otherwise.
+  std::optional<double> mean_workers; // time-average of workers, simulated
+  std::optional<int> peak_workers;    // the most workers at once
 };
 
 // Prices one job on one option in one mode; fails (naming the reason) when the option cannot

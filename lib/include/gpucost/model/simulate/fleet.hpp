@@ -1,0 +1,35 @@
+#pragma once
+
+// Fleets in compare: a serverless keep-alive option that one worker cannot carry comfortably is
+// priced as the platform runs it, with as many workers as the load needs (cost-model.md: B >= 0.5).
+
+#include <gpucost/model/cost_model.hpp>
+#include <gpucost/util/error.hpp>
+
+#include <optional>
+
+namespace gpucost {
+
+// Jobs each fleet estimate simulates: two seeds differ by well under 1% in cost per job.
+inline constexpr double k_fleet_jobs = 100000;
+
+// The seed of every fleet estimate, so that compare stays deterministic.
+inline constexpr unsigned k_fleet_seed = 1;
+
+// B, the share of time one keep-alive worker is busy or starting (cost-model.md), for Poisson
+// arrivals at the workload's volume; empty without a volume or with sparse traffic.
+std::optional<double> one_worker_busy_share(const ModelOption& option,
+                                            const ModelWorkload& workload);
+
+// Whether a serverless keep-alive row is priced as a fleet: Poisson volume and B >= 0.5.
+bool needs_fleet(const ModelOption& option, const ModelWorkload& workload);
+
+// Prices the option as a fleet scaled per request (FIFO, newest idle worker first, each worker
+// stopping T after its last job), simulating k_fleet_jobs Poisson jobs with fixed S and C under
+// k_fleet_seed, up to `max_workers` (none: unlimited). The estimate carries mean_workers,
+// peak_workers and a note saying it was simulated. Fails as estimate_cost does on bad input.
+Expected<Estimate> estimate_fleet(const ModelOption& option,
+                                  const ModelWorkload& workload,
+                                  std::optional<int> max_workers = std::nullopt);
+
+} // namespace gpucost

@@ -1,0 +1,93 @@
+#include <gpucost/model/simulate/engine.hpp>
+#include <gpucost/model/simulate/fleet.hpp>
+#include <gpucost/model/simulate/rng.hpp>
+#include <gpucost/model/units.hpp>
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace gpucost {
+
+std::optional<double> one_worker_busy_share(const ModelOption& option,
+                                            const ModelWorkload& workload) {
+  if (!workload.jobs_per_month || workload.traffic != Traffic::poisson) {
+    return std::nullopt;
+  }
+  const double lambda = *workload.jobs_per_month / k_seconds_per_month;
+  const double rho = lambda * workload.job_seconds;
+  const double stay = std::exp(-lambda * option.idle_timeout_s);
+  const double p_cold = (1 - rho) * stay / (1 + lambda * option.cold_start_s * stay);
+  return rho + lambda * std::max(0.0, p_cold) * option.cold_start_s;
+}
+
+bool needs_fleet(const ModelOption& option, const ModelWorkload& workload) {
+  const auto busy = one_worker_busy_share(option, workload);
+  return busy && *busy >= 0.5;
+}
+
+Expected<Estimate> estimate_fleet(const ModelOption& option,
+                                  const ModelWorkload& workload,
+                                  std::optional<int> max_workers) {
+  if (!workload.jobs_per_month || !(*workload.jobs_per_month > 0)) {
+    return make_error("a fleet needs a volume (jobs_per_month)");
+  }
+  const double lambda = *workload.jobs_per_month / k_seconds_per_month;
+  SimConfig config;
+  config.arrivals.rate_per_s = lambda;
+  config.policy.kind = PolicyKind::keep_alive;
+  config.caps.max_workers = max_workers;
+  config.horizon_s = k_fleet_jobs / lambda;
+  SimOption sim;
+  sim.usd_per_hour = option.usd_per_hour;
+  sim.always_on_usd_per_hour = option.usd_per_hour;
+  sim.billing_granularity_s = option.granularity_s;
+  sim.billing_minimum_s = option.minimum_s;
+  sim.cold_start_s = option.cold_start_s;
+  sim.cold_start_billed = option.cold_start_billed;
+  sim.idle_timeout_s = option.idle_timeout_s;
+  sim.job_seconds = workload.job_seconds;
+  if (auto status = validate_simulation(config, sim); !status) {
+    return Unexpected{status.error()};
+  }
+  const SimResult r = simulate_run(config, sim, sim_run_key(k_fleet_seed, 0));
+  if (r.jobs_completed == 0) {
+    return make_error("the fleet simulation completed no job");
+  }
+  const double jobs = static_cast<double>(r.jobs_completed);
+  Estimate estimate;
+  estimate.mode = Mode::keep_alive;
+  estimate.pricing = Pricing::on_demand;
+  estimate.job_seconds = workload.job_seconds;
+  estimate.billed_seconds_per_job = r.billed_seconds / jobs;
+  const double r_s = option.usd_per_hour / 3600;
+  estimate.billed_seconds_before_rounding =
+      estimate.billed_seconds_per_job - (r_s > 0 ? r.split_rounding / r_s : 0);
+  estimate.split.execution = r.split_execution;
+  estimate.split.cold_start = r.split_cold_start;
+  estimate.split.idle = r.split_idle;
+  estimate.split.rounding = r.split_rounding;
+  estimate.split.egress = option.egress_usd_per_job;
+  estimate.cost_per_job = r.cost_per_job + option.egress_usd_per_job;
+  estimate.monthly_cost = estimate.cost_per_job * *workload.jobs_per_month;
+  if (workload.revenue_per_job) {
+    estimate.margin = 1 - estimate.cost_per_job / *workload.revenue_per_job;
+  }
+  estimate.p_cold = r.p_cold;
+  estimate.utilization = r.utilization;
+  estimate.mean_added_latency_s = r.wait_mean_s;
+  estimate.mean_workers = r.mean_instances;
+  estimate.peak_workers = r.peak_workers;
+  estimate.notes.push_back(fmt::format(
+      "priced as a fleet: the platform adds workers; simulated {:g} jobs (seed {}, FIFO, newest "
+      "idle worker first): mean {:.2f} workers, peak {}{}",
+      k_fleet_jobs,
+      k_fleet_seed,
+      r.mean_instances,
+      r.peak_workers,
+      max_workers ? fmt::format(" (at most {})", *max_workers)
+                  : std::string(", no provider maximum known")));
+  return estimate;
+}
+
+} // namespace gpucost
