@@ -1,5 +1,5 @@
-#include <gpucost/data/catalog_fast.hpp>
 #include <gpucost/data/catalog.hpp>
+#include <gpucost/data/catalog_fast.hpp>
 #include <gpucost/data/json_util.hpp>
 #include <gpucost/data/offer_json.hpp>
 #include <gpucost/sources/cache.hpp>
@@ -25,8 +25,8 @@
 #include <random>
 #include <signal.h>
 #include <sstream>
-#include <sys/stat.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace gpucost {
