@@ -120,6 +120,24 @@ std::vector<Criterion> computed_criteria(const std::vector<RankedOption>& option
   });
   add("p_cold", "", false, [](const RankedOption& o) -> Value { return o.estimate.p_cold; });
   add("reliability", "", true, [](const RankedOption& o) -> Value { return o.offer.reliability; });
+  // The provider's tier in providers.json as an ordinal (docs/decisions.md): a marketplace of
+  // independent hosts 0, a GPU specialist 1, a hyperscaler or a dedicated server's own hardware 2.
+  add("provider_tier", "", true, [&](const RankedOption& o) -> Value {
+    const ProviderInfo* info = data.providers.find(o.offer.provider);
+    if (info == nullptr) {
+      return std::nullopt;
+    }
+    if (info->tier == "marketplace") {
+      return 0.0;
+    }
+    if (info->tier == "specialist") {
+      return 1.0;
+    }
+    if (info->tier == "hyperscaler" || info->tier == "dedicated") {
+      return 2.0;
+    }
+    return std::nullopt;
+  });
   add("native_autoscaling", "", true, [&](const RankedOption& o) -> Value {
     const ProductTraits* traits = data.providers.traits(o.offer.provider, o.offer.product);
     if (traits == nullptr || !traits->native_autoscaling) {
