@@ -9,6 +9,7 @@
 
 #include <gpucost/render/render_matrix.hpp>
 #include <gpucost/render/render_util.hpp>
+#include <gpucost/render/xml_escape.hpp>
 
 #include <fmt/format.h>
 
@@ -26,26 +27,7 @@ struct ReportOptions {
 };
 
 std::string html(std::string_view text) {
-  std::string out;
-  for (char ch : render::printable(text)) {
-    switch (ch) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      out += ch;
-    }
-  }
-  return out;
+  return render::xml_escape(render::printable(text));
 }
 
 // An SVG document without its XML declaration, to inline in HTML.

@@ -10,6 +10,7 @@
 #include <gpucost/model/rank.hpp>
 #include <gpucost/model/simulate/engine.hpp>
 #include <gpucost/model/units.hpp>
+#include <gpucost/render/xml_escape.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -678,29 +679,6 @@ std::string render_timeline_csv(const std::vector<SimTarget>& targets,
   return out;
 }
 
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
-
 // Three stacked panels (workers, queue, spend rate) of the first option's first run.
 std::string render_chart_svg(const SimTarget& target, const SimResult& result) {
   constexpr double k_width = 900;
@@ -714,7 +692,7 @@ std::string render_chart_svg(const SimTarget& target, const SimResult& result) {
       k_width,
       3 * k_panel + 50,
       k_left,
-      xml_escape(target.row ? target.label : std::string("queue only")));
+      render::xml_escape(target.row ? target.label : std::string("queue only")));
   const std::array<std::string_view, 3> names = {
       "workers (peak per minute)", "queue", "spend USD/h"};
   const std::array<std::string_view, 3> colours = {"#1f77b4", "#ff7f0e", "#2ca02c"};

@@ -2,6 +2,7 @@
 
 #include <gpucost/render/render_check.hpp>
 #include <gpucost/render/render_util.hpp>
+#include <gpucost/render/xml_escape.hpp>
 
 #include <fmt/format.h>
 
@@ -92,36 +93,8 @@ std::string gh_property(std::string_view text) {
   return out;
 }
 
-// XML text and attribute escaping; control characters XML 1.0 cannot carry are dropped.
 std::string xml(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&apos;";
-      break;
-    default:
-      if (byte >= 0x20 || c == '\n' || c == '\t') {
-        out += c;
-      } else if (c == '\r') {
-        out += "&#13;";
-      }
-    }
-  }
-  return out;
+  return render::xml_escape(text);
 }
 
 struct Counts {

@@ -1,4 +1,5 @@
 #include <gpucost/render/svg_chart.hpp>
+#include <gpucost/render/xml_escape.hpp>
 
 #include <fmt/format.h>
 
@@ -10,6 +11,8 @@
 namespace gpucost {
 
 namespace {
+
+using render::xml_escape;
 
 constexpr double k_width = 860;
 constexpr double k_height = 500;
@@ -23,31 +26,6 @@ constexpr double k_plot_h = k_height - k_top - k_bottom;
 constexpr std::array<const char*, 8> k_palette = {
     "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"};
 constexpr std::array<const char*, 4> k_dashes = {"", "8 4", "2 3", "10 3 2 3"};
-
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (char ch : text) {
-    switch (ch) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      if (static_cast<unsigned char>(ch) >= 0x20 || ch == '\t') {
-        out += ch;
-      }
-    }
-  }
-  return out;
-}
 
 std::string number(double value) {
   const double magnitude = std::abs(value);
