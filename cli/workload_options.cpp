@@ -110,6 +110,17 @@ void apply_overrides(std::string_view flag,
 
 } // namespace
 
+std::optional<double> seconds_for_all(std::string_view flag,
+                                      const std::vector<std::string>& values) {
+  std::optional<double> all;
+  for (const auto& value : values) {
+    if (value.find('=') == std::string::npos) {
+      all = parse_seconds(flag, value);
+    }
+  }
+  return all;
+}
+
 // The workload from the file (if any) with every flag applied over it.
 Workload build_workload(const WorkloadOptions& options, const DataSet& data) {
   Workload workload;

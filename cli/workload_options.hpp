@@ -42,4 +42,10 @@ void add_workload_options(CLI::App& command, WorkloadOptions& options);
 // canonical ones; throws Error naming the file or flag on bad input.
 Workload build_workload(const WorkloadOptions& options, const DataSet& data);
 
+// The value of a repeatable "S or provider[/product]=S" flag that applies to every option (the
+// last bare "S"), for commands that run without a catalog; empty when none; throws Error on a
+// value that is not a number of seconds.
+std::optional<double> seconds_for_all(std::string_view flag,
+                                      const std::vector<std::string>& values);
+
 } // namespace gpucost::cli

@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "sim_runner.hpp"
+#include "workload_options.hpp"
 
 #include <gpucost/data/data_set.hpp>
 #include <gpucost/data/workload_file.hpp>
@@ -30,94 +31,6 @@
 namespace gpucost::cli {
 
 namespace {
-
-// TODO(lead): main has cli/workload_options.{hpp,cpp} (WorkloadOptions, add_workload_options,
-// build_workload); this local copy of compare's flags stands in until this branch has them.
-struct WorkloadOptions {
-  std::string workload_file;
-  std::string ref_gpu;
-  std::optional<double> job_seconds;
-  std::string workload_class;
-  std::optional<int> gpus_per_job;
-  std::optional<double> jobs_per_month;
-  std::optional<double> idle_timeout_s;
-  std::optional<double> cold_start_s;
-  bool cross_vendor = false;
-};
-
-void add_workload_options(CLI::App& command, WorkloadOptions& options) {
-  command.add_option("--workload", options.workload_file, "Workload file (JSON)");
-  command.add_option("--ref-gpu", options.ref_gpu, "GPU the job time was measured on");
-  command.add_option("--job-seconds", options.job_seconds, "Seconds one job takes on --ref-gpu");
-  command.add_option(
-      "--workload-class", options.workload_class, "How time scales: compute, memory or encode");
-  command.add_option("--gpus-per-job", options.gpus_per_job, "GPUs one job needs (default 1)");
-  command.add_option("--jobs-per-month", options.jobs_per_month, "Jobs a month (Poisson rate)");
-  command.add_option("--idle-timeout", options.idle_timeout_s, "Keep-alive seconds after a job");
-  command.add_option("--cold-start", options.cold_start_s, "Start-up seconds (0 allowed)");
-  command.add_flag(
-      "--cross-vendor", options.cross_vendor, "Scale the job time to GPUs of other vendors too");
-}
-
-Workload build_workload(const WorkloadOptions& options, const DataSet& data) {
-  Workload workload;
-  if (!options.workload_file.empty()) {
-    const std::string text = value_or_throw(read_text_file(options.workload_file));
-    workload = value_or_throw(parse_workload(text, options.workload_file));
-  }
-  if (!options.ref_gpu.empty()) {
-    workload.ref_gpu = options.ref_gpu;
-  }
-  if (options.job_seconds) {
-    workload.job_seconds = options.job_seconds;
-  }
-  if (!options.workload_class.empty()) {
-    const auto parsed = parse_workload_class(options.workload_class);
-    if (!parsed) {
-      throw Error(fmt::format("--workload-class: unknown class \"{}\" (expected compute, memory or "
-                              "encode)",
-                              options.workload_class));
-    }
-    workload.workload_class = *parsed;
-  }
-  if (options.gpus_per_job) {
-    workload.gpus_per_job = *options.gpus_per_job;
-  }
-  if (options.jobs_per_month) {
-    workload.jobs_per_month = options.jobs_per_month;
-  }
-  if (options.idle_timeout_s) {
-    workload.idle_timeout_s = options.idle_timeout_s;
-  }
-  if (options.cold_start_s) {
-    workload.cold_start_s = options.cold_start_s;
-  }
-  workload.cross_vendor = workload.cross_vendor || options.cross_vendor;
-  value_or_throw(validate_workload(workload));
-  if (!workload.ref_gpu.empty()) {
-    const GpuSpec* gpu = data.gpus.find(workload.ref_gpu);
-    if (gpu == nullptr) {
-      const auto suggestions = data.gpus.suggest(workload.ref_gpu);
-      throw Error(fmt::format("--ref-gpu: unknown GPU model \"{}\"{}",
-                              workload.ref_gpu,
-                              suggestions.empty()
-                                  ? std::string(" (see data/gpus.json)")
-                                  : fmt::format(" (did you mean \"{}\"?)", suggestions.front())));
-    }
-    workload.ref_gpu = gpu->name;
-  }
-  std::map<std::string, double> measured;
-  for (const auto& [name, seconds] : workload.measured_seconds) {
-    const GpuSpec* gpu = data.gpus.find(name);
-    if (gpu == nullptr) {
-      throw Error(fmt::format(
-          "{}: measured_seconds: unknown GPU model \"{}\"", options.workload_file, name));
-    }
-    measured[gpu->name] = seconds;
-  }
-  workload.measured_seconds = std::move(measured);
-  return workload;
-}
 
 struct SimulateOptions {
   WorkloadOptions workload;
@@ -753,12 +666,16 @@ void run_simulate(const SimulateOptions& options, Context& context) {
     SimTarget alone;
     alone.label = "queue only";
     alone.option.priced = false;
-    alone.option.cold_start_s = options.workload.cold_start_s.value_or(0);
-    alone.option.idle_timeout_s = options.workload.idle_timeout_s.value_or(0);
+    alone.option.cold_start_s =
+        seconds_for_all("--cold-start", options.workload.cold_start).value_or(0);
+    alone.option.idle_timeout_s =
+        seconds_for_all("--idle-timeout", options.workload.idle_timeout).value_or(0);
     targets.push_back(alone);
   }
   const SimConfig config =
-      build_config(options, options.workload.jobs_per_month, options.workload.idle_timeout_s);
+      build_config(options,
+                   options.workload.jobs_per_month,
+                   seconds_for_all("--idle-timeout", options.workload.idle_timeout));
   for (const SimTarget& target : targets) {
     if (auto status = validate_simulation(config, target.option); !status) {
       throw Error(target.row ? fmt::format("{}: {}", target.label, status.error().message)
