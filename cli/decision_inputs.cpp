@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include <limits>
 #include <set>
 
 namespace gpucost::cli {
@@ -36,11 +35,10 @@ CompareResult reprice(const PricedSet& set, const Workload& workload) {
   CompareResult result = rank_options(set.inputs.catalog.offers,
                                       set.inputs.data.gpus,
                                       set.inputs.data.providers,
+                                      set.inputs.data.benchmarks,
                                       workload,
                                       set.filters,
-                                      set.inputs.now_s,
-                                      std::numeric_limits<std::size_t>::max(),
-                                      &set.inputs.data.benchmarks);
+                                      set.inputs.now_s);
   result.tool_version = GPUCOST_VERSION;
   result.generated_at = format_iso8601(set.inputs.now_s);
   result.catalog.sources = set.inputs.catalog.sources;

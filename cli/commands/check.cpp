@@ -19,7 +19,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <limits>
 #include <map>
 #include <memory>
 
@@ -180,11 +179,10 @@ void run_check(const CheckOptions& options, Context& context) {
     currents.push_back(rank_options(inputs.catalog.offers,
                                     inputs.data.gpus,
                                     inputs.data.providers,
+                                    inputs.data.benchmarks,
                                     pair.workload,
                                     filters,
-                                    inputs.now_s,
-                                    std::numeric_limits<std::size_t>::max(),
-                                    &inputs.data.benchmarks));
+                                    inputs.now_s));
     CheckWorkloadReport part;
     part.name = pair.name;
     if (pair.baseline == nullptr) {

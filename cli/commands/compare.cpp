@@ -55,11 +55,11 @@ void run_compare(const CompareOptions& options, Context& context) {
   CompareResult result = rank_options(inputs.catalog.offers,
                                       inputs.data.gpus,
                                       inputs.data.providers,
+                                      inputs.data.benchmarks,
                                       workload,
                                       filters,
                                       inputs.now_s,
-                                      limit,
-                                      &inputs.data.benchmarks);
+                                      limit);
   result.tool_version = GPUCOST_VERSION;
   result.generated_at = format_iso8601(inputs.now_s);
   result.catalog.sources = inputs.catalog.sources;

@@ -171,11 +171,10 @@ std::vector<SimTarget> select_targets(const SimulateOptions& options, Context& c
   const CompareResult ranked = rank_options(inputs.catalog.offers,
                                             inputs.data.gpus,
                                             inputs.data.providers,
+                                            inputs.data.benchmarks,
                                             workload,
                                             filters,
-                                            inputs.now_s,
-                                            std::numeric_limits<std::size_t>::max(),
-                                            &inputs.data.benchmarks);
+                                            inputs.now_s);
   print_warnings(context, ranked.warnings);
 
   std::vector<SimTarget> targets;

@@ -52,7 +52,8 @@ CompareResult sample(const OfferFilters& filters) {
   w.jobs_per_month = 1234;
   w.output_gb = 0.7;
   w.interruptions_per_hour = 0.05;
-  return rank_options({offer}, gpus(), providers(), w, filters, 1795435200);
+  return rank_options(
+      {offer}, gpus(), providers(), gpucost::BenchmarkTable{}, w, filters, 1795435200);
 }
 
 } // namespace

@@ -78,7 +78,8 @@ Workload workload(double job_seconds = 600) {
 constexpr std::int64_t k_now = 1795435200; // 2026-11-23T12:00:00Z
 
 CompareResult rank(const std::vector<Offer>& offers, const Workload& w) {
-  return rank_options(offers, gpus(), providers(), w, OfferFilters{}, k_now);
+  return rank_options(
+      offers, gpus(), providers(), gpucost::BenchmarkTable{}, w, OfferFilters{}, k_now);
 }
 
 CheckRule rule(const std::string& text, RuleSeverity severity = RuleSeverity::fail) {

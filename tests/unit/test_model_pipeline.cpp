@@ -235,7 +235,8 @@ TEST_SUITE("model pipeline: ranking") {
                                        offer("beta", Product::vm, "L4", 0.5)};
     gpucost::OfferFilters per_job;
     per_job.mode = Mode::per_job;
-    const auto all = gpucost::rank_options(offers, db, {}, workload(), per_job, 0);
+    const auto all =
+        gpucost::rank_options(offers, db, {}, gpucost::BenchmarkTable{}, workload(), per_job, 0);
     REQUIRE(all.options.size() == 4);
     CHECK(all.total_options == 4);
     CHECK(all.options[0].offer.provider == "beta");
@@ -244,7 +245,8 @@ TEST_SUITE("model pipeline: ranking") {
     CHECK(
         (all.options[2].offer.provider == "alpha" && all.options[2].offer.product == Product::vm));
     CHECK(all.options[3].offer.provider == "zeta");
-    const auto top = gpucost::rank_options(offers, db, {}, workload(), per_job, 0, 2);
+    const auto top =
+        gpucost::rank_options(offers, db, {}, gpucost::BenchmarkTable{}, workload(), per_job, 0, 2);
     REQUIRE(top.options.size() == 2);
     CHECK(top.total_options == 4);
     CHECK(top.options[1].rank == 2);
@@ -252,8 +254,13 @@ TEST_SUITE("model pipeline: ranking") {
 
   TEST_CASE("every mode an offer has is a row; defaulted traits are named on the row") {
     const auto db = gpus();
-    const auto result =
-        gpucost::rank_options({offer("p", Product::pod, "L4", 1.0)}, db, {}, workload(), {}, 0);
+    const auto result = gpucost::rank_options({offer("p", Product::pod, "L4", 1.0)},
+                                              db,
+                                              {},
+                                              gpucost::BenchmarkTable{},
+                                              workload(),
+                                              {},
+                                              0);
     REQUIRE(result.options.size() == 2); // per-job and always-on: no timeout is known
     const auto& defaulted = result.options[0].defaulted;
     CHECK(std::find(defaulted.begin(), defaulted.end(), "cold_start_s") != defaulted.end());

@@ -1,4 +1,5 @@
 #include <gpucost/model/breakeven.hpp>
+#include <gpucost/model/units.hpp>
 
 #include <fmt/format.h>
 
@@ -12,7 +13,6 @@ namespace {
 
 constexpr double k_relative_epsilon = 1e-9;
 constexpr double k_max_servers = 1e6;
-constexpr double k_max_jobs_per_month = 1e9;
 constexpr int k_max_points_per_decade = 10000;
 // Bisection stops when the bracket is this narrow, relative to its ends.
 constexpr double k_bisection_tolerance = 1e-10;

@@ -10,8 +10,6 @@ namespace gpucost {
 
 namespace {
 
-constexpr double k_max_job_seconds = 365.0 * 24.0 * 3600.0;
-constexpr double k_max_jobs_per_month = 1e9;
 constexpr double k_max_always_on_instances = 1e6;
 // Relative tolerance under which a quotient counts as a whole number: 15 / 1 or 420 / 0.1 must not
 // round up to the next integer because of floating-point noise.
@@ -82,9 +80,9 @@ Status require_non_negative(std::string_view name, double value) {
 Status
 validate(Mode mode, Pricing pricing, const ModelOption& option, const ModelWorkload& workload) {
   GPUCOST_TRY(require_positive("job_seconds", workload.job_seconds));
-  if (workload.job_seconds > k_max_job_seconds) {
+  if (workload.job_seconds > k_seconds_per_year) {
     return make_error(fmt::format("job_seconds must be at most one year, {} s (got {})",
-                                  k_max_job_seconds,
+                                  k_seconds_per_year,
                                   workload.job_seconds));
   }
   if (workload.jobs_per_month) {

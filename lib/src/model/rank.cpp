@@ -60,13 +60,11 @@ struct ProviderLookup {
 CompareResult rank_options(const std::vector<Offer>& offers,
                            const GpuDatabase& gpus,
                            const ProviderTable& providers,
+                           const BenchmarkTable& benchmarks,
                            const Workload& workload,
                            const OfferFilters& filters,
                            std::int64_t now_s,
-                           std::size_t limit,
-                           const BenchmarkTable* benchmark_table) {
-  const BenchmarkTable no_benchmarks;
-  const BenchmarkTable& benchmarks = benchmark_table != nullptr ? *benchmark_table : no_benchmarks;
+                           std::size_t limit) {
   CompareResult result;
   result.workload = workload;
   result.filters = filters;

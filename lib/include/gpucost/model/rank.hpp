@@ -21,16 +21,16 @@ namespace gpucost {
 // on its GPU (job_time.hpp), its traits (traits.hpp), its rows (row_plan.hpp), each row priced
 // (price_row.hpp); then ranks the rows by cost per job (ties broken by provider, product, GPU,
 // count, region, name, mode, pricing) and keeps the `limit` cheapest (every row by default). Offers
-// that cannot run the workload are left out with a warning. `now_s` gives price ages;
-// `benchmarks` (nullptr: spec ratios only) the benchmark classes. Pure: no files, network or
+// that cannot run the workload are left out with a warning. `benchmarks` holds the benchmark
+// classes (an empty table: spec ratios only); `now_s` gives price ages. Pure: no files, network or
 // clock.
 CompareResult rank_options(const std::vector<Offer>& offers,
                            const GpuDatabase& gpus,
                            const ProviderTable& providers,
+                           const BenchmarkTable& benchmarks,
                            const Workload& workload,
                            const OfferFilters& filters,
                            std::int64_t now_s,
-                           std::size_t limit = std::numeric_limits<std::size_t>::max(),
-                           const BenchmarkTable* benchmarks = nullptr);
+                           std::size_t limit = std::numeric_limits<std::size_t>::max());
 
 } // namespace gpucost
