@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_breakeven_cli {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -97,3 +100,5 @@ TEST_CASE("breakeven: a bad --top exits 1") {
   CHECK(outcome.code == 1);
   CHECK(outcome.err.find("--top") != std::string::npos);
 }
+
+} // namespace gpucost_test_breakeven_cli

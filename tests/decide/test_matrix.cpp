@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_matrix {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -213,3 +216,5 @@ TEST_CASE("matrix: computed criteria from a catalog joined with --scores by opti
   CHECK(doc["criteria"][0]["normalisation"] == "min-max");
   CHECK(doc["criteria"][1]["normalisation"] == "given");
 }
+
+} // namespace gpucost_test_matrix

@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_sweep {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -69,3 +72,5 @@ TEST_CASE("sweep: one provider's price moves only its rows; bad specs exit 1") {
   CHECK(run({"--vary", "price=1..2"}).code == 1);
   CHECK(run({"--vary", "job-seconds=-30%..+30%", "--steps", "1"}).code == 1);
 }
+
+} // namespace gpucost_test_sweep

@@ -19,6 +19,9 @@
 #include <string>
 #include <vector>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_golden {
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -123,3 +126,5 @@ TEST_CASE("golden CLI cases") {
     CHECK(std::to_string(outcome.code) + "\n" == code);
   }
 }
+
+} // namespace gpucost_test_golden

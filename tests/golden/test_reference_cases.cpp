@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_reference_cases {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -208,3 +211,5 @@ TEST_CASE("R6: AWS 60 s billing minimum") {
   CHECK(aws["billed_seconds_per_job"].get<double>() == doctest::Approx(60));
   CHECK(aws["cost_per_job"].get<double>() == doctest::Approx(0.0167667).epsilon(1e-4));
 }
+
+} // namespace gpucost_test_reference_cases

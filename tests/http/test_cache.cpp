@@ -24,6 +24,9 @@
 #include <sys/resource.h>
 #include <thread>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_cache {
+
 namespace fs = std::filesystem;
 using namespace gpucost;
 
@@ -489,3 +492,5 @@ TEST_SUITE("cache") {
     CHECK(read_provider_catalog(temp.path(), "vastai", {}));
   }
 }
+
+} // namespace gpucost_test_cache

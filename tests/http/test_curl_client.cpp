@@ -14,6 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_curl_client {
+
 using gpucost::HttpOptions;
 using gpucost::HttpRequest;
 using gpucost::make_curl_client;
@@ -530,3 +533,5 @@ TEST_SUITE("redact") {
     CHECK(redact_secrets("xxabcdefgh12yy", long_key) == "xxREDACTEDyy");
   }
 }
+
+} // namespace gpucost_test_curl_client

@@ -20,6 +20,9 @@
 #include <sstream>
 #include <stdexcept>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_refresh {
+
 namespace fs = std::filesystem;
 using gpucost::Expected;
 using gpucost::FetchOptions;
@@ -390,3 +393,5 @@ TEST_SUITE("refresh") {
     CHECK(fs::exists(temp.path() / "lambda.status.json"));
   }
 }
+
+} // namespace gpucost_test_refresh

@@ -24,6 +24,9 @@
 #include <thread>
 #include <unistd.h>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_refresh_robust {
+
 namespace fs = std::filesystem;
 using namespace gpucost;
 using gpucost::test::TempDir;
@@ -253,3 +256,5 @@ TEST_SUITE("refresh_robust") {
     CHECK(fs::exists(temp.path() / "aws.json"));
   }
 }
+
+} // namespace gpucost_test_refresh_robust

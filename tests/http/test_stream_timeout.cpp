@@ -20,6 +20,9 @@
 #include <sstream>
 #include <string>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_stream_timeout {
+
 namespace fs = std::filesystem;
 using gpucost::HttpOptions;
 using gpucost::HttpRequest;
@@ -201,3 +204,5 @@ TEST_SUITE("stream_timeout") {
     CHECK(server.request_count() == 1);
   }
 }
+
+} // namespace gpucost_test_stream_timeout

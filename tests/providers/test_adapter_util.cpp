@@ -7,6 +7,9 @@
 
 #include <doctest/doctest.h>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_adapter_util {
+
 using gpucost::HttpCallInfo;
 using gpucost::HttpRequest;
 using gpucost::HttpResponse;
@@ -156,3 +159,5 @@ TEST_SUITE("adapter_util") {
     CHECK(request.headers[0] == std::pair<std::string, std::string>{"Authorization", "Bearer k"});
   }
 }
+
+} // namespace gpucost_test_adapter_util

@@ -13,6 +13,9 @@
 #include <string>
 #include <vector>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_aws {
+
 namespace {
 
 gpucost::GpuSpec spec(std::string name, double memory_gb, std::vector<std::string> aliases = {}) {
@@ -438,3 +441,5 @@ TEST_SUITE("aws fetch") {
     }
   }
 }
+
+} // namespace gpucost_test_aws

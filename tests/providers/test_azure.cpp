@@ -1,5 +1,7 @@
 // Azure Retail Prices adapter: the SKU table, page parsing, pagination URLs and the fetch glue.
 
+#include "loopback_server.hpp"
+
 #include <gpucost/data/data_set.hpp>
 #include <gpucost/sources/providers/azure.hpp>
 
@@ -9,6 +11,9 @@
 #include <filesystem>
 #include <string>
 #include <vector>
+
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_azure {
 
 using namespace std::string_literals;
 
@@ -263,8 +268,6 @@ TEST_SUITE("azure") {
   }
 }
 
-#include "loopback_server.hpp"
-
 TEST_SUITE("azure fetch") {
   using gpucost::test::LoopbackServer;
   using gpucost::test::ScriptedResponse;
@@ -375,3 +378,5 @@ TEST_SUITE("azure fetch") {
     }
   }
 }
+
+} // namespace gpucost_test_azure

@@ -1,5 +1,7 @@
 // GCP Cloud Billing Catalog adapter: SKU descriptions, tiers, machine price composition, paging.
 
+#include "loopback_server.hpp"
+
 #include <gpucost/data/data_set.hpp>
 #include <gpucost/sources/providers/gcp.hpp>
 
@@ -9,6 +11,9 @@
 #include <filesystem>
 #include <string>
 #include <vector>
+
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_gcp {
 
 namespace {
 
@@ -280,8 +285,6 @@ TEST_SUITE("gcp") {
   }
 }
 
-#include "loopback_server.hpp"
-
 TEST_SUITE("gcp fetch") {
   using gpucost::test::LoopbackServer;
   using gpucost::test::ScriptedResponse;
@@ -393,3 +396,5 @@ TEST_SUITE("gcp fetch") {
     }
   }
 }
+
+} // namespace gpucost_test_gcp

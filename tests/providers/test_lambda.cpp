@@ -8,6 +8,9 @@
 
 #include <doctest/doctest.h>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_lambda {
+
 using gpucost::FetchResult;
 using gpucost::Offer;
 using gpucost::Product;
@@ -273,3 +276,5 @@ TEST_SUITE("lambda fetch") {
     }
   }
 }
+
+} // namespace gpucost_test_lambda

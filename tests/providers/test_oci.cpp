@@ -8,6 +8,9 @@
 
 #include <doctest/doctest.h>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_oci {
+
 using gpucost::FetchResult;
 using gpucost::OciPricePart;
 using gpucost::Offer;
@@ -301,3 +304,5 @@ TEST_SUITE("oci fetch") {
     }
   }
 }
+
+} // namespace gpucost_test_oci

@@ -9,6 +9,9 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_runpod {
+
 using gpucost::FetchResult;
 using gpucost::Offer;
 using gpucost::Product;
@@ -323,3 +326,5 @@ TEST_SUITE("runpod fetch") {
     }
   }
 }
+
+} // namespace gpucost_test_runpod

@@ -9,6 +9,9 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_vastai {
+
 using namespace std::string_literals;
 using gpucost::FetchResult;
 using gpucost::Offer;
@@ -310,3 +313,5 @@ TEST_SUITE("vastai fetch") {
     }
   }
 }
+
+} // namespace gpucost_test_vastai

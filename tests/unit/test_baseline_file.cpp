@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_baseline_file {
+
 using namespace gpucost;
 
 namespace {
@@ -116,3 +119,5 @@ TEST_CASE("bad baselines are refused with file, line and field") {
   REQUIRE(!newer);
   CHECK(newer.error().message.find("schemaVersion") != std::string::npos);
 }
+
+} // namespace gpucost_test_baseline_file

@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_breakeven {
+
 using gpucost::best_idle_timeout;
 using gpucost::breakeven_dedicated;
 using gpucost::CostCurve;
@@ -268,3 +271,5 @@ TEST_SUITE("breakeven") {
           == "max_timeout_s must not be negative (got nan)");
   }
 }
+
+} // namespace gpucost_test_breakeven

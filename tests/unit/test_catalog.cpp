@@ -18,6 +18,9 @@
 #include <utility>
 #include <vector>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_catalog {
+
 using gpucost::FxRate;
 using gpucost::Offer;
 using gpucost::parse_catalog;
@@ -782,3 +785,5 @@ TEST_CASE("merge_offers replaces every base offer with an added key and appends 
   CHECK(prices == std::vector<double>{3, 4, 5, 10, 11, 12});
   CHECK(gpucost::merge_offers(base, {}).size() == base.size());
 }
+
+} // namespace gpucost_test_catalog

@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_check {
+
 using namespace gpucost;
 
 namespace {
@@ -353,3 +356,5 @@ TEST_SUITE("check attribution") {
     CHECK(!reprice_row(before.options.front(), workload(), gpus()));
   }
 }
+
+} // namespace gpucost_test_check

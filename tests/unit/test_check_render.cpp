@@ -9,6 +9,9 @@
 
 #include <string>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_check_render {
+
 using namespace gpucost;
 
 namespace {
@@ -194,3 +197,5 @@ TEST_SUITE("CSV dialects") {
           == 0);
   }
 }
+
+} // namespace gpucost_test_check_render

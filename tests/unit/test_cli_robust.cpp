@@ -12,6 +12,9 @@
 #include <fstream>
 #include <string>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_cli_robust {
+
 namespace fs = std::filesystem;
 using namespace gpucost;
 using gpucost::test::pinned_env;
@@ -128,3 +131,5 @@ TEST_SUITE("cli_robust") {
     CHECK(huge.err.find("at most 1000000000") != std::string::npos);
   }
 }
+
+} // namespace gpucost_test_cli_robust

@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_cost_model {
+
 using gpucost::Estimate;
 using gpucost::estimate_cost;
 using gpucost::Mode;
@@ -572,3 +575,5 @@ TEST_SUITE("cost_model") {
              "is too long for this option");
   }
 }
+
+} // namespace gpucost_test_cost_model

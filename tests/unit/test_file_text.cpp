@@ -19,6 +19,9 @@
 #include <thread>
 #include <unistd.h>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_file_text {
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -158,3 +161,5 @@ TEST_CASE("an endless or oversized input fails with the limit named, never fills
   CHECK(big.error().message.find("larger than 1 MiB") != std::string::npos);
   CHECK(gpucost::FileText::open(path.string(), std::size_t{2} << 20));
 }
+
+} // namespace gpucost_test_file_text

@@ -7,6 +7,9 @@
 
 #include <string>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_gpu {
+
 namespace {
 
 const gpucost::GpuDatabase& bundled() {
@@ -83,3 +86,5 @@ TEST_CASE("a malformed gpus.json names the file, line and field") {
   CHECK(wrong.error().message
         == "g.json:1: schema: expected \"gpucost/gpus\" (got \"gpucost/catalog\")");
 }
+
+} // namespace gpucost_test_gpu

@@ -13,6 +13,9 @@
 #include <string>
 #include <vector>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_job_time {
+
 namespace {
 
 struct Bundled {
@@ -142,3 +145,5 @@ TEST_CASE("per-provider overrides: provider/product beats provider beats every o
   CHECK(gpucost::override_for(all, by_provider, "vastai", gpucost::Product::pod) == 10);
   CHECK_FALSE(gpucost::override_for(std::nullopt, by_provider, "vastai", gpucost::Product::pod));
 }
+
+} // namespace gpucost_test_job_time

@@ -15,6 +15,9 @@
 #include <fstream>
 #include <string>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_json_limits {
+
 namespace fs = std::filesystem;
 using namespace gpucost;
 using gpucost::test::pinned_env;
@@ -113,3 +116,5 @@ TEST_SUITE("json_limits") {
           == "dup.json:5: \"job_seconds\" is given twice (first on line 3); give it once");
   }
 }
+
+} // namespace gpucost_test_json_limits

@@ -14,6 +14,9 @@
 #include <string>
 #include <vector>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_model_pipeline {
+
 namespace {
 
 using gpucost::Mode;
@@ -288,3 +291,5 @@ TEST_SUITE("model pipeline: offers listing") {
     CHECK(gpucost::list_offers(offers, db, {}, 0, 1).matched == 3);
   }
 }
+
+} // namespace gpucost_test_model_pipeline

@@ -20,6 +20,9 @@
 #include <string>
 #include <vector>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_model_simulate {
+
 using namespace gpucost;
 
 namespace {
@@ -485,3 +488,5 @@ TEST_CASE("fleets in compare: the serverless keep-alive row is kept, with worker
   }
   CHECK(found);
 }
+
+} // namespace gpucost_test_model_simulate

@@ -22,6 +22,9 @@
 #include <thread>
 #include <unistd.h>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_output_file {
+
 namespace fs = std::filesystem;
 using namespace gpucost;
 using gpucost::test::pinned_env;
@@ -197,3 +200,5 @@ TEST_SUITE("output_file") {
     CHECK(fs::exists(kept));
   }
 }
+
+} // namespace gpucost_test_output_file

@@ -10,6 +10,9 @@
 #include <filesystem>
 #include <unistd.h>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_price_sources {
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -174,3 +177,5 @@ TEST_CASE("parse_duration_s") {
   CHECK(gpucost::parse_duration_s("x").error().message
         == "\"x\" is not a duration (use seconds, or a number with s, m, h or d: \"6h\")");
 }
+
+} // namespace gpucost_test_price_sources

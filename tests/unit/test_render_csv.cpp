@@ -11,6 +11,9 @@
 #include <string_view>
 #include <vector>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_render_csv {
+
 using gpucost::CompareResult;
 using gpucost::render_compare_csv;
 using gpucost::test::sample_result;
@@ -216,3 +219,5 @@ TEST_SUITE("render_csv") {
     CHECK(render_compare_csv(result) == std::string(k_header) + "\r\n");
   }
 }
+
+} // namespace gpucost_test_render_csv

@@ -11,6 +11,9 @@
 #include <sstream>
 #include <string>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_render_json {
+
 using gpucost::CompareResult;
 using gpucost::render_compare_json;
 using gpucost::test::sample_result;
@@ -132,3 +135,5 @@ TEST_SUITE("render_json") {
     CHECK(read_file(k_fixture) == text);
   }
 }
+
+} // namespace gpucost_test_render_json

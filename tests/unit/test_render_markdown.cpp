@@ -6,6 +6,9 @@
 
 #include <string>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_render_markdown {
+
 using gpucost::CompareResult;
 using gpucost::render_compare_markdown;
 using gpucost::test::sample_result;
@@ -97,3 +100,5 @@ TEST_SUITE("render_markdown") {
              "No option can run this workload.\n");
   }
 }
+
+} // namespace gpucost_test_render_markdown

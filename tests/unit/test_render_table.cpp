@@ -14,6 +14,9 @@
 #include <string>
 #include <vector>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_render_table {
+
 using gpucost::CompareResult;
 using gpucost::render_compare_table;
 using gpucost::TableStyle;
@@ -353,3 +356,5 @@ TEST_CASE("fitting columns cuts them as one column at a time would, wide charact
     }
   }
 }
+
+} // namespace gpucost_test_render_table

@@ -1,4 +1,5 @@
 #include <gpucost/model/breakeven.hpp>
+#include <gpucost/model/numeric.hpp>
 #include <gpucost/model/units.hpp>
 
 #include <fmt/format.h>
@@ -11,42 +12,12 @@ namespace gpucost {
 
 namespace {
 
-constexpr double k_relative_epsilon = 1e-9;
 constexpr double k_max_servers = 1e6;
 constexpr int k_max_points_per_decade = 10000;
 // Bisection stops when the bracket is this narrow, relative to its ends.
 constexpr double k_bisection_tolerance = 1e-10;
 // Two monthly costs closer than this, relative to the larger, count as equal.
 constexpr double k_equal_cost_tolerance = 1e-12;
-
-// ceil(x), except that x within floating-point noise of a whole number stays that number.
-double tolerant_ceil(double x) {
-  const double nearest = std::round(x);
-  if (std::abs(x - nearest) <= k_relative_epsilon * std::max(1.0, std::abs(x))) {
-    return nearest;
-  }
-  return std::ceil(x);
-}
-
-Status require_positive(std::string_view name, double value) {
-  if (!std::isfinite(value)) {
-    return make_error(fmt::format("{} must be a finite number (got {})", name, value));
-  }
-  if (value <= 0) {
-    return make_error(fmt::format("{} must be positive (got {})", name, value));
-  }
-  return Ok{};
-}
-
-Status require_non_negative(std::string_view name, double value) {
-  if (!std::isfinite(value)) {
-    return make_error(fmt::format("{} must be a finite number (got {})", name, value));
-  }
-  if (value < 0) {
-    return make_error(fmt::format("{} must not be negative (got {})", name, value));
-  }
-  return Ok{};
-}
 
 // The monthly cost of `curve` at `jobs_per_month`, or why it has none.
 Expected<double>

@@ -1,4 +1,5 @@
 #include <gpucost/model/cost_model.hpp>
+#include <gpucost/model/numeric.hpp>
 #include <gpucost/model/units.hpp>
 
 #include <fmt/format.h>
@@ -11,24 +12,6 @@ namespace gpucost {
 namespace {
 
 constexpr double k_max_always_on_instances = 1e6;
-// Relative tolerance under which a quotient counts as a whole number: 15 / 1 or 420 / 0.1 must not
-// round up to the next integer because of floating-point noise.
-constexpr double k_relative_epsilon = 1e-9;
-
-// Whether `x` is a whole number up to floating-point noise.
-bool near_integer(double x) {
-  return std::abs(x - std::round(x)) <= k_relative_epsilon * std::max(1.0, std::abs(x));
-}
-
-// ceil(x), except that x within noise of a whole number stays that number.
-double tolerant_ceil(double x) {
-  return near_integer(x) ? std::round(x) : std::ceil(x);
-}
-
-// floor(x), except that x within noise of a whole number stays that number.
-double tolerant_floor(double x) {
-  return near_integer(x) ? std::round(x) : std::floor(x);
-}
 
 // The billed length of one session of `seconds`: rounded up to g, and at least m.
 double billed_session(double seconds, const ModelOption& option) {
@@ -51,30 +34,6 @@ std::string spot_note(const ModelOption& option, double rerun_s) {
                      "{:.3g} s more per job",
                      option.interruptions_per_hour,
                      rerun_s);
-}
-
-// Fails unless `value` is a finite number.
-Status require_finite(std::string_view name, double value) {
-  if (!std::isfinite(value)) {
-    return make_error(fmt::format("{} must be a finite number (got {})", name, value));
-  }
-  return Ok{};
-}
-
-Status require_positive(std::string_view name, double value) {
-  GPUCOST_TRY(require_finite(name, value));
-  if (value <= 0) {
-    return make_error(fmt::format("{} must be positive (got {})", name, value));
-  }
-  return Ok{};
-}
-
-Status require_non_negative(std::string_view name, double value) {
-  GPUCOST_TRY(require_finite(name, value));
-  if (value < 0) {
-    return make_error(fmt::format("{} must not be negative (got {})", name, value));
-  }
-  return Ok{};
 }
 
 Status

@@ -85,17 +85,6 @@ Scored score(const MatrixInput& input,
   return scored;
 }
 
-std::optional<double> parse_number(std::string_view text) {
-  text = trim(text);
-  double value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc{} || ptr != end || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
-}
-
 // Splits one CSV line into fields (quotes with "" escapes), by `separator`.
 std::vector<std::string> split_csv_line(std::string_view line, char separator) {
   std::vector<std::string> fields(1);
@@ -376,7 +365,7 @@ Expected<std::vector<double>> parse_weights(std::string_view text,
       weight = 1;
     } else if (equals_ignoring_case(value, "low")) {
       weight = 0.5;
-    } else if (const auto number = parse_number(value); number && *number >= 0) {
+    } else if (const auto number = parse_finite_number(value); number && *number >= 0) {
       weight = *number;
     } else {
       return make_error(fmt::format("--weights: weight of \"{}\" must be a number of 0 or more or "
@@ -407,8 +396,8 @@ Expected<std::vector<CriterionBounds>> parse_bounds(std::string_view text) {
     if (equals == std::string_view::npos || dots == std::string_view::npos || dots < equals) {
       return make_error(fmt::format("--bounds: \"{}\" is not NAME=LOW..HIGH", item));
     }
-    const auto lower = parse_number(item.substr(equals + 1, dots - equals - 1));
-    const auto upper = parse_number(item.substr(dots + 2));
+    const auto lower = parse_finite_number(item.substr(equals + 1, dots - equals - 1));
+    const auto upper = parse_finite_number(item.substr(dots + 2));
     if (!lower || !upper || !(*upper > *lower)) {
       return make_error(
           fmt::format("--bounds: \"{}\" needs two numbers LOW..HIGH with LOW < HIGH", item));
@@ -487,7 +476,7 @@ Expected<ScoreTable> parse_score_table(std::string_view text, std::string_view f
       if (separator == ';') {
         std::replace(value.begin(), value.end(), ',', '.'); // a spreadsheet's decimal comma
       }
-      const auto number = parse_number(value);
+      const auto number = parse_finite_number(value);
       if (!number || *number < 0 || *number > 10) {
         return make_error(fmt::format("{}:{}: field \"{}\": a score must be a number 0 to 10 "
                                       "(got \"{}\")",

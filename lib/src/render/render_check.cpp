@@ -1,3 +1,5 @@
+#include <gpucost/render/check_text.hpp>
+#include <gpucost/render/json_number.hpp>
 #include <gpucost/render/render_check.hpp>
 #include <gpucost/render/render_util.hpp>
 
@@ -15,24 +17,6 @@ using Json = nlohmann::ordered_json;
 
 constexpr int k_check_schema_version = 1;
 
-// A money figure for reading: six significant digits; "missing" when unknown.
-std::string usd(std::optional<double> value) {
-  return value ? fmt::format("{:.6g}", *value) : std::string("missing");
-}
-
-// An option that appeared has no baseline cost, one that disappeared no current one: "-".
-std::string usd_or_dash(std::optional<double> value) {
-  return value ? fmt::format("{:.6g}", *value) : std::string("-");
-}
-
-std::string signed_usd(std::optional<double> value) {
-  return value ? fmt::format("{:+.6g}", *value) : std::string("-");
-}
-
-std::string signed_pct(std::optional<double> value) {
-  return value ? fmt::format("{:+.2f}%", *value) : std::string("-");
-}
-
 std::string limit_text(const CheckOutcome& check) {
   switch (check.kind) {
   case LimitKind::relative_rise:
@@ -49,25 +33,6 @@ std::string limit_text(const CheckOutcome& check) {
   return {};
 }
 
-std::string workload_label(const std::string& name) {
-  return name.empty() ? std::string("workload") : name;
-}
-
-Json number(std::optional<double> value) {
-  if (!value || !std::isfinite(*value)) {
-    return nullptr;
-  }
-  return *value;
-}
-
-std::string verdict_upper(Verdict verdict) {
-  std::string text(to_string(verdict));
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) {
-    return static_cast<char>(std::toupper(c));
-  });
-  return text;
-}
-
 } // namespace
 
 std::string describe_check(const CheckOutcome& check) {
@@ -81,20 +46,20 @@ std::string describe_check(const CheckOutcome& check) {
   }
   std::string text;
   if (check.kind == LimitKind::budget) {
-    text = fmt::format("{}{} is {} USD", subject, option, usd(check.current));
+    text = fmt::format("{}{} is {} USD", subject, option, render::check_usd(check.current));
   } else {
     text = fmt::format("{}{} went from {} to {} USD ({}, {})",
                        subject,
                        option,
-                       usd(check.baseline),
-                       usd(check.current),
-                       signed_usd(check.delta),
-                       signed_pct(check.delta_pct));
+                       render::check_usd(check.baseline),
+                       render::check_usd(check.current),
+                       render::check_signed_usd(check.delta, "-"),
+                       render::check_signed_pct(check.delta_pct, "-"));
   }
   if (check.config_driven && check.price_driven) {
     text += fmt::format(" [workload {}, prices {}]",
-                        signed_usd(check.config_driven),
-                        signed_usd(check.price_driven));
+                        render::check_signed_usd(check.config_driven, "-"),
+                        render::check_signed_usd(check.price_driven, "-"));
   }
   const bool breached = check.verdict == Verdict::fail || check.verdict == Verdict::warn;
   text += fmt::format(": {} {}", breached ? "breaches" : "within", limit_text(check));
@@ -103,7 +68,7 @@ std::string describe_check(const CheckOutcome& check) {
 
 std::string render_check_table(const CheckReport& report) {
   std::string out = fmt::format("gpucost check: {}{} (exit {})\n",
-                                verdict_upper(report.verdict),
+                                render::check_verdict_upper(report.verdict),
                                 report.incomplete.empty() ? ""
                                 : report.strict           ? ", incomplete under --strict"
                                                           : ", incomplete",
@@ -114,15 +79,15 @@ std::string render_check_table(const CheckReport& report) {
   for (const auto& workload : report.workloads) {
     out +=
         fmt::format("\nworkload \"{}\": {}{}\n",
-                    workload_label(workload.name),
-                    verdict_upper(workload.verdict),
+                    render::check_workload_label(workload.name),
+                    render::check_verdict_upper(workload.verdict),
                     workload.baseline.empty() ? std::string(" (no baseline)")
                                               : fmt::format(" (baseline {})", workload.baseline));
     for (const auto& check : report.checks) {
       if (check.workload != workload.name) {
         continue;
       }
-      out += fmt::format("  {:<7} {}\n", verdict_upper(check.verdict), check.rule);
+      out += fmt::format("  {:<7} {}\n", render::check_verdict_upper(check.verdict), check.rule);
       out += fmt::format("          {}\n", describe_check(check));
     }
     std::size_t changed = 0;
@@ -142,8 +107,8 @@ std::string render_check_table(const CheckReport& report) {
         out += fmt::format("    {:<11} {}  {} -> {}\n",
                            to_string(change.kind),
                            change.key,
-                           usd_or_dash(change.baseline_cost_per_job),
-                           usd_or_dash(change.current_cost_per_job));
+                           render::check_usd_or_dash(change.baseline_cost_per_job),
+                           render::check_usd_or_dash(change.current_cost_per_job));
       }
     }
     for (const auto& note : workload.notes) {
@@ -166,14 +131,14 @@ std::string render_check_json(const CheckReport& report) {
         {"metric", to_string(check.metric)},
         {"rule", check.rule},
         {"severity", check.severity == RuleSeverity::fail ? "fail" : "warn"},
-        {"baseline", number(check.baseline)},
-        {"current", number(check.current)},
-        {"delta", number(check.delta)},
-        {"delta_pct", number(check.delta_pct)},
+        {"baseline", render::json_number(check.baseline)},
+        {"current", render::json_number(check.current)},
+        {"delta", render::json_number(check.delta)},
+        {"delta_pct", render::json_number(check.delta_pct)},
         {"verdict", to_string(check.verdict)},
-        {"config_driven", number(check.config_driven)},
-        {"price_driven", number(check.price_driven)},
-        {"price_age_s", number(check.price_age_s)},
+        {"config_driven", render::json_number(check.config_driven)},
+        {"price_driven", render::json_number(check.price_driven)},
+        {"price_age_s", render::json_number(check.price_age_s)},
         {"message", describe_check(check)},
     });
   }
@@ -184,8 +149,8 @@ std::string render_check_json(const CheckReport& report) {
       changes.push_back(Json{
           {"key", change.key},
           {"change", to_string(change.kind)},
-          {"baseline_cost_per_job", number(change.baseline_cost_per_job)},
-          {"current_cost_per_job", number(change.current_cost_per_job)},
+          {"baseline_cost_per_job", render::json_number(change.baseline_cost_per_job)},
+          {"current_cost_per_job", render::json_number(change.current_cost_per_job)},
       });
     }
     workloads.push_back(Json{
@@ -206,7 +171,7 @@ std::string render_check_json(const CheckReport& report) {
       {"exit_code", report.exit_code},
       {"strict", report.strict},
       {"attributed", report.attributed},
-      {"max_price_age_s", number(report.max_price_age_s)},
+      {"max_price_age_s", render::json_number(report.max_price_age_s)},
       {"catalog_sha256",
        report.catalog_sha256.empty() ? Json(nullptr) : Json(report.catalog_sha256)},
       {"incomplete", report.incomplete},

@@ -1,5 +1,6 @@
 // The CI outputs of `gpucost check`: the pull-request comment, GitHub annotations and JUnit XML.
 
+#include <gpucost/render/check_text.hpp>
 #include <gpucost/render/render_check.hpp>
 #include <gpucost/render/render_util.hpp>
 #include <gpucost/render/xml_escape.hpp>
@@ -14,18 +15,6 @@ namespace gpucost {
 
 namespace {
 
-std::string workload_label(const std::string& name) {
-  return name.empty() ? std::string("workload") : name;
-}
-
-std::string verdict_upper(Verdict verdict) {
-  std::string text(to_string(verdict));
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) {
-    return static_cast<char>(std::toupper(c));
-  });
-  return text;
-}
-
 // A markdown table cell: pipes escaped, line breaks flattened.
 std::string md_cell(std::string_view text) {
   std::string out;
@@ -39,23 +28,6 @@ std::string md_cell(std::string_view text) {
     }
   }
   return out;
-}
-
-std::string usd(std::optional<double> value) {
-  return value ? fmt::format("{:.6g}", *value) : std::string("missing");
-}
-
-// An option that appeared has no baseline cost, one that disappeared no current one: "-".
-std::string usd_or_dash(std::optional<double> value) {
-  return value ? fmt::format("{:.6g}", *value) : std::string("-");
-}
-
-std::string signed_usd(std::optional<double> value) {
-  return value ? fmt::format("{:+.6g}", *value) : std::string("–");
-}
-
-std::string signed_pct(std::optional<double> value) {
-  return value ? fmt::format("{:+.2f}%", *value) : std::string("–");
 }
 
 // GitHub workflow-command escaping: data escapes % CR LF; properties also ':' and ','.
@@ -133,7 +105,7 @@ Counts count(const CheckReport& report, const std::string& workload) {
 std::string render_check_markdown(const CheckReport& report, const std::string& comment_tag) {
   std::string out = fmt::format("<!-- {} -->\n", comment_tag);
   out += fmt::format("## gpucost check: **{}**{}\n\n",
-                     verdict_upper(report.verdict),
+                     render::check_verdict_upper(report.verdict),
                      report.incomplete.empty() ? ""
                      : report.strict           ? ", incomplete under --strict"
                                                : ", incomplete");
@@ -142,8 +114,8 @@ std::string render_check_markdown(const CheckReport& report, const std::string& 
   for (const auto& workload : report.workloads) {
     const Counts counts = count(report, workload.name);
     out += fmt::format("| {} | **{}** | {} | {} | {} | {} |\n",
-                       md_cell(workload_label(workload.name)),
-                       verdict_upper(workload.verdict),
+                       md_cell(render::check_workload_label(workload.name)),
+                       render::check_verdict_upper(workload.verdict),
                        counts.fail,
                        counts.warn,
                        counts.missing,
@@ -154,8 +126,8 @@ std::string render_check_markdown(const CheckReport& report, const std::string& 
     if (check.verdict == Verdict::fail || check.verdict == Verdict::warn
         || check.verdict == Verdict::missing) {
       out += fmt::format("- **{}** {}: {}\n",
-                         verdict_upper(check.verdict),
-                         md_cell(workload_label(check.workload)),
+                         render::check_verdict_upper(check.verdict),
+                         md_cell(render::check_workload_label(check.workload)),
                          md_cell(describe_check(check)));
     }
   }
@@ -171,16 +143,16 @@ std::string render_check_markdown(const CheckReport& report, const std::string& 
   out += "|---|---|---|---|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& check : report.checks) {
     out += fmt::format("| {} | {} | `{}` | `{}` | {} | {} | {} | {} | {} | {} |\n",
-                       verdict_upper(check.verdict),
-                       md_cell(workload_label(check.workload)),
+                       render::check_verdict_upper(check.verdict),
+                       md_cell(render::check_workload_label(check.workload)),
                        md_cell(check.rule),
                        md_cell(check.option.empty() ? "-" : check.option),
-                       usd(check.baseline),
-                       usd(check.current),
-                       signed_usd(check.delta),
-                       signed_pct(check.delta_pct),
-                       signed_usd(check.config_driven),
-                       signed_usd(check.price_driven));
+                       render::check_usd(check.baseline),
+                       render::check_usd(check.current),
+                       render::check_signed_usd(check.delta, "–"),
+                       render::check_signed_pct(check.delta_pct, "–"),
+                       render::check_signed_usd(check.config_driven, "–"),
+                       render::check_signed_usd(check.price_driven, "–"));
   }
   for (const auto& workload : report.workloads) {
     // Changes first, then unchanged keys (so a rule can name one), at most k_same_rows of them to
@@ -192,7 +164,7 @@ std::string render_check_markdown(const CheckReport& report, const std::string& 
       (change.kind != ChangeKind::same ? moved : same).push_back(&change);
     }
     out += fmt::format("\n**{}**: {} options compared, {} changed, appeared or disappeared{}\n",
-                       md_cell(workload_label(workload.name)),
+                       md_cell(render::check_workload_label(workload.name)),
                        workload.changes.size(),
                        moved.size(),
                        workload.baseline.empty()
@@ -208,8 +180,8 @@ std::string render_check_markdown(const CheckReport& report, const std::string& 
         out += fmt::format("| {} | `{}` | {} | {} |\n",
                            to_string(change->kind),
                            md_cell(change->key),
-                           usd_or_dash(change->baseline_cost_per_job),
-                           usd_or_dash(change->current_cost_per_job));
+                           render::check_usd_or_dash(change->baseline_cost_per_job),
+                           render::check_usd_or_dash(change->current_cost_per_job));
       }
       if (same.size() > k_same_rows) {
         out += fmt::format("\n{} more unchanged options (every key: --format json)\n",
@@ -241,8 +213,9 @@ std::string render_check_annotations(const CheckReport& report) {
     }
     out += fmt::format("::{} title={}::{}\n",
                        level,
-                       gh_property(fmt::format(
-                           "gpucost check {}: {}", workload_label(check.workload), check.rule)),
+                       gh_property(fmt::format("gpucost check {}: {}",
+                                               render::check_workload_label(check.workload),
+                                               check.rule)),
                        gh_data(describe_check(check)));
   }
   for (const auto& reason : report.incomplete) {
@@ -266,7 +239,7 @@ std::string render_check_junit(const CheckReport& report) {
     total += tests;
     failures += suite_failures;
     skipped += suite_skipped;
-    const std::string label = workload_label(workload.name);
+    const std::string label = render::check_workload_label(workload.name);
     suites += fmt::format(
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\"{}>\n",
         xml(label),

@@ -1,3 +1,4 @@
+#include <gpucost/render/json_number.hpp>
 #include <gpucost/render/render.hpp>
 #include <gpucost/render/render_util.hpp>
 
@@ -17,15 +18,6 @@ using Json = nlohmann::ordered_json;
 // Bumped when a field changes meaning or goes away; adding a field is not a new version.
 constexpr int k_schema_version = 1;
 
-// A number at full precision (nlohmann writes the shortest text that reads back exactly); null
-// when unknown, and for NaN or infinity, which JSON cannot carry.
-Json number(std::optional<double> value) {
-  if (!value || !std::isfinite(*value)) {
-    return nullptr;
-  }
-  return *value;
-}
-
 Json integer(std::optional<int> value) {
   return value ? Json(*value) : Json(nullptr);
 }
@@ -38,7 +30,7 @@ Json text_or_null(const std::string& text) {
 Json by_provider(const std::map<std::string, double>& values) {
   Json out = Json::object();
   for (const auto& [key, seconds] : values) {
-    out[key] = number(seconds);
+    out[key] = render::json_number(seconds);
   }
   return out;
 }
@@ -46,28 +38,28 @@ Json by_provider(const std::map<std::string, double>& values) {
 Json workload_json(const Workload& workload) {
   Json measured = Json::object();
   for (const auto& [gpu, seconds] : workload.measured_seconds) {
-    measured[gpu] = number(seconds);
+    measured[gpu] = render::json_number(seconds);
   }
   return Json{
       {"name", workload.name},
       {"description", workload.description},
       {"ref_gpu", text_or_null(workload.ref_gpu)},
-      {"job_seconds", number(workload.job_seconds)},
+      {"job_seconds", render::json_number(workload.job_seconds)},
       {"measured_seconds", std::move(measured)},
       {"workload_class", to_string(workload.workload_class)},
       {"gpus_per_job", workload.gpus_per_job},
-      {"jobs_per_month", number(workload.jobs_per_month)},
+      {"jobs_per_month", render::json_number(workload.jobs_per_month)},
       {"traffic", to_string(workload.traffic)},
-      {"idle_timeout_s", number(workload.idle_timeout_s)},
-      {"cold_start_s", number(workload.cold_start_s)},
+      {"idle_timeout_s", render::json_number(workload.idle_timeout_s)},
+      {"cold_start_s", render::json_number(workload.cold_start_s)},
       {"cold_start_by_provider", by_provider(workload.cold_start_by_provider)},
       {"idle_timeout_by_provider", by_provider(workload.idle_timeout_by_provider)},
-      {"max_utilization", number(workload.max_utilization)},
-      {"revenue_per_job", number(workload.revenue_per_job)},
-      {"output_gb", number(workload.output_gb)},
-      {"interruptions_per_hour", number(workload.interruptions_per_hour)},
+      {"max_utilization", render::json_number(workload.max_utilization)},
+      {"revenue_per_job", render::json_number(workload.revenue_per_job)},
+      {"output_gb", render::json_number(workload.output_gb)},
+      {"interruptions_per_hour", render::json_number(workload.interruptions_per_hour)},
       {"cross_vendor", workload.cross_vendor},
-      {"gpu_bound_fraction", number(workload.gpu_bound_fraction)},
+      {"gpu_bound_fraction", render::json_number(workload.gpu_bound_fraction)},
       {"split_frame", workload.split_frame},
   };
 }
@@ -88,12 +80,12 @@ Json catalog_json(const CatalogInfo& catalog) {
 
 Json split_json(const CostSplit& split) {
   return Json{
-      {"execution", number(split.execution)},
-      {"cold_start", number(split.cold_start)},
-      {"idle", number(split.idle)},
-      {"rounding", number(split.rounding)},
-      {"rerun", number(split.rerun)},
-      {"egress", number(split.egress)},
+      {"execution", render::json_number(split.execution)},
+      {"cold_start", render::json_number(split.cold_start)},
+      {"idle", render::json_number(split.idle)},
+      {"rounding", render::json_number(split.rounding)},
+      {"rerun", render::json_number(split.rerun)},
+      {"egress", render::json_number(split.egress)},
   };
 }
 
@@ -108,8 +100,8 @@ Json filters_json(const OfferFilters& filters, std::optional<std::size_t> top) {
       {"providers", filters.providers},
       {"products", std::move(products)},
       {"regions", filters.regions},
-      {"min_vram_gb", number(filters.min_vram_gb)},
-      {"max_price_per_hour", number(filters.max_price_per_hour)},
+      {"min_vram_gb", render::json_number(filters.min_vram_gb)},
+      {"max_price_per_hour", render::json_number(filters.max_price_per_hour)},
       {"mode", filters.mode ? Json(to_string(*filters.mode)) : Json(nullptr)},
       {"pricing", filters.pricing ? Json(to_string(*filters.pricing)) : Json(nullptr)},
       {"top", top ? Json(*top) : Json(nullptr)},
@@ -121,15 +113,15 @@ Json filters_json(const OfferFilters& filters, std::optional<std::size_t> top) {
 Json traits_json(const RankedOption& option) {
   const ModelOption& traits = option.option;
   return Json{
-      {"billing_granularity_s", number(traits.granularity_s)},
-      {"billing_minimum_s", number(traits.minimum_s)},
-      {"cold_start_s", number(traits.cold_start_s)},
+      {"billing_granularity_s", render::json_number(traits.granularity_s)},
+      {"billing_minimum_s", render::json_number(traits.minimum_s)},
+      {"cold_start_s", render::json_number(traits.cold_start_s)},
       {"cold_start_billed", traits.cold_start_billed},
-      {"idle_timeout_s", number(traits.idle_timeout_s)},
+      {"idle_timeout_s", render::json_number(traits.idle_timeout_s)},
       {"slots", traits.slots},
-      {"egress_usd_per_job", number(traits.egress_usd_per_job)},
-      {"egress_usd_per_gb", number(option.egress_usd_per_gb)},
-      {"interruptions_per_hour", number(traits.interruptions_per_hour)},
+      {"egress_usd_per_job", render::json_number(traits.egress_usd_per_job)},
+      {"egress_usd_per_gb", render::json_number(option.egress_usd_per_gb)},
+      {"interruptions_per_hour", render::json_number(traits.interruptions_per_hour)},
   };
 }
 
@@ -146,31 +138,32 @@ Json option_json(const RankedOption& option) {
       {"name", offer.name},
       {"gpu", offer.gpu},
       {"gpu_count", offer.gpu_count},
-      {"gpu_memory_gb", number(offer.gpu_memory_gb)},
+      {"gpu_memory_gb", render::json_number(offer.gpu_memory_gb)},
       {"region", offer.region},
-      {"price_per_hour", number(option.usd_per_hour)},
-      {"job_seconds", number(estimate.job_seconds)},
+      {"price_per_hour", render::json_number(option.usd_per_hour)},
+      {"job_seconds", render::json_number(estimate.job_seconds)},
       {"job_seconds_basis", option.job_seconds_basis},
       {"job_seconds_source", option.job_seconds_source},
-      {"billed_seconds_per_job", number(estimate.billed_seconds_per_job)},
-      {"cost_per_job", number(estimate.cost_per_job)},
+      {"billed_seconds_per_job", render::json_number(estimate.billed_seconds_per_job)},
+      {"cost_per_job", render::json_number(estimate.cost_per_job)},
       {"split", split_json(estimate.split)},
-      {"monthly_cost", number(estimate.monthly_cost)},
-      {"capacity_jobs_per_month", number(estimate.capacity_jobs_per_month)},
-      {"capacity_jobs_per_month_full", number(estimate.capacity_jobs_per_month_full)},
+      {"monthly_cost", render::json_number(estimate.monthly_cost)},
+      {"capacity_jobs_per_month", render::json_number(estimate.capacity_jobs_per_month)},
+      {"capacity_jobs_per_month_full", render::json_number(estimate.capacity_jobs_per_month_full)},
       {"workers",
-       estimate.mean_workers ? number(estimate.mean_workers) : integer(estimate.workers)},
-      {"p_cold", number(estimate.p_cold)},
-      {"busy_share", number(estimate.busy_share)},
-      {"utilization", number(estimate.utilization)},
-      {"margin", number(estimate.margin)},
-      {"mean_added_latency_s", number(estimate.mean_added_latency_s)},
+       estimate.mean_workers ? render::json_number(estimate.mean_workers)
+                             : integer(estimate.workers)},
+      {"p_cold", render::json_number(estimate.p_cold)},
+      {"busy_share", render::json_number(estimate.busy_share)},
+      {"utilization", render::json_number(estimate.utilization)},
+      {"margin", render::json_number(estimate.margin)},
+      {"mean_added_latency_s", render::json_number(estimate.mean_added_latency_s)},
       {"best_case", estimate.best_case},
       {"defaulted", option.defaulted},
       {"notes", estimate.notes},
       {"source", offer.source},
       {"fetched_at", text_or_null(offer.fetched_at)},
-      {"price_age_s", number(option.price_age_s)},
+      {"price_age_s", render::json_number(option.price_age_s)},
       {"traits", traits_json(option)},
   };
   if (estimate.peak_workers) {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 
 namespace gpucost {
 
@@ -64,6 +66,17 @@ bool contains_ignoring_case(std::string_view text, std::string_view needle) {
         return lower(a) == lower(b);
       });
   return it != text.end() || needle.empty();
+}
+
+std::optional<double> parse_finite_number(std::string_view text) {
+  text = trim(text);
+  double value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end || !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
 }
 
 std::string percent_encode(std::string_view text) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,10 @@ bool ends_with_ignoring_case(std::string_view text, std::string_view suffix);
 
 // Whether `text` contains `needle`, ignoring ASCII case.
 bool contains_ignoring_case(std::string_view text, std::string_view needle);
+
+// `text`, without surrounding ASCII white space, as a finite decimal number; nullopt when it is
+// empty, has anything else in it, or is out of range.
+std::optional<double> parse_finite_number(std::string_view text);
 
 // RFC 3986 percent-encoding of a query value: only unreserved characters stay as they are.
 std::string percent_encode(std::string_view text);

@@ -1,5 +1,6 @@
 #include <gpucost/model/simulate/arrivals.hpp>
 #include <gpucost/model/simulate/rng.hpp>
+#include <gpucost/util/strings.hpp>
 
 #include <fmt/format.h>
 
@@ -15,22 +16,6 @@ namespace {
 
 constexpr double k_day_s = 86400.0;
 constexpr double k_hour_s = 3600.0;
-
-std::optional<double> parse_number(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  double value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
-}
 
 // Calls `line_fn(line_number, line)` for each line without its comment, skipping blank ones.
 template<typename F> Status for_each_line(std::string_view text, F&& line_fn) {
@@ -118,7 +103,7 @@ Expected<std::array<double, 24>> parse_daily_profile(std::string_view text,
     for (std::size_t start = 0; start < content.size();) {
       const std::size_t end = std::min(content.find_first_of(", \t\r", start), content.size());
       if (end > start) {
-        const auto value = parse_number(content.substr(start, end - start));
+        const auto value = parse_finite_number(content.substr(start, end - start));
         if (!value || *value < 0) {
           return make_error(fmt::format("{}:{}: hourly weight \"{}\" is not a number >= 0",
                                         file_name,
@@ -150,7 +135,7 @@ Expected<SimTrace> parse_trace(std::string_view text, std::string_view file_name
   bool first = true;
   GPUCOST_TRY(for_each_line(text, [&](std::size_t line, std::string_view content) -> Status {
     const auto comma = content.find(',');
-    const auto at = parse_number(content.substr(0, comma));
+    const auto at = parse_finite_number(content.substr(0, comma));
     if (!at) {
       if (first) { // a header line
         first = false;
@@ -177,7 +162,7 @@ Expected<SimTrace> parse_trace(std::string_view text, std::string_view file_name
     double service = std::numeric_limits<double>::quiet_NaN();
     if (comma != std::string_view::npos) {
       const auto field = content.substr(comma + 1);
-      const auto value = parse_number(field);
+      const auto value = parse_finite_number(field);
       if (!value || *value <= 0) {
         return make_error(fmt::format(
             "{}:{}: service seconds \"{}\" is not a positive number", file_name, line, field));

@@ -1,4 +1,5 @@
 #include <gpucost/model/simulate/distribution.hpp>
+#include <gpucost/util/strings.hpp>
 
 #include <fmt/format.h>
 
@@ -12,16 +13,6 @@ namespace {
 
 // z of the 95th percentile of the standard normal.
 constexpr double k_z95 = 1.6448536269514722;
-
-std::optional<double> parse_number(std::string_view text) {
-  double value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc() || ptr != end || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
-}
 
 } // namespace
 
@@ -84,7 +75,7 @@ Expected<SimDistribution> parse_distribution(std::string_view text) {
                                   why));
   };
   if (kind == "fixed" || kind == "exp") {
-    const auto value = parse_number(rest);
+    const auto value = parse_finite_number(rest);
     if (!value) {
       return bad("not a number after the colon");
     }
@@ -99,8 +90,8 @@ Expected<SimDistribution> parse_distribution(std::string_view text) {
     if (comma == std::string_view::npos) {
       return bad("lognormal needs MEAN,P95");
     }
-    const auto mean = parse_number(rest.substr(0, comma));
-    const auto p95 = parse_number(rest.substr(comma + 1));
+    const auto mean = parse_finite_number(rest.substr(0, comma));
+    const auto p95 = parse_finite_number(rest.substr(comma + 1));
     if (!mean || !p95) {
       return bad("MEAN and P95 must be numbers");
     }

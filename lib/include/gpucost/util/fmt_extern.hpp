@@ -1,0 +1,17 @@
+#pragma once
+
+// Build speed only: fmt 9 defines its formatting engine (vformat_to and the float writers it
+// calls) as templates in its headers, so every translation unit compiled it again although the
+// shared libfmt already holds the one instantiation for char. Declaring that instantiation extern
+// makes each file call the library's copy. Precompiled with the other dependency headers
+// (cmake/Settings.cmake); a file built without it is merely slower to compile.
+
+#include <fmt/format.h>
+
+#if !defined(FMT_HEADER_ONLY) && FMT_VERSION >= 90000 && FMT_VERSION < 100000
+extern template void
+fmt::detail::vformat_to<char>(fmt::detail::buffer<char>&,
+                              fmt::basic_string_view<char>,
+                              fmt::basic_format_args<fmt::buffer_context<char>>,
+                              fmt::detail::locale_ref);
+#endif
