@@ -31,13 +31,70 @@ std::string did_you_mean(const std::vector<std::string>& suggestions) {
   return fmt::format(" (did you mean \"{}\"?)", suggestions.front());
 }
 
+std::string_view format_name(OutputFormat format) {
+  switch (format) {
+  case OutputFormat::table:
+    return "table";
+  case OutputFormat::csv:
+    return "csv";
+  case OutputFormat::json:
+    return "json";
+  case OutputFormat::markdown:
+    return "markdown";
+  case OutputFormat::github:
+    return "github";
+  }
+  return "table";
+}
+
+// "table, csv or json"
+std::string list_names(const std::vector<std::string>& names) {
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) {
+      text += i + 1 == names.size() ? " or " : ", ";
+    }
+    text += names[i];
+  }
+  return text;
+}
+
 } // namespace
 
-void add_csv_dialect_option(CLI::App& command, render::CsvDialect& dialect) {
+void add_format_options(CLI::App& command,
+                        FormatOptions& options,
+                        const std::vector<OutputFormat>& formats,
+                        std::string_view help) {
+  std::vector<std::string> names;
+  for (const OutputFormat format : formats) {
+    names.emplace_back(format_name(format));
+  }
+  const std::string choices = list_names(names);
+  command
+      .add_option_function<std::string>(
+          "--format",
+          [&options, formats, choices](const std::string& name) {
+            const auto it = std::find_if(formats.begin(), formats.end(), [&](OutputFormat format) {
+              return format_name(format) == name;
+            });
+            if (it == formats.end()) {
+              throw CLI::ValidationError(
+                  "--format", fmt::format("unknown format \"{}\" (expected {})", name, choices));
+            }
+            options.format = *it;
+          },
+          help.empty() ? "Output format: " + choices : std::string(help))
+      ->default_str(names.front());
+  options.format = formats.front();
+  if (std::find(formats.begin(), formats.end(), OutputFormat::csv) == formats.end()) {
+    return;
+  }
+  // One registration for every command that writes CSV, so the dialects and their wording
+  // cannot drift apart between commands.
   command
       .add_option_function<std::string>(
           "--csv-dialect",
-          [&dialect](const std::string& name) {
+          [&options](const std::string& name) {
             const auto parsed = render::parse_csv_dialect(name);
             if (!parsed) {
               throw CLI::ValidationError(
@@ -45,46 +102,10 @@ void add_csv_dialect_option(CLI::App& command, render::CsvDialect& dialect) {
                   fmt::format("unknown dialect \"{}\" (expected rfc4180, excel or excel-eu)",
                               name));
             }
-            dialect = *parsed;
+            options.csv_dialect = *parsed;
           },
           "CSV for: rfc4180 (default), excel (UTF-8 BOM) or excel-eu (BOM, ';' and decimal commas)")
       ->type_name("DIALECT");
-}
-
-void add_format_option(CLI::App& command, OutputFormat& format) {
-  static const std::map<std::string, OutputFormat> k_formats = {
-      {"table", OutputFormat::table},
-      {"csv", OutputFormat::csv},
-      {"json", OutputFormat::json},
-      {"markdown", OutputFormat::markdown}};
-  command
-      .add_option_function<std::string>(
-          "--format",
-          [&format](const std::string& name) {
-            const auto it = k_formats.find(name);
-            if (it == k_formats.end()) {
-              throw CLI::ValidationError(
-                  "--format",
-                  fmt::format("unknown format \"{}\" (expected table, csv, json or markdown)",
-                              name));
-            }
-            format = it->second;
-          },
-          "Output format: table, csv, json or markdown")
-      ->default_str("table");
-}
-
-ListingFormat parse_listing_format(const std::string& name) {
-  if (name == "table") {
-    return ListingFormat::table;
-  }
-  if (name == "csv") {
-    return ListingFormat::csv;
-  }
-  if (name == "json") {
-    return ListingFormat::json;
-  }
-  throw Error(fmt::format("--format: unknown format \"{}\" (expected table, csv or json)", name));
 }
 
 DataSet load_reference_data(Context& context) {

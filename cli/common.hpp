@@ -14,32 +14,40 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gpucost::cli {
 
-// The output formats every listing command offers.
-enum class OutputFormat { table, csv, json, markdown };
+// The output formats; each command offers some of them (add_format_options).
+enum class OutputFormat { table, csv, json, markdown, github };
+
+// The output flags a command shares: what --format chose and the spreadsheet --csv-dialect
+// writes every CSV of the command for (stdout and CSV files such as simulate's --timeline).
+struct FormatOptions {
+  OutputFormat format = OutputFormat::table;
+  render::CsvDialect csv_dialect = render::CsvDialect::rfc4180;
+};
+
+// The formats most commands offer.
+inline const std::vector<OutputFormat> k_table_csv_json_markdown = {
+    OutputFormat::table, OutputFormat::csv, OutputFormat::json, OutputFormat::markdown};
+
+// Adds the shared format flag group: `--format` offering `formats` (at least one; the first is the
+// default; an unknown name is a usage error listing them) and, when csv is among them,
+// `--csv-dialect rfc4180|excel|excel-eu`. `help` replaces the generated --format help when given.
+void add_format_options(CLI::App& command,
+                        FormatOptions& options,
+                        const std::vector<OutputFormat>& formats = k_table_csv_json_markdown,
+                        std::string_view help = {});
 
 // A transform for whole-number flags: the text must be decimal digits (a leading '-' or '+'
 // allowed), leading zeros dropped, so "010" is 10, never octal 8, and "0x10" is refused; a
 // number past 1,000,000,000 is refused with the limit named.
 CLI::Validator decimal_whole_number();
 
-// Adds `--format table|csv|json|markdown`.
-void add_format_option(CLI::App& command, OutputFormat& format);
-
-// The formats of the reference listings (gpus, providers).
-enum class ListingFormat { table, csv, json };
-
-// Parses a --format of a reference listing; throws Error naming the choices.
-ListingFormat parse_listing_format(const std::string& name);
-
 // The data directory's reference data (gpus, providers, benchmarks), without any catalog.
 DataSet load_reference_data(Context& context);
-
-// Adds `--csv-dialect rfc4180|excel|excel-eu` (the spreadsheet a CSV output is for).
-void add_csv_dialect_option(CLI::App& command, render::CsvDialect& dialect);
 
 // Filters as typed on the command line, before names are checked.
 struct FilterOptions {

@@ -26,7 +26,7 @@ struct BreakevenOptions {
   int top = 6;
   double max_jobs = 1e7;
   std::string chart;
-  OutputFormat format = OutputFormat::table;
+  FormatOptions output;
 };
 
 Json optional_json(std::optional<double> value) {
@@ -168,28 +168,27 @@ std::string render_table(const BreakevenResult& result, const PricedSet& set, bo
   return out;
 }
 
-std::string render_csv(const BreakevenResult& result) {
-  std::string out = render::csv_header({"a",
-                                        "b",
-                                        "jobs_per_month",
-                                        "cheaper_below",
-                                        "cheaper_above",
-                                        "capacity_jobs_per_month",
-                                        "capacity_jobs_per_month_full",
-                                        "servers_needed"});
+std::string render_csv(const BreakevenResult& result, render::CsvDialect dialect) {
+  render::CsvWriter csv(dialect,
+                        {"a",
+                         "b",
+                         "jobs_per_month",
+                         "cheaper_below",
+                         "cheaper_above",
+                         "capacity_jobs_per_month",
+                         "capacity_jobs_per_month_full",
+                         "servers_needed"});
   for (const auto& pair : result.pairs) {
-    out += render::csv_record({render::csv_text_cell(result.options[pair.a].label),
-                               render::csv_text_cell(result.options[pair.b].label),
-                               render::csv_number_cell(pair.jobs_per_month),
-                               render::csv_text_cell(pair.cheaper_below),
-                               render::csv_text_cell(pair.cheaper_above),
-                               render::csv_number_cell(pair.capacity_jobs_per_month),
-                               render::csv_number_cell(pair.capacity_jobs_per_month_full),
-                               pair.servers_needed ? render::csv_integer_cell(
-                                   static_cast<long long>(*pair.servers_needed))
-                                                   : render::csv_text_cell("")});
+    csv.add_record({render::csv_text_cell(result.options[pair.a].label),
+                    render::csv_text_cell(result.options[pair.b].label),
+                    render::csv_number_cell(pair.jobs_per_month),
+                    render::csv_text_cell(pair.cheaper_below),
+                    render::csv_text_cell(pair.cheaper_above),
+                    render::csv_number_cell(pair.capacity_jobs_per_month),
+                    render::csv_number_cell(pair.capacity_jobs_per_month_full),
+                    render::csv_integer_cell(pair.servers_needed)});
   }
-  return out;
+  return std::move(csv).text();
 }
 
 void run_breakeven(const BreakevenOptions& options, Context& context) {
@@ -197,7 +196,7 @@ void run_breakeven(const BreakevenOptions& options, Context& context) {
   CrossingSearch search;
   search.max_jobs_per_month = options.max_jobs;
   const BreakevenResult result = compute_breakeven(set, options.top, search);
-  switch (options.format) {
+  switch (options.output.format) {
   case OutputFormat::table:
     context.out << render_table(result, set, false);
     break;
@@ -205,11 +204,13 @@ void run_breakeven(const BreakevenOptions& options, Context& context) {
     context.out << render_table(result, set, true);
     break;
   case OutputFormat::csv:
-    context.out << render_csv(result);
+    context.out << render_csv(result, options.output.csv_dialect);
     break;
   case OutputFormat::json:
     context.out << render_json(result, set);
     break;
+  case OutputFormat::github:
+    break; // not offered (add_format_options)
   }
   if (!options.chart.empty()) {
     write_text_file(options.chart, breakeven_chart(result, set));
@@ -232,7 +233,7 @@ void register_breakeven(CLI::App& app, Context& context) {
   command->add_option(
       "--max-jobs-per-month", options->max_jobs, "Highest monthly volume searched (default 1e7)");
   command->add_option("--chart", options->chart, "Write an SVG chart of monthly cost vs volume");
-  add_format_option(*command, options->format);
+  add_format_options(*command, options->output);
   command->callback([options, &context] { run_breakeven(*options, context); });
 }
 

@@ -111,14 +111,11 @@ void run_update(const UpdateOptions& options, Context& context) {
 }
 
 struct StatusOptions {
-  OutputFormat format = OutputFormat::table;
+  FormatOptions output;
   std::string max_age; // --max-age: older caches are marked stale
 };
 
 void run_status(const StatusOptions& options, Context& context) {
-  if (options.format == OutputFormat::csv || options.format == OutputFormat::markdown) {
-    throw Error("--format: catalog status prints table or json");
-  }
   CatalogOptions offline;
   offline.offline = true;
   offline.max_age = "100000d"; // any cache counts: status reports, it never fetches
@@ -153,7 +150,7 @@ void run_status(const StatusOptions& options, Context& context) {
         error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(valid_utf8(error));
     rows.push_back(std::move(row));
   }
-  if (options.format == OutputFormat::json) {
+  if (options.output.format == OutputFormat::json) {
     nlohmann::ordered_json document;
     document["schema"] = "gpucost/catalog-status";
     document["schemaVersion"] = 1;
@@ -234,7 +231,7 @@ void register_catalog(CLI::App& app, Context& context) {
   auto status = std::make_shared<StatusOptions>();
   CLI::App* status_command =
       catalog->add_subcommand("status", "Where each provider's prices come from, and how old");
-  add_format_option(*status_command, status->format);
+  add_format_options(*status_command, status->output, {OutputFormat::table, OutputFormat::json});
   status_command->add_option(
       "--max-age", status->max_age, "Mark caches older than this stale (default 6h)");
   status_command->callback([status, &context] { run_status(*status, context); });

@@ -19,14 +19,11 @@
 
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <memory>
 
 namespace gpucost::cli {
 
 namespace {
-
-enum class CheckFormat { table, json, csv, markdown, github };
 
 struct CheckOptions {
   std::vector<std::string> baselines;
@@ -39,8 +36,7 @@ struct CheckOptions {
   std::string comment_tag = k_default_comment_tag;
   std::string junit;
   CatalogOptions catalog;
-  CheckFormat format = CheckFormat::table;
-  render::CsvDialect csv_dialect = render::CsvDialect::rfc4180;
+  FormatOptions output;
 };
 
 // One workload to check: its baseline (if any) and today's workload.
@@ -312,20 +308,20 @@ void run_check(const CheckOptions& options, Context& context) {
   if (!options.junit.empty()) {
     write_file(options.junit, render_check_junit(report), false);
   }
-  switch (options.format) {
-  case CheckFormat::table:
+  switch (options.output.format) {
+  case OutputFormat::table:
     context.out << render_check_table(report);
     break;
-  case CheckFormat::json:
+  case OutputFormat::json:
     context.out << render_check_json(report);
     break;
-  case CheckFormat::csv:
-    context.out << render_check_csv(report, options.csv_dialect);
+  case OutputFormat::csv:
+    context.out << render_check_csv(report, options.output.csv_dialect);
     break;
-  case CheckFormat::markdown:
+  case OutputFormat::markdown:
     context.out << render_check_markdown(report, options.comment_tag);
     break;
-  case CheckFormat::github: {
+  case OutputFormat::github: {
     context.out << render_check_annotations(report);
     const auto summary = context.env("GITHUB_STEP_SUMMARY");
     if (summary && !summary->empty()) {
@@ -334,7 +330,7 @@ void run_check(const CheckOptions& options, Context& context) {
     break;
   }
   }
-  if (options.format != CheckFormat::table) {
+  if (options.output.format != OutputFormat::table) {
     print_warnings(context, report.warnings);
   }
   if (rules.empty()) {
@@ -388,28 +384,15 @@ void register_check(CLI::App& app, Context& context) {
       ->default_str(k_default_comment_tag);
   command->add_option("--junit", options->junit, "Also write JUnit XML to FILE")->type_name("FILE");
   add_catalog_options(*command, options->catalog);
-  static const std::map<std::string, CheckFormat> k_formats = {{"table", CheckFormat::table},
-                                                               {"json", CheckFormat::json},
-                                                               {"csv", CheckFormat::csv},
-                                                               {"markdown", CheckFormat::markdown},
-                                                               {"github", CheckFormat::github}};
-  command
-      ->add_option_function<std::string>(
-          "--format",
-          [options](const std::string& name) {
-            const auto it = k_formats.find(name);
-            if (it == k_formats.end()) {
-              throw CLI::ValidationError(
-                  "--format",
-                  fmt::format(
-                      "unknown format \"{}\" (expected table, json, csv, markdown or github)",
-                      name));
-            }
-            options->format = it->second;
-          },
-          "Output format: table, json, csv, markdown (PR comment) or github (annotations)")
-      ->default_str("table");
-  add_csv_dialect_option(*command, options->csv_dialect);
+  add_format_options(
+      *command,
+      options->output,
+      {OutputFormat::table,
+       OutputFormat::json,
+       OutputFormat::csv,
+       OutputFormat::markdown,
+       OutputFormat::github},
+      "Output format: table, json, csv, markdown (PR comment) or github (annotations)");
   command->callback([options, &context] { run_check(*options, context); });
 }
 

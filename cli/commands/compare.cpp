@@ -26,8 +26,7 @@ struct CompareOptions {
   std::optional<int> top;
   FilterOptions filters;
   CatalogOptions catalog;
-  OutputFormat format = OutputFormat::table;
-  render::CsvDialect csv_dialect = render::CsvDialect::rfc4180;
+  FormatOptions output;
   std::string chart;
 };
 
@@ -42,8 +41,8 @@ void run_compare(const CompareOptions& options, Context& context) {
 
   // People read tables and markdown: 20 rows unless --top says otherwise (0: every row). Machines
   // read JSON and CSV: every row unless --top is given.
-  const bool for_people =
-      options.format == OutputFormat::table || options.format == OutputFormat::markdown;
+  const bool for_people = options.output.format == OutputFormat::table
+                          || options.output.format == OutputFormat::markdown;
   std::size_t limit = std::numeric_limits<std::size_t>::max();
   if (options.top) {
     if (*options.top > 0) {
@@ -78,12 +77,12 @@ void run_compare(const CompareOptions& options, Context& context) {
                                           result.total_options));
   }
 
-  switch (options.format) {
+  switch (options.output.format) {
   case OutputFormat::table:
     context.out << render_compare_table(result, table_style(context));
     break;
   case OutputFormat::csv:
-    context.out << render_compare_csv(result, options.csv_dialect);
+    context.out << render_compare_csv(result, options.output.csv_dialect);
     break;
   case OutputFormat::json:
     context.out << render_compare_json(result);
@@ -91,11 +90,13 @@ void run_compare(const CompareOptions& options, Context& context) {
   case OutputFormat::markdown:
     context.out << render_compare_markdown(result);
     break;
+  case OutputFormat::github:
+    break; // not offered (add_format_options)
   }
   if (!options.chart.empty()) {
     write_text_file(options.chart, compare_chart(result, 10));
   }
-  if (options.format != OutputFormat::table) {
+  if (options.output.format != OutputFormat::table) {
     print_warnings(context, result.warnings); // the table prints them in its footer
   }
 }
@@ -115,8 +116,7 @@ void register_compare(CLI::App& app, Context& context) {
       ->transform(decimal_whole_number());
   add_filter_options(*command, options->filters, true);
   add_catalog_options(*command, options->catalog);
-  add_format_option(*command, options->format);
-  add_csv_dialect_option(*command, options->csv_dialect);
+  add_format_options(*command, options->output);
   command->add_option("--chart",
                       options->chart,
                       "Write an SVG chart of the cost split of the top rows (at most 10)");

@@ -12,22 +12,24 @@ namespace gpucost::cli {
 namespace {
 
 struct GpusOptions {
-  std::string format = "table";
+  FormatOptions output;
 };
 
 void run_gpus(const GpusOptions& options, Context& context) {
-  const ListingFormat format = parse_listing_format(options.format);
   const DataSet data = load_reference_data(context);
-  switch (format) {
-  case ListingFormat::table:
+  switch (options.output.format) {
+  case OutputFormat::table:
     context.out << render_gpus_table(data.gpus, data.benchmarks, table_style(context));
     break;
-  case ListingFormat::csv:
-    context.out << render_gpus_csv(data.gpus, data.benchmarks);
+  case OutputFormat::csv:
+    context.out << render_gpus_csv(data.gpus, data.benchmarks, options.output.csv_dialect);
     break;
-  case ListingFormat::json:
+  case OutputFormat::json:
     context.out << render_gpus_json(data.gpus, data.benchmarks);
     break;
+  case OutputFormat::markdown:
+  case OutputFormat::github:
+    break; // not offered (add_format_options)
   }
 }
 
@@ -37,8 +39,8 @@ void register_gpus(CLI::App& app, Context& context) {
   auto options = std::make_shared<GpusOptions>();
   CLI::App* command = app.add_subcommand(
       "gpus", "List the known GPU models, their specs and which benchmark classes cover them");
-  command->add_option("--format", options->format, "Output format: table, csv or json")
-      ->default_str("table");
+  add_format_options(
+      *command, options->output, {OutputFormat::table, OutputFormat::csv, OutputFormat::json});
   command->callback([options, &context] { run_gpus(*options, context); });
 }
 

@@ -20,18 +20,18 @@ namespace {
 struct MatrixOptions {
   PricingOptions pricing;
   MatrixFlags matrix;
-  OutputFormat format = OutputFormat::table;
+  FormatOptions output;
   std::string chart;
 };
 
 void run_matrix(const MatrixOptions& options, Context& context) {
   const BuiltMatrix built = build_matrix(options.pricing, options.matrix, context);
-  switch (options.format) {
+  switch (options.output.format) {
   case OutputFormat::table:
     context.out << render_matrix_table(built.result, built.heading);
     break;
   case OutputFormat::csv:
-    context.out << render_matrix_csv(built.result);
+    context.out << render_matrix_csv(built.result, options.output.csv_dialect);
     break;
   case OutputFormat::json:
     context.out << render_matrix_json(built.result, built.heading);
@@ -39,6 +39,8 @@ void run_matrix(const MatrixOptions& options, Context& context) {
   case OutputFormat::markdown:
     context.out << render_matrix_markdown(built.result, built.heading);
     break;
+  case OutputFormat::github:
+    break; // not offered (add_format_options)
   }
   if (!options.chart.empty()) {
     write_text_file(options.chart, matrix_chart(built.result));
@@ -54,7 +56,7 @@ void register_matrix(CLI::App& app, Context& context) {
       app.add_subcommand("matrix", "Rank options on weighted criteria, with sensitivity");
   add_pricing_options(*command, options->pricing);
   add_matrix_flags(*command, options->matrix);
-  add_format_option(*command, options->format);
+  add_format_options(*command, options->output);
   command->add_option(
       "--chart", options->chart, "Write an SVG chart of each option's total by criterion");
   command->callback([options, &context] { run_matrix(*options, context); });

@@ -20,8 +20,7 @@ struct OffersOptions {
   FilterOptions filters;
   CatalogOptions catalog;
   std::optional<int> top;
-  OutputFormat format = OutputFormat::table;
-  render::CsvDialect csv_dialect = render::CsvDialect::rfc4180;
+  FormatOptions output;
 };
 
 void run_offers(const OffersOptions& options, Context& context) {
@@ -47,12 +46,12 @@ void run_offers(const OffersOptions& options, Context& context) {
   auto stale = staleness_warnings(inputs.catalog.sources, inputs.now_s);
   listing.warnings.insert(listing.warnings.end(), stale.begin(), stale.end());
 
-  switch (options.format) {
+  switch (options.output.format) {
   case OutputFormat::table:
     context.out << render_offers_table(listing, table_style(context));
     break;
   case OutputFormat::csv:
-    context.out << render_offers_csv(listing, options.csv_dialect);
+    context.out << render_offers_csv(listing, options.output.csv_dialect);
     break;
   case OutputFormat::json:
     context.out << render_offers_json(listing);
@@ -60,8 +59,10 @@ void run_offers(const OffersOptions& options, Context& context) {
   case OutputFormat::markdown:
     context.out << render_offers_markdown(listing);
     break;
+  case OutputFormat::github:
+    break; // not offered (add_format_options)
   }
-  if (options.format != OutputFormat::table) {
+  if (options.output.format != OutputFormat::table) {
     print_warnings(context, listing.warnings);
   }
 }
@@ -76,8 +77,7 @@ void register_offers(CLI::App& app, Context& context) {
   add_catalog_options(*command, options->catalog);
   command->add_option("--top", options->top, "Show only the N cheapest offers")
       ->transform(decimal_whole_number());
-  add_format_option(*command, options->format);
-  add_csv_dialect_option(*command, options->csv_dialect);
+  add_format_options(*command, options->output);
   command->callback([options, &context] { run_offers(*options, context); });
 }
 

@@ -12,22 +12,24 @@ namespace gpucost::cli {
 namespace {
 
 struct ProvidersOptions {
-  std::string format = "table";
+  FormatOptions output;
 };
 
 void run_providers(const ProvidersOptions& options, Context& context) {
-  const ListingFormat format = parse_listing_format(options.format);
   const DataSet data = load_reference_data(context);
-  switch (format) {
-  case ListingFormat::table:
+  switch (options.output.format) {
+  case OutputFormat::table:
     context.out << render_providers_table(data.providers, table_style(context));
     break;
-  case ListingFormat::csv:
-    context.out << render_providers_csv(data.providers);
+  case OutputFormat::csv:
+    context.out << render_providers_csv(data.providers, options.output.csv_dialect);
     break;
-  case ListingFormat::json:
+  case OutputFormat::json:
     context.out << render_providers_json(data.providers);
     break;
+  case OutputFormat::markdown:
+  case OutputFormat::github:
+    break; // not offered (add_format_options)
   }
 }
 
@@ -38,8 +40,8 @@ void register_providers(CLI::App& app, Context& context) {
   CLI::App* command = app.add_subcommand(
       "providers",
       "List providers with their products' billing, start-up and keep-alive traits and sources");
-  command->add_option("--format", options->format, "Output format: table, csv or json")
-      ->default_str("table");
+  add_format_options(
+      *command, options->output, {OutputFormat::table, OutputFormat::csv, OutputFormat::json});
   command->callback([options, &context] { run_providers(*options, context); });
 }
 

@@ -11,6 +11,7 @@
 #include <gpucost/model/rank.hpp>
 #include <gpucost/model/simulate/engine.hpp>
 #include <gpucost/model/units.hpp>
+#include <gpucost/render/csv_util.hpp>
 #include <gpucost/render/xml_escape.hpp>
 
 #include <fmt/format.h>
@@ -66,7 +67,7 @@ struct SimulateOptions {
   std::uint64_t seed = 1;
   int runs = 1;
   std::optional<unsigned> threads;
-  std::string format = "table";
+  FormatOptions output;
   std::string timeline_file;
   std::string chart_file;
 };
@@ -483,31 +484,42 @@ std::string render_json(const SimulateOptions& options,
   return json.dump(2) + "\n";
 }
 
-std::string render_csv(const std::vector<SimTarget>& targets,
-                       const std::vector<std::vector<SimResult>>& results) {
-  std::string out = "option,metric,mean,ci95_low,ci95_high\n";
-  const auto cell = [](const std::optional<double>& value) {
-    return value ? fmt::format("{:.10g}", *value) : std::string();
-  };
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    std::string label = targets[i].row ? targets[i].label : "queue only";
-    if (label.find_first_of(",\"") != std::string::npos) {
-      std::string quoted = "\"";
-      for (char c : label) {
-        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-      }
-      label = quoted + "\"";
-    }
-    for (const SimSummaryMetric& metric : summarize_runs(results[i], targets[i].option.priced)) {
-      out += fmt::format("{},{},{},{},{}\n",
-                         label,
-                         metric.name,
-                         cell(metric.mean),
-                         cell(metric.ci_low),
-                         cell(metric.ci_high));
-    }
+// The CSV column of a figure: its JSON name with its unit, USD for the costs and seconds for the
+// waits and latencies (the others are counts, shares, or carry the unit already).
+std::string csv_metric_column(std::string_view name) {
+  if (name == "total_cost" || name == "cost_per_job" || name.starts_with("split_")) {
+    return std::string(name) + "_usd";
   }
-  return out;
+  if (name.starts_with("wait_") || name.starts_with("latency_")) {
+    return std::string(name) + "_s";
+  }
+  return std::string(name);
+}
+
+// One record per option, like the JSON's options[]: each figure's mean, then its 95% interval
+// (empty with one run, and every cost empty for the queue alone).
+std::string render_csv(const std::vector<SimTarget>& targets,
+                       const std::vector<std::vector<SimResult>>& results,
+                       render::CsvDialect dialect) {
+  std::vector<std::string> columns = {"option"};
+  for (const SimMetric& metric : sim_metrics(SimResult{}, true)) {
+    const std::string column = csv_metric_column(metric.name);
+    columns.push_back(column);
+    columns.push_back(column + "_ci95_low");
+    columns.push_back(column + "_ci95_high");
+  }
+  render::CsvWriter csv(dialect, std::move(columns));
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    std::vector<render::CsvCell> cells = {
+        render::csv_text_cell(targets[i].row ? targets[i].label : "queue only")};
+    for (const SimSummaryMetric& metric : summarize_runs(results[i], targets[i].option.priced)) {
+      cells.push_back(render::csv_number_cell(metric.mean));
+      cells.push_back(render::csv_number_cell(metric.ci_low));
+      cells.push_back(render::csv_number_cell(metric.ci_high));
+    }
+    csv.add_record(cells);
+  }
+  return std::move(csv).text();
 }
 
 std::string render_table(const SimulateOptions& options,
@@ -571,24 +583,32 @@ void write_file(const std::string& path, const std::string& text, std::string_vi
 }
 
 std::string render_timeline_csv(const std::vector<SimTarget>& targets,
-                                const std::vector<std::vector<SimResult>>& results) {
-  std::string out =
-      "option,t_s,workers,peak_workers,busy,queue,spend_usd_per_hour,peak_spend_usd_per_hour\n";
+                                const std::vector<std::vector<SimResult>>& results,
+                                render::CsvDialect dialect) {
+  render::CsvWriter csv(dialect,
+                        {"option",
+                         "t_s",
+                         "workers",
+                         "peak_workers",
+                         "busy",
+                         "queue",
+                         "spend_usd_per_hour",
+                         "peak_spend_usd_per_hour"});
   for (std::size_t i = 0; i < targets.size(); ++i) {
-    const std::string label = targets[i].row ? targets[i].label : "queue only";
+    const render::CsvCell label =
+        render::csv_text_cell(targets[i].row ? targets[i].label : "queue only");
     for (const TimelineMinute& m : results[i].front().timeline) {
-      out += fmt::format("\"{}\",{:g},{},{},{},{},{:.6g},{:.6g}\n",
-                         label,
-                         m.t_s,
-                         m.workers,
-                         m.peak_workers,
-                         m.busy,
-                         m.queue,
-                         m.spend_usd_per_hour,
-                         m.peak_spend_usd_per_hour);
+      csv.add_record({label,
+                      render::csv_number_cell(m.t_s),
+                      render::csv_integer_cell(m.workers),
+                      render::csv_integer_cell(m.peak_workers),
+                      render::csv_integer_cell(m.busy),
+                      render::csv_integer_cell(m.queue),
+                      render::csv_number_cell(m.spend_usd_per_hour),
+                      render::csv_number_cell(m.peak_spend_usd_per_hour)});
     }
   }
-  return out;
+  return std::move(csv).text();
 }
 
 // Three stacked panels (workers, queue, spend rate) of the first option's first run.
@@ -651,9 +671,6 @@ void run_simulate(const SimulateOptions& options, Context& context) {
   if (options.top && *options.top < 1) {
     throw Error(fmt::format("--top: must be at least 1 (got {})", *options.top));
   }
-  if (options.format != "table" && options.format != "json" && options.format != "csv") {
-    throw Error(fmt::format("--format: \"{}\" is not table, json or csv", options.format));
-  }
   std::vector<SimTarget> targets;
   if (selects_options(options) || options.service.empty()) {
     if (!selects_options(options)) {
@@ -689,16 +706,18 @@ void run_simulate(const SimulateOptions& options, Context& context) {
       config, sim_options, options.seed, options.runs, options.threads.value_or(0));
 
   if (!options.timeline_file.empty()) {
-    write_file(options.timeline_file, render_timeline_csv(targets, results), "--timeline");
+    write_file(options.timeline_file,
+               render_timeline_csv(targets, results, options.output.csv_dialect),
+               "--timeline");
   }
   if (!options.chart_file.empty()) {
     write_file(
         options.chart_file, render_chart_svg(targets.front(), results.front().front()), "--chart");
   }
-  if (options.format == "json") {
+  if (options.output.format == OutputFormat::json) {
     context.out << render_json(options, config, targets, results);
-  } else if (options.format == "csv") {
-    context.out << render_csv(targets, results);
+  } else if (options.output.format == OutputFormat::csv) {
+    context.out << render_csv(targets, results, options.output.csv_dialect);
   } else {
     context.out << render_table(options, config, targets, results);
   }
@@ -757,8 +776,10 @@ void register_simulate(CLI::App& app, Context& context) {
   command->add_option("--seed", options->seed, "Random seed (default 1)");
   command->add_option("--runs", options->runs, "Independent replications (default 1)");
   command->add_option("--threads", options->threads, "Threads (default: all cores)");
-  command->add_option("--format", options->format, "table, json or csv");
-  command->add_option("--timeline", options->timeline_file, "Per-minute CSV of run 1");
+  add_format_options(
+      *command, options->output, {OutputFormat::table, OutputFormat::json, OutputFormat::csv});
+  command->add_option(
+      "--timeline", options->timeline_file, "Per-minute CSV of run 1 (in --csv-dialect)");
   command->add_option("--chart", options->chart_file, "SVG chart of run 1 of the first option");
   command->callback([options, &context] { run_simulate(*options, context); });
 }

@@ -32,7 +32,7 @@ struct SweepOptions {
   int steps = 7;
   int top = 3;
   std::string chart;
-  OutputFormat format = OutputFormat::table;
+  FormatOptions output;
 };
 
 // --vary NAME=FROM..TO; FROM and TO absolute, or percentages of the base ("-30%..+30%").
@@ -140,6 +140,20 @@ std::string axis_label(const Vary& vary) {
     return "jobs a month (log scale)";
   }
   return "idle timeout (s)";
+}
+
+// The CSV column of the varied input, its unit in the name like every CSV column's.
+std::string csv_value_column(const Vary& vary) {
+  if (vary.name == "price") {
+    return "price_change_pct";
+  }
+  if (vary.name == "job-seconds") {
+    return vary.relative ? "job_seconds_change_pct" : "job_seconds";
+  }
+  if (vary.name == "jobs-per-month") {
+    return "jobs_per_month";
+  }
+  return "idle_timeout_s";
 }
 
 Json option_json(const RankedOption& option) {
@@ -324,7 +338,7 @@ void run_sweep(const SweepOptions& options, Context& context) {
     write_text_file(options.chart, render_line_chart(chart));
   }
 
-  if (options.format == OutputFormat::json) {
+  if (options.output.format == OutputFormat::json) {
     Json steps_json = Json::array();
     for (const auto& step : steps) {
       Json ranked = Json::array();
@@ -361,18 +375,20 @@ void run_sweep(const SweepOptions& options, Context& context) {
         {"winner_ranges", ranges_json},
         {"idle_timeout", idle}};
     context.out << document.dump(2) << "\n";
-  } else if (options.format == OutputFormat::csv) {
-    context.out << render::csv_header(
-        {"value", "rank", "option", "cost_per_job_usd", "monthly_cost_usd"});
+  } else if (options.output.format == OutputFormat::csv) {
+    render::CsvWriter csv(
+        options.output.csv_dialect,
+        {csv_value_column(vary), "rank", "option", "cost_per_job_usd", "monthly_cost_usd"});
     for (const auto& step : steps) {
       for (const auto& option : step.options) {
-        context.out << render::csv_record({render::csv_number_cell(step.value),
-                                           render::csv_integer_cell(option.rank),
-                                           render::csv_text_cell(option_label(option)),
-                                           render::csv_number_cell(option.estimate.cost_per_job),
-                                           render::csv_number_cell(option.estimate.monthly_cost)});
+        csv.add_record({render::csv_number_cell(step.value),
+                        render::csv_integer_cell(option.rank),
+                        render::csv_text_cell(option_label(option)),
+                        render::csv_number_cell(option.estimate.cost_per_job),
+                        render::csv_number_cell(option.estimate.monthly_cost)});
       }
     }
+    context.out << std::move(csv).text();
   } else {
     using render::Align;
     std::vector<render::Column> columns = {
@@ -392,7 +408,7 @@ void run_sweep(const SweepOptions& options, Context& context) {
                 : "-");
       }
     }
-    const bool markdown = options.format == OutputFormat::markdown;
+    const bool markdown = options.output.format == OutputFormat::markdown;
     const std::string heading = fmt::format("Sweep of {} from {}{} to {}{}: {}",
                                             vary.name,
                                             render::format_quantity(vary.from),
@@ -441,7 +457,7 @@ void register_sweep(CLI::App& app, Context& context) {
   command->add_option("--steps", options->steps, "Steps over the range (default 7)");
   command->add_option("--top", options->top, "Options shown per step (default 3)");
   command->add_option("--chart", options->chart, "Write an SVG chart of cost against the input");
-  add_format_option(*command, options->format);
+  add_format_options(*command, options->output);
   command->callback([options, &context] { run_sweep(*options, context); });
 }
 

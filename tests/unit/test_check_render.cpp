@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <stdexcept>
 #include <string>
 
 // Everything below is this file's own, so that files built together (unity build) never clash.
@@ -154,19 +155,26 @@ TEST_SUITE("CSV dialects") {
   using render::CsvDialect;
 
   TEST_CASE("rfc4180: commas, CRLF, quoting, no BOM") {
-    CHECK(csv_record({csv_text_cell("a,b"), csv_number_cell(1.5), csv_text_cell("say \"hi\"")})
+    CHECK(csv_record({csv_text_cell("a,b"), csv_number_cell(1.5), csv_text_cell("say \"hi\"")},
+                     CsvDialect::rfc4180)
           == "\"a,b\",1.5,\"say \"\"hi\"\"\"\r\n");
-    CHECK(render::csv_document_start(CsvDialect::rfc4180).empty());
+    CHECK(render::CsvWriter(CsvDialect::rfc4180, {"a_usd", "b"}).text() == "a_usd,b\r\n");
   }
 
   TEST_CASE("excel: a UTF-8 BOM, otherwise rfc4180") {
-    CHECK(render::csv_document_start(CsvDialect::excel) == "\xEF\xBB\xBF");
+    CHECK(render::CsvWriter(CsvDialect::excel, {"a_usd", "b"}).text()
+          == "\xEF\xBB\xBF"
+             "a_usd,b\r\n");
     CHECK(csv_record({csv_text_cell("x"), csv_number_cell(0.25)}, CsvDialect::excel)
           == "x,0.25\r\n");
   }
 
   TEST_CASE("excel-eu: semicolons and decimal commas in number cells only") {
-    CHECK(render::csv_document_start(CsvDialect::excel_eu) == "\xEF\xBB\xBF");
+    render::CsvWriter document(CsvDialect::excel_eu, {"name", "usd", "count"});
+    document.add_record({csv_text_cell("x"), csv_number_cell(1.5), csv_integer_cell(2)});
+    CHECK(std::move(document).text()
+          == "\xEF\xBB\xBF"
+             "name;usd;count\r\nx;1,5;2\r\n");
     CHECK(csv_record({csv_text_cell("v1.2"), csv_number_cell(0.25), csv_integer_cell(3)},
                      CsvDialect::excel_eu)
           == "v1.2;0,25;3\r\n");
@@ -180,6 +188,23 @@ TEST_SUITE("CSV dialects") {
     }
     CHECK(csv_number_cell(-1.5).value == "-1.5");
     CHECK(csv_text_cell("plain").value == "plain");
+  }
+
+  TEST_CASE("the writer refuses a record that is not as wide as its header") {
+    render::CsvWriter document(CsvDialect::rfc4180, {"a", "b"});
+    CHECK_THROWS_AS(document.add_record({csv_text_cell("x")}), std::logic_error);
+    CHECK_THROWS_AS(
+        document.add_record({csv_text_cell("x"), csv_text_cell("y"), csv_text_cell("z")}),
+        std::logic_error);
+    document.add_record({csv_text_cell("x"), csv_number_cell(std::nullopt)});
+    CHECK(document.text() == "a,b\r\nx,\r\n");
+    CHECK(document.column_count() == 2);
+  }
+
+  TEST_CASE("unknown numbers are empty cells") {
+    CHECK(csv_number_cell(std::nullopt).value.empty());
+    CHECK(csv_integer_cell(std::nullopt).value.empty());
+    CHECK(csv_integer_cell(-3).value == "-3");
   }
 
   TEST_CASE("dialect names") {

@@ -1,3 +1,4 @@
+#include "csv_reader.hpp"
 #include "sample_result.hpp"
 
 #include <gpucost/render/render.hpp>
@@ -20,7 +21,10 @@ using gpucost::test::sample_result;
 
 namespace {
 
-using Record = std::vector<std::string>;
+using gpucost::test::read_csv;
+using Record = gpucost::test::CsvRecord;
+
+constexpr auto k_rfc4180 = gpucost::render::CsvDialect::rfc4180;
 
 constexpr std::string_view k_header =
     "rank,provider,product,mode,pricing,name,gpu,gpu_count,gpu_memory_gb,vcpus,ram_gb,region,"
@@ -29,58 +33,8 @@ constexpr std::string_view k_header =
     "cold_start_usd,idle_usd,rounding_usd,rerun_usd,egress_usd,monthly_cost_usd,"
     "capacity_jobs_per_month,p_cold,utilization,margin,defaulted,notes,source,fetched_at";
 
-// A strict RFC 4180 reader: CRLF record ends, quoted fields with doubled quotes; nullopt on a bare
-// LF or CR outside quotes, a quote inside an unquoted field, text after a closing quote or a last
-// record without its CRLF.
-std::optional<std::vector<Record>> read_csv(const std::string& text) {
-  std::vector<Record> records;
-  Record record;
-  std::string field;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (text[i] == '"') {
-      for (++i; i < text.size(); ++i) {
-        if (text[i] != '"') {
-          field += text[i];
-        } else if (text.compare(i, 2, "\"\"") == 0) {
-          field += '"';
-          ++i;
-        } else {
-          break;
-        }
-      }
-      ++i; // past the closing quote
-      if (i < text.size() && text[i] != ',' && text[i] != '\r') {
-        return std::nullopt;
-      }
-    }
-    for (; i < text.size() && text[i] != ',' && text[i] != '\r'; ++i) {
-      if (text[i] == '\n' || text[i] == '"') {
-        return std::nullopt;
-      }
-      field += text[i];
-    }
-    if (i >= text.size()) {
-      return std::nullopt;
-    }
-    record.push_back(std::move(field));
-    field.clear();
-    if (text[i] == ',') {
-      ++i;
-      continue;
-    }
-    if (text.compare(i, 2, "\r\n") != 0) {
-      return std::nullopt;
-    }
-    i += 2;
-    records.push_back(std::move(record));
-    record.clear();
-  }
-  return records;
-}
-
 std::vector<Record> parse_csv(const std::string& text) {
-  auto records = read_csv(text);
+  auto records = gpucost::test::read_csv(text);
   REQUIRE(records.has_value());
   return std::move(*records);
 }
@@ -107,7 +61,7 @@ std::string cell(const std::vector<Record>& records, std::size_t row, std::strin
 
 TEST_SUITE("render_csv") {
   TEST_CASE("one header row with units in the names, CRLF after every record") {
-    const std::string csv = render_compare_csv(sample_result());
+    const std::string csv = render_compare_csv(sample_result(), k_rfc4180);
     CHECK(csv.rfind(std::string(k_header) + "\r\n", 0) == 0);
     CHECK(csv.substr(csv.size() - 2) == "\r\n");
     for (std::size_t i = 0; i < csv.size(); ++i) {
@@ -130,10 +84,17 @@ TEST_SUITE("render_csv") {
     CHECK(!read_csv("a\"b\r\n"));
     CHECK(!read_csv("\"a\"b\r\n"));
     CHECK(!read_csv("\"a\r\n"));
+    CHECK(read_csv("a;\"b;c\"\r\n", ';') == std::vector<Record>{{"a", "b;c"}});
+    CHECK(read_csv("a,b\r\n", ';') == std::vector<Record>{{"a,b"}});
+    CHECK(gpucost::test::csv_number("0,25", ',') == 0.25);
+    CHECK(gpucost::test::csv_number("-1e-05") == -1e-05);
+    CHECK(!gpucost::test::csv_number("1,000.5"));
+    CHECK(!gpucost::test::csv_number("$1"));
+    CHECK(!gpucost::test::csv_number(""));
   }
 
   TEST_CASE("the first row, exactly") {
-    const std::string csv = render_compare_csv(sample_result());
+    const std::string csv = render_compare_csv(sample_result(), k_rfc4180);
     const std::size_t start = csv.find("\r\n") + 2;
     CHECK(csv.substr(start, csv.find("\r\n", start) - start)
           == "1,runpod,pod,per-job,on-demand,,RTX 4090,1,24,16,62,EU-RO-1,0.74,15,measured,"
@@ -143,7 +104,7 @@ TEST_SUITE("render_csv") {
   }
 
   TEST_CASE("numbers at full precision, unknown as an empty cell") {
-    const auto records = parse_csv(render_compare_csv(sample_result()));
+    const auto records = parse_csv(render_compare_csv(sample_result(), k_rfc4180));
     CHECK(cell(records, 1, "cost_per_job_usd") == "0.0030833333333333333");
     CHECK(cell(records, 4, "price_per_hour_usd") == "0.25205479452054796");
     CHECK(cell(records, 2, "vcpus").empty());
@@ -154,7 +115,7 @@ TEST_SUITE("render_csv") {
   }
 
   TEST_CASE("defaulted traits and notes are joined with a semicolon") {
-    const auto records = parse_csv(render_compare_csv(sample_result()));
+    const auto records = parse_csv(render_compare_csv(sample_result(), k_rfc4180));
     CHECK(cell(records, 3, "defaulted") == "interruptions_per_hour; cold_start_billed");
     CHECK(cell(records, 3, "notes")
           == "spot: 0.05 interruptions per hour assumed; a rerun fits in the 60 s minimum; "
@@ -167,7 +128,7 @@ TEST_SUITE("render_csv") {
     result.options[0].offer.name = "pod, \"secure\"";
     result.options[0].offer.region = "EU\r\nRO";
     result.options[0].estimate.notes = {"line one\nline two"};
-    const std::string csv = render_compare_csv(result);
+    const std::string csv = render_compare_csv(result, k_rfc4180);
     CHECK(csv.find(",\"pod, \"\"secure\"\"\",") != std::string::npos);
     CHECK(csv.find(",\"EU\r\nRO\",") != std::string::npos);
     const auto records = parse_csv(csv);
@@ -190,7 +151,7 @@ TEST_SUITE("render_csv") {
     option.defaulted = {"cold_start_s"};
     option.estimate.margin = -3.1916666666666664;
     option.estimate.split.egress = -0.5;
-    const auto records = parse_csv(render_compare_csv(result));
+    const auto records = parse_csv(render_compare_csv(result, k_rfc4180));
     REQUIRE(records.size() == 2);
     CHECK(cell(records, 1, "provider") == "'=HYPERLINK(\"http://x\")");
     CHECK(cell(records, 1, "name") == "'+1");
@@ -208,7 +169,7 @@ TEST_SUITE("render_csv") {
     result.options.resize(1);
     result.options[0].estimate.utilization = std::numeric_limits<double>::quiet_NaN();
     result.options[0].estimate.monthly_cost = std::numeric_limits<double>::infinity();
-    const auto records = parse_csv(render_compare_csv(result));
+    const auto records = parse_csv(render_compare_csv(result, k_rfc4180));
     CHECK(cell(records, 1, "utilization").empty());
     CHECK(cell(records, 1, "monthly_cost_usd").empty());
   }
@@ -216,7 +177,7 @@ TEST_SUITE("render_csv") {
   TEST_CASE("no options: the header alone") {
     CompareResult result = sample_result();
     result.options.clear();
-    CHECK(render_compare_csv(result) == std::string(k_header) + "\r\n");
+    CHECK(render_compare_csv(result, k_rfc4180) == std::string(k_header) + "\r\n");
   }
 }
 

@@ -1,6 +1,8 @@
 #include <gpucost/render/csv_util.hpp>
 #include <gpucost/render/render_util.hpp>
 
+#include <stdexcept>
+
 namespace gpucost::render {
 
 std::optional<CsvDialect> parse_csv_dialect(std::string_view name) {
@@ -46,8 +48,8 @@ CsvCell csv_number_cell(std::optional<double> value) {
   return {value ? render::format_shortest(*value) : std::string(), true};
 }
 
-CsvCell csv_integer_cell(long long value) {
-  return {std::to_string(value), true};
+CsvCell csv_integer_cell(std::optional<long long> value) {
+  return {value ? std::to_string(*value) : std::string(), true};
 }
 
 std::string csv_record(const std::vector<CsvCell>& cells, CsvDialect dialect) {
@@ -70,17 +72,28 @@ std::string csv_record(const std::vector<CsvCell>& cells, CsvDialect dialect) {
   return out + "\r\n";
 }
 
-std::string csv_header(const std::vector<std::string_view>& names, CsvDialect dialect) {
+CsvWriter::CsvWriter(CsvDialect dialect, std::vector<std::string> columns)
+    : m_dialect(dialect), m_column_count(columns.size()) {
+  // The BOM tells Excel the file is UTF-8; without it Windows Excel reads the bytes as the
+  // system code page and mangles every non-ASCII name.
+  if (dialect != CsvDialect::rfc4180) {
+    m_text = "\xEF\xBB\xBF";
+  }
   std::vector<CsvCell> cells;
-  cells.reserve(names.size());
-  for (const auto name : names) {
+  cells.reserve(columns.size());
+  for (const auto& name : columns) {
     cells.push_back(csv_text_cell(name));
   }
-  return csv_record(cells, dialect);
+  m_text += csv_record(cells, dialect);
 }
 
-std::string csv_document_start(CsvDialect dialect) {
-  return dialect == CsvDialect::rfc4180 ? std::string() : std::string("\xEF\xBB\xBF");
+void CsvWriter::add_record(const std::vector<CsvCell>& cells) {
+  if (cells.size() != m_column_count) {
+    throw std::logic_error("CSV record of " + std::to_string(cells.size())
+                           + " cells under a header of " + std::to_string(m_column_count)
+                           + " columns");
+  }
+  m_text += csv_record(cells, m_dialect);
 }
 
 } // namespace gpucost::render

@@ -183,36 +183,34 @@ std::string render_check_json(const CheckReport& report) {
 }
 
 std::string render_check_csv(const CheckReport& report, render::CsvDialect dialect) {
-  std::string out = render::csv_document_start(dialect);
-  out += render::csv_header({"workload",
-                             "option",
-                             "metric",
-                             "rule",
-                             "baseline_usd",
-                             "current_usd",
-                             "delta_usd",
-                             "delta_pct",
-                             "verdict",
-                             "config_driven_usd",
-                             "price_driven_usd",
-                             "price_age_s"},
-                            dialect);
+  render::CsvWriter csv(dialect,
+                        {"workload",
+                         "option",
+                         "metric",
+                         "rule",
+                         "baseline_usd",
+                         "current_usd",
+                         "delta_usd",
+                         "delta_pct",
+                         "verdict",
+                         "config_driven_usd",
+                         "price_driven_usd",
+                         "price_age_s"});
   for (const auto& check : report.checks) {
-    out += render::csv_record({render::csv_text_cell(check.workload),
-                               render::csv_text_cell(check.option),
-                               render::csv_text_cell(to_string(check.metric)),
-                               render::csv_text_cell(check.rule),
-                               render::csv_number_cell(check.baseline),
-                               render::csv_number_cell(check.current),
-                               render::csv_number_cell(check.delta),
-                               render::csv_number_cell(check.delta_pct),
-                               render::csv_text_cell(to_string(check.verdict)),
-                               render::csv_number_cell(check.config_driven),
-                               render::csv_number_cell(check.price_driven),
-                               render::csv_number_cell(check.price_age_s)},
-                              dialect);
+    csv.add_record({render::csv_text_cell(check.workload),
+                    render::csv_text_cell(check.option),
+                    render::csv_text_cell(to_string(check.metric)),
+                    render::csv_text_cell(check.rule),
+                    render::csv_number_cell(check.baseline),
+                    render::csv_number_cell(check.current),
+                    render::csv_number_cell(check.delta),
+                    render::csv_number_cell(check.delta_pct),
+                    render::csv_text_cell(to_string(check.verdict)),
+                    render::csv_number_cell(check.config_driven),
+                    render::csv_number_cell(check.price_driven),
+                    render::csv_number_cell(check.price_age_s)});
   }
-  return out;
+  return std::move(csv).text();
 }
 
 } // namespace gpucost

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -92,13 +93,11 @@ std::vector<render::CsvCell> row_cells(const RankedOption& option) {
 } // namespace
 
 std::string render_compare_csv(const CompareResult& result, render::CsvDialect dialect) {
-  std::string out = render::csv_document_start(dialect);
-  out +=
-      render::csv_header(std::vector<std::string_view>(k_header.begin(), k_header.end()), dialect);
+  render::CsvWriter csv(dialect, std::vector<std::string>(k_header.begin(), k_header.end()));
   for (const auto& option : result.options) {
-    out += render::csv_record(row_cells(option), dialect);
+    csv.add_record(row_cells(option));
   }
-  return out;
+  return std::move(csv).text();
 }
 
 } // namespace gpucost

@@ -159,7 +159,7 @@ std::string render_matrix_table(const MatrixResult& result, const std::string& h
   return out;
 }
 
-std::string render_matrix_csv(const MatrixResult& result) {
+std::string render_matrix_csv(const MatrixResult& result, render::CsvDialect dialect) {
   std::vector<std::string> header = {"option", "rank", "total", "distance_to_first"};
   if (result.weight_samples) {
     header.emplace_back("chance_first");
@@ -170,11 +170,7 @@ std::string render_matrix_csv(const MatrixResult& result) {
   for (const auto& criterion : result.criteria) {
     header.push_back("contribution:" + criterion);
   }
-  std::vector<render::CsvCell> header_cells;
-  for (const auto& name : header) {
-    header_cells.push_back(render::csv_text_cell(name));
-  }
-  std::string out = render::csv_record(header_cells);
+  render::CsvWriter csv(dialect, std::move(header));
   for (const auto& row : result.rows) {
     std::vector<render::CsvCell> cells = {render::csv_text_cell(row.option),
                                           render::csv_integer_cell(row.rank),
@@ -189,9 +185,9 @@ std::string render_matrix_csv(const MatrixResult& result) {
     for (double contribution : row.contributions) {
       cells.push_back(render::csv_number_cell(contribution));
     }
-    out += render::csv_record(cells);
+    csv.add_record(cells);
   }
-  return out;
+  return std::move(csv).text();
 }
 
 std::string render_matrix_json(const MatrixResult& result, const std::string& heading) {

@@ -115,47 +115,45 @@ std::string render_offers_table(const OffersListing& listing, const TableStyle& 
 }
 
 std::string render_offers_csv(const OffersListing& listing, render::CsvDialect dialect) {
-  std::string out = render::csv_document_start(dialect);
-  out += render::csv_header({"provider",
-                             "product",
-                             "name",
-                             "gpu",
-                             "gpu_count",
-                             "gpu_memory_gb",
-                             "vcpus",
-                             "ram_gb",
-                             "region",
-                             "price_per_hour_usd",
-                             "spot_price_per_hour_usd",
-                             "monthly_price_usd",
-                             "always_on_price_per_hour_usd",
-                             "reliability",
-                             "price_age_s",
-                             "source",
-                             "fetched_at"},
-                            dialect);
+  render::CsvWriter csv(dialect,
+                        {"provider",
+                         "product",
+                         "name",
+                         "gpu",
+                         "gpu_count",
+                         "gpu_memory_gb",
+                         "vcpus",
+                         "ram_gb",
+                         "region",
+                         "price_per_hour_usd",
+                         "spot_price_per_hour_usd",
+                         "monthly_price_usd",
+                         "always_on_price_per_hour_usd",
+                         "reliability",
+                         "price_age_s",
+                         "source",
+                         "fetched_at"});
   for (std::size_t i = 0; i < listing.offers.size(); ++i) {
     const Offer& offer = listing.offers[i];
-    out += render::csv_record({render::csv_text_cell(offer.provider),
-                               render::csv_text_cell(to_string(offer.product)),
-                               render::csv_text_cell(offer.name),
-                               render::csv_text_cell(offer.gpu),
-                               render::csv_integer_cell(offer.gpu_count),
-                               render::csv_number_cell(offer.gpu_memory_gb),
-                               render::csv_number_cell(offer.vcpus),
-                               render::csv_number_cell(offer.ram_gb),
-                               render::csv_text_cell(offer.region),
-                               render::csv_number_cell(offer.price_per_hour),
-                               render::csv_number_cell(offer.spot_price_per_hour),
-                               render::csv_number_cell(offer.monthly_price),
-                               render::csv_number_cell(offer.always_on_price_per_hour),
-                               render::csv_number_cell(offer.reliability),
-                               render::csv_number_cell(listing.ages[i]),
-                               render::csv_text_cell(offer.source),
-                               render::csv_text_cell(offer.fetched_at)},
-                              dialect);
+    csv.add_record({render::csv_text_cell(offer.provider),
+                    render::csv_text_cell(to_string(offer.product)),
+                    render::csv_text_cell(offer.name),
+                    render::csv_text_cell(offer.gpu),
+                    render::csv_integer_cell(offer.gpu_count),
+                    render::csv_number_cell(offer.gpu_memory_gb),
+                    render::csv_number_cell(offer.vcpus),
+                    render::csv_number_cell(offer.ram_gb),
+                    render::csv_text_cell(offer.region),
+                    render::csv_number_cell(offer.price_per_hour),
+                    render::csv_number_cell(offer.spot_price_per_hour),
+                    render::csv_number_cell(offer.monthly_price),
+                    render::csv_number_cell(offer.always_on_price_per_hour),
+                    render::csv_number_cell(offer.reliability),
+                    render::csv_number_cell(listing.ages[i]),
+                    render::csv_text_cell(offer.source),
+                    render::csv_text_cell(offer.fetched_at)});
   }
-  return out;
+  return std::move(csv).text();
 }
 
 std::string render_offers_json(const OffersListing& listing) {

@@ -112,17 +112,20 @@ std::string render_gpus_table(const GpuDatabase& gpus,
                         style.columns);
 }
 
-std::string render_gpus_csv(const GpuDatabase& gpus, const BenchmarkTable& benchmarks) {
-  std::string out = render::csv_header({"name",
-                                        "family",
-                                        "vendor",
-                                        "memory_gb",
-                                        "fp16_tflops",
-                                        "memory_bandwidth_gbs",
-                                        "nvenc",
-                                        "benchmark_classes"});
+std::string render_gpus_csv(const GpuDatabase& gpus,
+                            const BenchmarkTable& benchmarks,
+                            render::CsvDialect dialect) {
+  render::CsvWriter csv(dialect,
+                        {"name",
+                         "family",
+                         "vendor",
+                         "memory_gb",
+                         "fp16_tflops",
+                         "memory_bandwidth_gbs",
+                         "nvenc",
+                         "benchmark_classes"});
   for (const auto& gpu : gpus.all()) {
-    out += render::csv_record(
+    csv.add_record(
         {render::csv_text_cell(gpu.name),
          render::csv_text_cell(gpu.family),
          render::csv_text_cell(gpu.vendor),
@@ -132,7 +135,7 @@ std::string render_gpus_csv(const GpuDatabase& gpus, const BenchmarkTable& bench
          render::csv_number_cell(nvenc_of(gpu)),
          render::csv_text_cell(render::join(benchmarks.classes_covering(gpu, gpus), "; "))});
   }
-  return out;
+  return std::move(csv).text();
 }
 
 std::string render_gpus_json(const GpuDatabase& gpus, const BenchmarkTable& benchmarks) {
@@ -209,22 +212,23 @@ std::string render_providers_table(const ProviderTable& providers, const TableSt
   return out;
 }
 
-std::string render_providers_csv(const ProviderTable& providers) {
-  std::string out = render::csv_header({"provider",
-                                        "display_name",
-                                        "product",
-                                        "billing_granularity_s",
-                                        "billing_minimum_s",
-                                        "cold_start_s",
-                                        "cold_start_default",
-                                        "cold_start_billed",
-                                        "idle_billed",
-                                        "idle_timeout_s",
-                                        "idle_timeout_min_s",
-                                        "idle_timeout_max_s",
-                                        "always_on",
-                                        "source",
-                                        "as_of"});
+std::string render_providers_csv(const ProviderTable& providers, render::CsvDialect dialect) {
+  render::CsvWriter csv(dialect,
+                        {"provider",
+                         "display_name",
+                         "product",
+                         "billing_granularity_s",
+                         "billing_minimum_s",
+                         "cold_start_s",
+                         "cold_start_default",
+                         "cold_start_billed",
+                         "idle_billed",
+                         "idle_timeout_s",
+                         "idle_timeout_min_s",
+                         "idle_timeout_max_s",
+                         "always_on",
+                         "source",
+                         "as_of"});
   const auto yes_no = [](std::optional<bool> value) {
     return value ? std::string(*value ? "true" : "false") : std::string();
   };
@@ -232,7 +236,7 @@ std::string render_providers_csv(const ProviderTable& providers) {
     for (const auto& [product, traits] : provider.products) {
       const auto [cold_start, is_default] = listed_cold_start(providers, product, traits);
       const auto& range = traits.idle_timeout_range_s;
-      out += render::csv_record(
+      csv.add_record(
           {render::csv_text_cell(provider.id),
            render::csv_text_cell(provider.display_name),
            render::csv_text_cell(to_string(product)),
@@ -250,7 +254,7 @@ std::string render_providers_csv(const ProviderTable& providers) {
            render::csv_text_cell(traits.as_of)});
     }
   }
-  return out;
+  return std::move(csv).text();
 }
 
 std::string render_providers_json(const ProviderTable& providers) {

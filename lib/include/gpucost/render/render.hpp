@@ -16,10 +16,9 @@ struct TableStyle {
 // Renders a compare result as an aligned text table that fits style.columns. Pure.
 std::string render_compare_table(const CompareResult& result, const TableStyle& style);
 
-// Renders a compare result as CSV in `dialect` (RFC 4180 by default: CRLF, units in headers,
+// Renders a compare result as CSV in `dialect` (render/csv_util.hpp: CRLF, units in the headers,
 // unknown = empty). Pure.
-std::string render_compare_csv(const CompareResult& result,
-                               render::CsvDialect dialect = render::CsvDialect::rfc4180);
+std::string render_compare_csv(const CompareResult& result, render::CsvDialect dialect);
 
 // Renders a compare result as the gpucost/compare JSON document (docs/compare.schema.json). Pure.
 std::string render_compare_json(const CompareResult& result);

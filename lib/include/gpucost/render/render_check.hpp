@@ -22,7 +22,7 @@ std::string render_check_table(const CheckReport& report);
 // The gpucost/check JSON document (docs/check.schema.json).
 std::string render_check_json(const CheckReport& report);
 
-// One CSV row per check, in `dialect`.
+// One CSV row per check, in `dialect` (render/csv_util.hpp), units in the column names.
 std::string render_check_csv(const CheckReport& report, render::CsvDialect dialect);
 
 // A pull-request comment: first line `<!-- TAG -->`, then the verdict and each workload's

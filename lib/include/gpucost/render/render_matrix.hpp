@@ -1,6 +1,7 @@
 #pragma once
 
 #include <gpucost/model/matrix.hpp>
+#include <gpucost/render/csv_util.hpp>
 
 #include <string>
 
@@ -11,9 +12,10 @@ namespace gpucost {
 // `heading` is the first line. Pure.
 std::string render_matrix_table(const MatrixResult& result, const std::string& heading);
 
-// Renders a decision matrix as RFC 4180 CSV: one record per option, rank order, with its scores
-// and contributions by criterion. Pure.
-std::string render_matrix_csv(const MatrixResult& result);
+// Renders a decision matrix as CSV in `dialect` (render/csv_util.hpp): one record per option, rank
+// order, with its total (points of 100), scores (0-10) and contributions (points) by criterion.
+// Pure.
+std::string render_matrix_csv(const MatrixResult& result, render::CsvDialect dialect);
 
 // Renders a decision matrix as the gpucost/matrix JSON document: criteria[], options[] (option,
 // total, rank, scores, contributions), sensitivity[], rank_reversal[]; full precision. Pure.

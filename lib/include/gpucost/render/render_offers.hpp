@@ -24,10 +24,9 @@ struct OffersListing {
 // Renders the listing as an aligned table fitting style.columns, with a provenance footer. Pure.
 std::string render_offers_table(const OffersListing& listing, const TableStyle& style);
 
-// Renders the listing as CSV in `dialect` (RFC 4180 by default) with units in the headers and
+// Renders the listing as CSV in `dialect` (render/csv_util.hpp) with units in the headers and
 // empty cells for unknowns. Pure.
-std::string render_offers_csv(const OffersListing& listing,
-                              render::CsvDialect dialect = render::CsvDialect::rfc4180);
+std::string render_offers_csv(const OffersListing& listing, render::CsvDialect dialect);
 
 // Renders the listing as a JSON document: schema "gpucost/offers", catalog provenance, and the
 // offers in the catalog format. Pure.

@@ -6,6 +6,7 @@
 #include <gpucost/model/benchmark.hpp>
 #include <gpucost/model/gpu.hpp>
 #include <gpucost/model/provider_info.hpp>
+#include <gpucost/render/csv_util.hpp>
 #include <gpucost/render/render.hpp>
 
 #include <string>
@@ -17,8 +18,11 @@ std::string render_gpus_table(const GpuDatabase& gpus,
                               const BenchmarkTable& benchmarks,
                               const TableStyle& style);
 
-// The GPU table as RFC 4180 CSV; unknown figures are empty cells.
-std::string render_gpus_csv(const GpuDatabase& gpus, const BenchmarkTable& benchmarks);
+// The GPU table as CSV in `dialect` (render/csv_util.hpp), units in the column names; unknown
+// figures are empty cells.
+std::string render_gpus_csv(const GpuDatabase& gpus,
+                            const BenchmarkTable& benchmarks,
+                            render::CsvDialect dialect);
 
 // The GPU table as JSON: {"schema": "gpucost/gpus-listing", "gpus": [{name, family, vendor,
 // memory_gb, fp16_tflops, memory_bandwidth_gbs, nvenc, benchmark_classes}]}; unknown is null.
@@ -28,8 +32,9 @@ std::string render_gpus_json(const GpuDatabase& gpus, const BenchmarkTable& benc
 // its own start-up shows its class default, marked "(default)".
 std::string render_providers_table(const ProviderTable& providers, const TableStyle& style);
 
-// The same as RFC 4180 CSV, one record per provider product.
-std::string render_providers_csv(const ProviderTable& providers);
+// The same as CSV in `dialect`, one record per provider product, units in the column names;
+// unknown traits are empty cells.
+std::string render_providers_csv(const ProviderTable& providers, render::CsvDialect dialect);
 
 // The same as JSON: {"schema": "gpucost/providers-listing", "providers": [{id, display_name,
 // products: [{product, billing_granularity_s, billing_minimum_s, cold_start_s,
