@@ -209,6 +209,7 @@ CompareResult rank_options(const std::vector<Offer>& offers,
     const ProviderInfo* info = lookup_provider(offer).info;
     row.key = option_key(row.offer, row.estimate.mode, row.estimate.pricing, info);
     row.option = priced.option;
+    row.max_workers_origin = std::move(priced.max_workers_origin);
     row.egress_usd_per_gb = offer.egress_per_gb;
     if (!row.egress_usd_per_gb && info != nullptr) {
       row.egress_usd_per_gb = info->egress_per_gb;
