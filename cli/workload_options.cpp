@@ -43,6 +43,12 @@ void add_workload_options(CLI::App& command, WorkloadOptions& options) {
                      "provider/product=S (repeatable)");
   command.add_option(
       "--max-utilization", options.max_utilization, "Usable share of always-on capacity (0.8)");
+  command
+      .add_option("--max-workers",
+                  options.max_workers,
+                  "Workers at once, at most: a serverless fleet's or a simulation's (default: "
+                  "the provider's documented default, see 'gpucost providers --format json')")
+      ->transform(decimal_whole_number());
   command.add_option("--revenue-per-job", options.revenue_per_job, "USD earned per job");
   command.add_option("--output-gb", options.output_gb, "GB of output leaving the provider per job");
   command.add_option("--interruptions-per-hour",
@@ -174,6 +180,9 @@ Workload build_workload(const WorkloadOptions& options, const DataSet& data) {
                   workload.cold_start_by_provider);
   if (options.max_utilization) {
     workload.max_utilization = *options.max_utilization;
+  }
+  if (options.max_workers) {
+    workload.max_workers = options.max_workers;
   }
   if (options.revenue_per_job) {
     workload.revenue_per_job = options.revenue_per_job;

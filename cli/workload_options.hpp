@@ -25,6 +25,7 @@ struct WorkloadOptions {
   std::vector<std::string> idle_timeout; // "S" or "provider[/product]=S", repeatable
   std::vector<std::string> cold_start;   // the same
   std::optional<double> max_utilization;
+  std::optional<int> max_workers;
   std::optional<double> revenue_per_job;
   std::optional<double> output_gb;
   std::optional<double> interruptions_per_hour;
@@ -34,8 +35,9 @@ struct WorkloadOptions {
 };
 
 // Adds --workload, --ref-gpu, --job-seconds, --workload-class, --gpus-per-job, --jobs-per-month,
-// --traffic, --idle-timeout, --cold-start, --max-utilization, --revenue-per-job, --output-gb,
-// --interruptions-per-hour, --cross-vendor, --gpu-bound-fraction and --split-frame to `command`.
+// --traffic, --idle-timeout, --cold-start, --max-utilization, --max-workers, --revenue-per-job,
+// --output-gb, --interruptions-per-hour, --cross-vendor, --gpu-bound-fraction and --split-frame
+// to `command`.
 void add_workload_options(CLI::App& command, WorkloadOptions& options);
 
 // The workload from the file (if any) with every flag applied over it, its GPU names resolved to

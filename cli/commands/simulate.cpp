@@ -46,7 +46,6 @@ struct SimulateOptions {
   std::string cold_start_dist;
   std::string cold_service;
   std::string policy = "keep-alive";
-  std::optional<int> max_workers;
   std::string queue = "fifo";
   std::string routing = "newest";
   std::optional<double> scaler_value;
@@ -199,6 +198,9 @@ std::vector<SimTarget> select_targets(const SimulateOptions& options, Context& c
       sim.cold_start_s = row.offer.cold_start_s.value_or(0);
       sim.cold_start_billed = row.offer.cold_start_billed.value_or(true);
       sim.idle_timeout_s = 0;
+      // A serverless option's cap (the user's --max-workers, else the provider's documented
+      // default), which the engine applies with the --max-workers of the run.
+      sim.max_workers = row.option.max_workers;
       sim.job_seconds = row.estimate.job_seconds;
       targets.push_back(std::move(target));
     }
@@ -358,7 +360,7 @@ SimConfig build_config(const SimulateOptions& options,
     throw Error("--policy hybrid needs --workers N (the always-on workers, at least 1)");
   }
 
-  config.caps.max_workers = options.max_workers;
+  config.caps.max_workers = options.workload.max_workers;
   config.caps.max_usd_per_hour = options.max_usd_per_hour;
   config.caps.budget_usd_per_month = options.budget_usd;
   const auto over = parse_over_budget(options.over_budget);
@@ -384,14 +386,21 @@ nlohmann::ordered_json traits_json(const SimTarget& target) {
     return nullptr;
   }
   const SimOption& o = target.option;
-  return {{"usd_per_hour", o.usd_per_hour},
-          {"always_on_usd_per_hour", o.always_on_usd_per_hour},
-          {"billing_granularity_s", o.billing_granularity_s},
-          {"billing_minimum_s", o.billing_minimum_s},
-          {"cold_start_s", o.cold_start_s},
-          {"cold_start_billed", o.cold_start_billed},
-          {"idle_timeout_s", o.idle_timeout_s},
-          {"job_seconds", o.job_seconds}};
+  return {
+      {"usd_per_hour", o.usd_per_hour},
+      {"always_on_usd_per_hour", o.always_on_usd_per_hour},
+      {"billing_granularity_s", o.billing_granularity_s},
+      {"billing_minimum_s", o.billing_minimum_s},
+      {"cold_start_s", o.cold_start_s},
+      {"cold_start_billed", o.cold_start_billed},
+      {"idle_timeout_s", o.idle_timeout_s},
+      {"job_seconds", o.job_seconds},
+      {"max_workers",
+       o.max_workers ? nlohmann::ordered_json(*o.max_workers) : nlohmann::ordered_json(nullptr)},
+      {"max_workers_source",
+       target.row->max_workers_origin.empty()
+           ? nlohmann::ordered_json(nullptr)
+           : nlohmann::ordered_json(target.row->max_workers_origin)}};
 }
 
 nlohmann::ordered_json policy_json(const SimConfig& config) {
@@ -522,6 +531,28 @@ std::string render_csv(const std::vector<SimTarget>& targets,
   return std::move(csv).text();
 }
 
+// What caps the option's workers, said once under its traits: a serverless option's cap from
+// the provider's documented default is the simulation's default --max-workers.
+std::string worker_cap_line(const SimTarget& target, const SimConfig& config) {
+  const std::optional<int> own = target.option.max_workers;
+  const std::optional<int> run = config.caps.max_workers;
+  if (own && (!run || *own <= *run) && !target.row->max_workers_origin.empty()) {
+    return fmt::format("  at most {} worker{} at once: {}\n",
+                       *own,
+                       *own == 1 ? "" : "s",
+                       target.row->max_workers_origin);
+  }
+  if (run) {
+    return fmt::format(
+        "  at most {} worker{} at once: from --max-workers\n", *run, *run == 1 ? "" : "s");
+  }
+  if (target.row->offer.product == Product::serverless) {
+    return "  no worker cap known for this provider: workers are not capped (give "
+           "--max-workers N)\n";
+  }
+  return {};
+}
+
 std::string render_table(const SimulateOptions& options,
                          const SimConfig& config,
                          const std::vector<SimTarget>& targets,
@@ -556,6 +587,7 @@ std::string render_table(const SimulateOptions& options,
                          o.cold_start_billed ? " billed" : " not billed",
                          timeout,
                          o.job_seconds);
+      out += worker_cap_line(target, config);
     } else {
       out += "\nqueue only (no option selected: cost fields are null)\n";
     }
@@ -753,7 +785,6 @@ void register_simulate(CLI::App& app, Context& context) {
                       options->policy,
                       "keep-alive, request-count, queue-delay, queue-steps, queue-rules, "
                       "fixed-pool or hybrid");
-  command->add_option("--max-workers", options->max_workers, "Workers alive at most");
   command->add_option("--queue", options->queue, "keep-alive: fifo or none");
   command->add_option("--routing", options->routing, "keep-alive: newest, lru or random");
   command->add_option(

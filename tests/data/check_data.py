@@ -178,6 +178,31 @@ class Checker:
                 self.err(path, f"{where}.source", "required")
 
     # --- providers.json --------------------------------------------------------------------------
+    def check_worker_cap(self, path, pw, prod, t):
+        """A serverless product states its default worker cap, null when none is documented."""
+        if prod == "serverless" and "max_workers" not in t:
+            self.err(path, f"{pw}.max_workers", "required for serverless (null when undocumented)")
+        cap = t.get("max_workers")
+        if cap is None:
+            return
+        cw = f"{pw}.max_workers"
+        if not isinstance(cap, dict):
+            self.err(path, cw, f"must be an object or null, found {cap!r}")
+            return
+        counts = [k for k in ("workers", "gpus") if k in cap]
+        if len(counts) != 1:
+            self.err(path, cw, "give exactly one of workers and gpus")
+        for k in counts:
+            v = cap[k]
+            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+                self.err(path, f"{cw}.{k}", f"must be a whole number >= 1, found {v!r}")
+        if not isinstance(cap.get("scope"), str) or not cap["scope"]:
+            self.err(path, f"{cw}.scope", "required")
+        if not is_url_or_file(cap.get("source")):
+            self.err(path, f"{cw}.source", "required")
+        if not isinstance(cap.get("as_of"), str) or not ISO_DATE.match(cap["as_of"]):
+            self.err(path, f"{cw}.as_of", f"must be a date YYYY-MM-DD, found {cap.get('as_of')!r}")
+
     def check_providers(self):
         path = os.path.join(self.data_dir, "providers.json")
         doc = self.load(path)
@@ -243,6 +268,7 @@ class Checker:
                     v = t.get(field)
                     if v is not None and not isinstance(v, bool):
                         self.err(path, f"{pw}.{field}", f"must be true, false or null, found {v!r}")
+                self.check_worker_cap(path, pw, prod, t)
                 alts = t.get("alternatives", [])
                 if not isinstance(alts, list):
                     self.err(path, f"{pw}.alternatives", "must be a list")
@@ -458,6 +484,15 @@ def self_test(data_dir):
         ("product without source", "providers.json", lambda d: first_product(d).pop("source"), "products.",
          "source"),
         ("product without as_of", "providers.json", lambda d: first_product(d).pop("as_of"), "products.", "as_of"),
+        ("worker cap of zero", "providers.json",
+         lambda d: d["providers"]["runpod"]["products"]["serverless"]["max_workers"].__setitem__("workers", 0),
+         "max_workers.workers", "whole number"),
+        ("worker cap undated", "providers.json",
+         lambda d: d["providers"]["runpod"]["products"]["serverless"]["max_workers"].pop("as_of"),
+         "max_workers.as_of", "date"),
+        ("serverless without a worker cap", "providers.json",
+         lambda d: d["providers"]["cloudrun"]["products"]["serverless"].pop("max_workers"),
+         "serverless.max_workers", "required"),
         ("fx rate undated", "fx.json", lambda d: d["rates"][0].pop("as_of"), "rates[0]", "as_of"),
         ("wrong schema", "gpus.json", lambda d: d.__setitem__("schema", "gpucost/gpu"), "gpus.json", "schema"),
     ]

@@ -23,6 +23,9 @@
 #include <utility>
 #include <vector>
 
+// Everything below is this file's own, so that files built together (unity build) never clash.
+namespace gpucost_test_cli_csv {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -822,3 +825,5 @@ TEST_SUITE("csv exports") {
           != std::string::npos);
   }
 }
+
+} // namespace gpucost_test_cli_csv

@@ -469,6 +469,8 @@ TEST_CASE("fleets in compare: the serverless keep-alive row is kept, with worker
                      "60",
                      "--jobs-per-month",
                      "100000",
+                     "--max-workers", // above RunPod's default of 3 (test_fleet_cap.cpp: capped)
+                     "50",
                      "--format",
                      "json"},
                     test::pinned_env(cache.path().string()));

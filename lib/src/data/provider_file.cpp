@@ -7,6 +7,29 @@ namespace gpucost {
 
 namespace {
 
+// "max_workers": null, or {"workers" or "gpus": N >= 1, "scope", "source", "as_of", "notes"}.
+Status read_worker_cap(const JsonReader& item, std::optional<WorkerCap>& out) {
+  GPUCOST_TRY_ASSIGN(auto cap_item, item.object("max_workers"));
+  if (!cap_item) {
+    out.reset();
+    return Ok{};
+  }
+  WorkerCap cap;
+  GPUCOST_TRY(cap_item->int_field("workers", cap.workers, 1));
+  GPUCOST_TRY(cap_item->int_field("gpus", cap.gpus, 1));
+  if (cap.workers.has_value() == cap.gpus.has_value()) {
+    return Unexpected{
+        cap_item->error(cap.workers ? "gpus" : "workers",
+                        "give exactly one of \"workers\" and \"gpus\" (a whole number >= 1)")};
+  }
+  GPUCOST_TRY(cap_item->string_field("scope", cap.scope, true));
+  GPUCOST_TRY(cap_item->string_field("source", cap.source, true));
+  GPUCOST_TRY(cap_item->string_field("as_of", cap.as_of, true));
+  GPUCOST_TRY(cap_item->string_field("notes", cap.notes, false));
+  out = std::move(cap);
+  return Ok{};
+}
+
 Status read_traits(const JsonReader& item, ProductTraits& traits) {
   GPUCOST_TRY(item.number_field("billing_granularity_s", traits.billing_granularity_s, 0, true));
   GPUCOST_TRY(item.number_field("billing_minimum_s", traits.billing_minimum_s, 0));
@@ -16,6 +39,7 @@ Status read_traits(const JsonReader& item, ProductTraits& traits) {
   GPUCOST_TRY(item.number_field("idle_timeout_s", traits.idle_timeout_s, 0));
   GPUCOST_TRY(item.bool_field("native_autoscaling", traits.native_autoscaling));
   GPUCOST_TRY(item.bool_field("always_on", traits.always_on));
+  GPUCOST_TRY(read_worker_cap(item, traits.max_workers));
   GPUCOST_TRY(item.string_field("source", traits.source, true));
   GPUCOST_TRY(item.string_field("as_of", traits.as_of, true));
   GPUCOST_TRY(item.string_field("notes", traits.notes, false));

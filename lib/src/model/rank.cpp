@@ -21,14 +21,20 @@ namespace gpucost {
 
 namespace {
 
+// No row kept: price the candidate again if it is shown.
+constexpr std::uint32_t k_not_kept = std::numeric_limits<std::uint32_t>::max();
+
 // A row to rank: its cost and what it takes to price it again in full if it is shown. Only the
-// shown rows are priced twice, so ranking 100k offers keeps 40 bytes a row, not a whole Estimate.
-struct Candidate { // 40 bytes
+// shown rows are priced twice, so ranking 100k offers keeps 40 bytes a row, not a whole Estimate;
+// a simulated fleet row (about 15 ms to price) is kept whole instead, in `kept` of rank_options.
+struct Candidate {
   double cost_per_job = 0;
   std::uint32_t offer_index = 0;
+  std::uint32_t kept = k_not_kept; // index of the priced row in `kept`, or k_not_kept
   RowPlan plan;
   const GpuSpec* spec = nullptr;
 };
+static_assert(sizeof(void*) != 8 || sizeof(Candidate) == 40, "a candidate stays 40 bytes");
 
 auto sort_key(const Candidate& row, const Offer& offer, const std::string& gpu) {
   return std::make_tuple(row.cost_per_job,
@@ -106,6 +112,7 @@ CompareResult rank_options(const std::vector<Offer>& offers,
   };
 
   std::vector<Candidate> candidates;
+  std::vector<PricedRow> kept; // fleet rows, too costly to simulate twice
   // At most five rows an offer (pods: per-job, keep-alive and always-on, spot per-job and
   // always-on); pages reserved but never filled cost no memory.
   candidates.reserve(offers.size() * 5);
@@ -161,8 +168,14 @@ CompareResult rank_options(const std::vector<Offer>& offers,
                                priced.error().message)];
         continue;
       }
+      const double cost_per_job = priced->estimate.cost_per_job;
+      std::uint32_t kept_index = k_not_kept;
+      if (priced->estimate.mean_workers) {
+        kept_index = static_cast<std::uint32_t>(kept.size());
+        kept.push_back(std::move(*priced));
+      }
       candidates.push_back(
-          {priced->estimate.cost_per_job, static_cast<std::uint32_t>(index), plan, &spec});
+          {cost_per_job, static_cast<std::uint32_t>(index), kept_index, plan, &spec});
     }
   }
 
@@ -185,8 +198,10 @@ CompareResult rank_options(const std::vector<Offer>& offers,
     const Offer& offer = offers[candidate.offer_index];
     const GpuSpec& spec = *candidate.spec;
     const JobTime& time = gpu_lookups.find(offer.gpu)->second.seconds.value().value();
-    auto priced =
-        value_or_throw(price_row(offer, resolve(offer), candidate.plan, workload, time.seconds));
+    PricedRow priced = candidate.kept != k_not_kept
+                           ? std::move(kept[candidate.kept])
+                           : value_or_throw(price_row(
+                               offer, resolve(offer), candidate.plan, workload, time.seconds));
     RankedOption row;
     row.rank = static_cast<int>(position + 1);
     row.offer = offer;
@@ -209,6 +224,7 @@ CompareResult rank_options(const std::vector<Offer>& offers,
     const ProviderInfo* info = lookup_provider(offer).info;
     row.key = option_key(row.offer, row.estimate.mode, row.estimate.pricing, info);
     row.option = priced.option;
+    row.max_workers_origin = std::move(priced.max_workers_origin);
     row.egress_usd_per_gb = offer.egress_per_gb;
     if (!row.egress_usd_per_gb && info != nullptr) {
       row.egress_usd_per_gb = info->egress_per_gb;

@@ -8,12 +8,13 @@ namespace gpucost {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> k_trait_names = {"interruptions_per_hour",
+constexpr std::array<std::string_view, 7> k_trait_names = {"interruptions_per_hour",
                                                            "billing_granularity_s",
                                                            "billing_minimum_s",
                                                            "cold_start_s",
                                                            "cold_start_billed",
-                                                           "egress_per_gb"};
+                                                           "egress_per_gb",
+                                                           "max_workers"};
 
 template<typename T>
 T pick(const std::optional<T>& from_offer,
@@ -144,6 +145,39 @@ ResolvedTraits resolve_traits(const Offer& offer,
     option.egress_usd_per_job = *workload.output_gb * per_gb;
   }
   option.slots = std::max(1, offer.gpu_count / std::max(1, workload.gpus_per_job));
+  if (offer.product == Product::serverless) {
+    // The user's figure replaces the provider's: the documented one is a default that an
+    // endpoint's settings or a plan change raise (docs/cost-model.md, "Fleets").
+    if (workload.max_workers) {
+      option.max_workers = workload.max_workers;
+      resolved.max_workers_origin = "from --max-workers";
+    } else if (traits.max_workers) {
+      const WorkerCap& cap = *traits.max_workers;
+      const std::string_view name = info != nullptr && !info->display_name.empty()
+                                        ? std::string_view(info->display_name)
+                                        : std::string_view(offer.provider);
+      if (cap.gpus) {
+        // A GPU limit holds floor(G / GPUs a worker) workers; 0 when one worker needs more.
+        const int per_worker = std::max(1, offer.gpu_count);
+        option.max_workers = *cap.gpus / per_worker;
+        resolved.max_workers_origin =
+            fmt::format("{}'s default of {} GPUs at once {}, {} GPU{} a worker, {}, as of {}",
+                        name,
+                        *cap.gpus,
+                        cap.scope,
+                        per_worker,
+                        per_worker == 1 ? "" : "s",
+                        cap.source,
+                        cap.as_of);
+      } else {
+        option.max_workers = cap.workers;
+        resolved.max_workers_origin =
+            fmt::format("{}'s default {}, {}, as of {}", name, cap.scope, cap.source, cap.as_of);
+      }
+    } else {
+      resolved.defaulted |= k_max_workers;
+    }
+  }
   return resolved;
 }
 } // namespace gpucost

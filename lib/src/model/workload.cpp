@@ -117,6 +117,10 @@ Status validate_workload(const Workload& w) {
         fmt::format("invalid workload: gpu_bound_fraction must be between 0 and 1 (got {})",
                     w.gpu_bound_fraction));
   }
+  if (w.max_workers && *w.max_workers < 1) {
+    return make_error(
+        fmt::format("invalid workload: max_workers must be at least 1 (got {})", *w.max_workers));
+  }
   if (w.gpus_per_job < 1) {
     return make_error(
         fmt::format("invalid workload: gpus_per_job must be at least 1 (got {})", w.gpus_per_job));

@@ -73,6 +73,21 @@ listed_cold_start(const ProviderTable& providers, Product product, const Product
   return {std::nullopt, false};
 }
 
+// A serverless product's documented worker cap, or null.
+Json worker_cap_json(const std::optional<WorkerCap>& cap) {
+  if (!cap) {
+    return nullptr;
+  }
+  const auto count = [](const std::optional<int>& value) {
+    return value ? Json(*value) : Json(nullptr);
+  };
+  return Json{{"workers", count(cap->workers)},
+              {"gpus", count(cap->gpus)},
+              {"scope", cap->scope},
+              {"source", cap->source},
+              {"as_of", cap->as_of}};
+}
+
 } // namespace
 
 std::string render_gpus_table(const GpuDatabase& gpus,
@@ -281,6 +296,7 @@ std::string render_providers_json(const ProviderTable& providers) {
            range ? Json::array({range->first, range->second}) : Json(nullptr)},
           {"native_autoscaling", flag(traits.native_autoscaling)},
           {"always_on", flag(traits.always_on)},
+          {"max_workers", worker_cap_json(traits.max_workers)},
           {"source", traits.source},
           {"sources", std::move(sources)},
           {"as_of", traits.as_of},

@@ -41,6 +41,7 @@ struct RankedOption {
   std::string job_seconds_basis;   // "measured", "benchmark" or "spec" (job_time.hpp)
   std::string job_seconds_source;  // the measurement, benchmark group or spec figure
   Mode model_mode = Mode::per_job; // the mode estimate_cost priced (serverless per-job: keep-alive)
+  std::string max_workers_origin;  // serverless: where option.max_workers comes from (traits.hpp)
 };
 
 // The result of `gpucost compare`: rendered as a table, CSV, JSON or markdown.

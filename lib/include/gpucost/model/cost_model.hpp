@@ -44,6 +44,7 @@ struct ModelOption {
   int slots = 1;                 // concurrent jobs one instance runs (floor(gpus / gpus_per_job))
   double egress_usd_per_job = 0; // output_gb times the egress price
   double interruptions_per_hour = 0; // h: spot interruptions per hour (0 on on-demand rows)
+  std::optional<int> max_workers;    // serverless: the most workers at once; empty = no known cap
 };
 
 // The workload as the model sees it for one option.

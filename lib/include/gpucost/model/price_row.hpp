@@ -7,17 +7,23 @@
 #include <gpucost/model/workload.hpp>
 #include <gpucost/util/error.hpp>
 
+#include <string>
+
 namespace gpucost {
 
 // A row priced in full: what a shown row carries.
 struct PricedRow {
   Estimate estimate;
-  ModelOption option;     // the traits and rate the row was priced with
-  unsigned defaulted = 0; // DefaultedTrait bits that matter to this row
+  ModelOption option;             // the traits and rate the row was priced with
+  unsigned defaulted = 0;         // DefaultedTrait bits that matter to this row
+  std::string max_workers_origin; // serverless: where option.max_workers comes from (traits.hpp)
 };
 
 // Prices one planned row of an offer whose job takes `job_seconds` on its GPU; fails, naming the
-// reason, as estimate_cost does. Pure.
+// reason, as estimate_cost does, and for a serverless row whose load needs more workers at once
+// than option.max_workers (a keep-alive fleet's λS, always-on's n workers; a cap of 0, when one
+// worker has more GPUs than a GPU limit), with a message shared by every such row of the
+// provider. Pure.
 Expected<PricedRow> price_row(const Offer& offer,
                               const ResolvedTraits& traits,
                               const RowPlan& plan,

@@ -12,6 +12,18 @@
 
 namespace gpucost {
 
+// A provider's documented default for how much a serverless product runs at once
+// (data/providers.json "max_workers"): the cap a fleet is priced under when the user gives none.
+// Exactly one of `workers` and `gpus` is set.
+struct WorkerCap {
+  std::optional<int> workers; // workers at once, at least 1 (RunPod: max workers of an endpoint)
+  std::optional<int> gpus;    // GPUs at once, at least 1 (Modal: a workspace's GPU concurrency)
+  std::string scope;          // what it limits, in words: "per endpoint"
+  std::string source;         // URL of the documentation the figure is from
+  std::string as_of;          // YYYY-MM-DD of the figure's source
+  std::string notes;
+};
+
 // Documented behaviour of one provider product (data/providers.json); empty = not documented.
 struct ProductTraits {
   std::optional<double> billing_granularity_s;
@@ -22,7 +34,8 @@ struct ProductTraits {
   std::optional<double> idle_timeout_s;                          // default keep-alive
   std::optional<std::pair<double, double>> idle_timeout_range_s; // what the provider allows
   std::optional<bool> native_autoscaling;
-  std::optional<bool> always_on; // serverless: sells always-on workers
+  std::optional<bool> always_on;        // serverless: sells always-on workers
+  std::optional<WorkerCap> max_workers; // serverless: the default cap on concurrent workers
   std::string source;
   std::map<std::string, std::string> sources; // per-trait sources ("cold_start_s" -> URL)
   std::string as_of;

@@ -21,6 +21,7 @@ enum DefaultedTrait : unsigned {
   k_cold_start = 1U << 3,
   k_cold_start_billed = 1U << 4,
   k_egress = 1U << 5,
+  k_max_workers = 1U << 6, // a serverless product with no documented worker cap: uncapped
 };
 
 // The traits that matter to rows billed per session (per-job, keep-alive).
@@ -41,13 +42,17 @@ struct ResolvedTraits {
   bool timeout_known = false;  // T came from the workload, the offer or providers.json
   std::string cold_start_note; // where a defaulted start-up came from; empty when not defaulted
   std::string timeout_note;    // a keep-alive timeout clamped to what the provider sells
+  // Serverless: where option.max_workers comes from, in words ("from --max-workers", or the
+  // provider's documented default with its source and date); empty when there is no cap.
+  std::string max_workers_origin;
 };
 
 // Resolves `offer`'s traits; `product` and `provider` are its providers.json entries, nullptr when
 // the provider or product is not described there; `cold_start_default` the product class's
 // start-up default (providers.json cold_start_defaults), used when no start-up is known. A
 // workload timeout outside the product's idle_timeout_range_s is clamped into it, with a note.
-// Pure.
+// A serverless product's worker cap is the workload's max_workers, else the documented
+// max_workers default, else none (and k_max_workers is set). Pure.
 ResolvedTraits resolve_traits(const Offer& offer,
                               const ProductTraits* product,
                               const ProviderInfo* provider,

@@ -40,6 +40,9 @@ struct Workload {
   std::map<std::string, double> idle_timeout_by_provider;
   std::map<std::string, double> cold_start_by_provider;
   double max_utilization = 0.8;
+  // The most workers a serverless fleet (or a simulation) runs at once, as the user's endpoint or
+  // plan allows; beats the provider's documented default (providers.json max_workers).
+  std::optional<int> max_workers;
   std::optional<double> revenue_per_job;
   std::optional<double> output_gb;              // GB leaving the provider per job
   std::optional<double> interruptions_per_hour; // spot default where an offer has none

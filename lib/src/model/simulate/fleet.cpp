@@ -26,13 +26,24 @@ bool needs_fleet(const ModelOption& option, const ModelWorkload& workload) {
   return busy && *busy >= 0.5;
 }
 
-Expected<Estimate> estimate_fleet(const ModelOption& option,
-                                  const ModelWorkload& workload,
-                                  std::optional<int> max_workers) {
+std::optional<double> fleet_busy_workers(const ModelWorkload& workload) {
+  if (!workload.jobs_per_month || workload.traffic != Traffic::poisson) {
+    return std::nullopt;
+  }
+  return *workload.jobs_per_month / k_seconds_per_month * workload.job_seconds;
+}
+
+Expected<Estimate> estimate_fleet(const ModelOption& option, const ModelWorkload& workload) {
   if (!workload.jobs_per_month || !(*workload.jobs_per_month > 0)) {
     return make_error("a fleet needs a volume (jobs_per_month)");
   }
   const double lambda = *workload.jobs_per_month / k_seconds_per_month;
+  const std::optional<int> max_workers = option.max_workers;
+  if (max_workers && lambda * workload.job_seconds >= *max_workers) {
+    // The queue would grow without bound: there is no steady state to price.
+    return make_error(
+        fmt::format("the load needs more workers at once than the cap of {}", *max_workers));
+  }
   SimConfig config;
   config.arrivals.rate_per_s = lambda;
   config.policy.kind = PolicyKind::keep_alive;
@@ -78,6 +89,17 @@ Expected<Estimate> estimate_fleet(const ModelOption& option,
   estimate.mean_added_latency_s = r.wait_mean_s;
   estimate.mean_workers = r.mean_instances;
   estimate.peak_workers = r.peak_workers;
+  std::string capped;
+  if (max_workers) {
+    capped = fmt::format(" (cap {})", *max_workers);
+    if (r.delayed > 0) {
+      capped += fmt::format(
+          "; at the cap {} jobs ({:.1f}%) waited for a worker, mean wait {:.3g} s a job",
+          r.delayed,
+          100.0 * static_cast<double>(r.delayed) / static_cast<double>(r.jobs_started),
+          r.wait_mean_s);
+    }
+  }
   estimate.notes.push_back(fmt::format(
       "priced as a fleet: the platform adds workers; simulated {:g} jobs (seed {}, FIFO, newest "
       "idle worker first): mean {:.2f} workers, peak {}{}",
@@ -85,8 +107,7 @@ Expected<Estimate> estimate_fleet(const ModelOption& option,
       k_fleet_seed,
       r.mean_instances,
       r.peak_workers,
-      max_workers ? fmt::format(" (at most {})", *max_workers)
-                  : std::string(", no provider maximum known")));
+      capped));
   return estimate;
 }
 

@@ -24,12 +24,16 @@ std::optional<double> one_worker_busy_share(const ModelOption& option,
 // Whether a serverless keep-alive row is priced as a fleet: Poisson volume and B >= 0.5.
 bool needs_fleet(const ModelOption& option, const ModelWorkload& workload);
 
+// λS, the workers a fleet keeps busy on average (jobs a second times job seconds), for Poisson
+// arrivals at the workload's volume; empty without a volume or with sparse traffic.
+std::optional<double> fleet_busy_workers(const ModelWorkload& workload);
+
 // Prices the option as a fleet scaled per request (FIFO, newest idle worker first, each worker
 // stopping T after its last job), simulating k_fleet_jobs Poisson jobs with fixed S and C under
-// k_fleet_seed, up to `max_workers` (none: unlimited). The estimate carries mean_workers,
-// peak_workers and a note saying it was simulated. Fails as estimate_cost does on bad input.
-Expected<Estimate> estimate_fleet(const ModelOption& option,
-                                  const ModelWorkload& workload,
-                                  std::optional<int> max_workers = std::nullopt);
+// k_fleet_seed, with at most option.max_workers at once (none: unlimited). The estimate carries
+// mean_workers, peak_workers and a note saying it was simulated and, under a cap, how many jobs
+// the cap made wait. Fails when the load needs more workers than the cap (λS >= max_workers: the
+// queue would grow without end), and as estimate_cost does on bad input.
+Expected<Estimate> estimate_fleet(const ModelOption& option, const ModelWorkload& workload);
 
 } // namespace gpucost
