@@ -307,8 +307,8 @@ Inputs load_inputs(const CatalogOptions& options, Context& context) {
   const std::string dir = value_or_throw(find_data_dir(context.env, context.executable));
   inputs.data = value_or_throw(load_data_set(dir));
   if (!options.catalogs.empty()) {
-    inputs.catalog = value_or_throw(
-        load_catalog_files(options.catalogs, "file", inputs.data.fx, digest_dir(context)));
+    inputs.catalog = value_or_throw(load_catalog_files(
+        options.catalogs, PriceOrigin::file, inputs.data.fx, digest_dir(context)));
   } else {
     PriceSourcePolicy policy;
     const auto offline_env = context.env("GPUCOST_OFFLINE");
@@ -345,7 +345,8 @@ Inputs load_inputs(const CatalogOptions& options, Context& context) {
     print_price_origins(context, inputs.live, policy.offline);
   }
   if (!options.add_offers.empty()) {
-    auto added = value_or_throw(load_catalog_files(options.add_offers, "file", inputs.data.fx));
+    auto added =
+        value_or_throw(load_catalog_files(options.add_offers, PriceOrigin::file, inputs.data.fx));
     inputs.catalog.offers = merge_offers(std::move(inputs.catalog.offers), added.offers);
     inputs.catalog.sources.insert(
         inputs.catalog.sources.end(), added.sources.begin(), added.sources.end());
@@ -414,21 +415,22 @@ std::vector<std::string> staleness_warnings(const std::vector<CatalogSource>& so
 void print_price_origins(Context& context,
                          const std::vector<ProviderPriceState>& states,
                          bool offline) {
-  std::map<std::string, std::vector<std::string>> by_origin;
+  std::map<PriceOrigin, std::vector<std::string>> by_origin;
   for (const auto& state : states) {
     std::string text = state.id;
     if (state.age_s) {
       text += " " + format_age(*state.age_s);
     }
-    if (!state.problem.empty() && state.origin != "live") {
+    if (!state.problem.empty() && state.origin != PriceOrigin::live) {
       text += " (" + terminal_safe(state.problem) + ")";
     }
     by_origin[state.origin].push_back(text);
   }
   std::vector<std::string> parts;
-  for (const char* origin : {"live", "cache", "bundled", "none"}) {
+  for (const auto origin :
+       {PriceOrigin::live, PriceOrigin::cache, PriceOrigin::bundled, PriceOrigin::none}) {
     if (const auto it = by_origin.find(origin); it != by_origin.end()) {
-      parts.push_back(fmt::format("{}: {}", origin, fmt::join(it->second, ", ")));
+      parts.push_back(fmt::format("{}: {}", to_string(origin), fmt::join(it->second, ", ")));
     }
   }
   fmt::print(

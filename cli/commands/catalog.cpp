@@ -131,7 +131,7 @@ void run_status(const StatusOptions& options, Context& context) {
     auto attempt = read_provider_status(dir, state.id);
     nlohmann::ordered_json row;
     row["provider"] = state.id;
-    row["origin"] = state.origin;
+    row["origin"] = to_string(state.origin);
     row["fetched_at"] = state.fetched_at.empty() ? nlohmann::ordered_json(nullptr)
                                                  : nlohmann::ordered_json(state.fetched_at);
     row["age_s"] =

@@ -207,7 +207,7 @@ std::string render_report(const PricedSet& set, const ReportOptions& options) {
   // Provenance.
   std::vector<std::vector<std::string>> sources;
   for (const auto& source : result.catalog.sources) {
-    sources.push_back({source.origin,
+    sources.push_back({std::string(to_string(source.origin)),
                        source.location,
                        source.provider.empty() ? "-" : source.provider,
                        std::to_string(source.offers),

@@ -158,9 +158,9 @@ inline CompareResult sample_result() {
   result.workload.jobs_per_month = 1000;
   result.workload.revenue_per_job = 0.004;
   result.catalog.sources = {
-      {"bundled", "data/catalog/runpod.json", "runpod", "2026-11-20T00:00:00Z", 12},
-      {"cache", "/home/u/.cache/gpucost/aws.json", "aws", "2026-11-23T07:00:00Z", 340},
-      {"file", "data/catalog/hetzner.json", "", "", 1},
+      {PriceOrigin::bundled, "data/catalog/runpod.json", "runpod", "2026-11-20T00:00:00Z", 12},
+      {PriceOrigin::cache, "/home/u/.cache/gpucost/aws.json", "aws", "2026-11-23T07:00:00Z", 340},
+      {PriceOrigin::file, "data/catalog/hetzner.json", "", "", 1},
   };
   result.catalog.sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
   result.options = {sample_runpod_pod(),

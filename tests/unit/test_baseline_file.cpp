@@ -120,4 +120,44 @@ TEST_CASE("bad baselines are refused with file, line and field") {
   CHECK(newer.error().message.find("schemaVersion") != std::string::npos);
 }
 
+TEST_CASE("catalog sources keep their price origin through a baseline; an unknown one is refused") {
+  for (const auto origin : {PriceOrigin::live,
+                            PriceOrigin::cache,
+                            PriceOrigin::bundled,
+                            PriceOrigin::file,
+                            PriceOrigin::none}) {
+    CHECK(parse_price_origin(to_string(origin)) == origin);
+  }
+  CHECK(!parse_price_origin("cached"));
+  CHECK(!parse_price_origin("Live"));
+
+  CompareResult result = sample(OfferFilters{});
+  result.catalog.sources = {{PriceOrigin::bundled, "data/catalog/cloud.json", "cloud", "", 1},
+                            {PriceOrigin::cache, "/tmp/cloud.json", "cloud", "", 2},
+                            {PriceOrigin::live, "/tmp/other.json", "other", "", 3},
+                            {PriceOrigin::file, "mine.json", "", "", 4}};
+  std::string text = render_compare_json(result);
+  CHECK(text.find("\"origin\": \"cache\"") != std::string::npos);
+  const auto baseline = parse_baseline(text, "base.json", providers());
+  REQUIRE_MESSAGE(baseline.has_value(), (baseline ? "" : baseline.error().message));
+  REQUIRE(baseline->result.catalog.sources.size() == 4);
+  CHECK(baseline->result.catalog.sources[0].origin == PriceOrigin::bundled);
+  CHECK(baseline->result.catalog.sources[1].origin == PriceOrigin::cache);
+  CHECK(baseline->result.catalog.sources[2].origin == PriceOrigin::live);
+  CHECK(baseline->result.catalog.sources[3].origin == PriceOrigin::file);
+
+  for (const std::string word : {"cached", "none"}) {
+    std::string changed = text;
+    const auto at = changed.find("\"origin\": \"cache\"");
+    changed.replace(
+        at, std::string("\"origin\": \"cache\"").size(), "\"origin\": \"" + word + "\"");
+    const auto refused = parse_baseline(changed, "base.json", providers());
+    REQUIRE(!refused);
+    CHECK(refused.error().message.rfind("base.json:", 0) == 0);
+    CHECK(refused.error().message.find(": catalog.sources[1].origin: unknown origin \"" + word
+                                       + "\" (live, cache, bundled or file)")
+          != std::string::npos);
+  }
+}
+
 } // namespace gpucost_test_baseline_file

@@ -99,7 +99,7 @@ TEST_CASE("a large catalog is parsed and hashed, the digest that of its bytes") 
   REQUIRE(text.size() >= (1U << 20));
   const std::string path = (dir.path() / "big.json").string();
   write(path, text);
-  const auto loaded = gpucost::load_catalog_files({path, path}, "catalog", {});
+  const auto loaded = gpucost::load_catalog_files({path, path}, gpucost::PriceOrigin::file, {});
   REQUIRE(loaded);
   CHECK(loaded->offers.size() == 2 * count);
   REQUIRE(loaded->file_sha256.size() == 2);
@@ -119,11 +119,11 @@ TEST_CASE("load_catalog_files remembers a file's SHA-256 only for the very versi
   const fs::path digests = dir.path() / "cache" / "digests";
   write(path, text);
   // No record for a file changed in the last two seconds.
-  auto loaded = gpucost::load_catalog_files({path}, "file", {}, digests);
+  auto loaded = gpucost::load_catalog_files({path}, gpucost::PriceOrigin::file, {}, digests);
   REQUIRE(loaded);
   CHECK((!fs::exists(digests) || fs::is_empty(digests)));
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-  loaded = gpucost::load_catalog_files({path}, "file", {}, digests);
+  loaded = gpucost::load_catalog_files({path}, gpucost::PriceOrigin::file, {}, digests);
   REQUIRE(loaded);
   CHECK(loaded->file_sha256.at(0) == gpucost::sha256_hex(text));
   REQUIRE(fs::exists(digests));
@@ -133,7 +133,7 @@ TEST_CASE("load_catalog_files remembers a file's SHA-256 only for the very versi
     ++records;
   }
   CHECK(records == 1);
-  loaded = gpucost::load_catalog_files({path}, "file", {}, digests);
+  loaded = gpucost::load_catalog_files({path}, gpucost::PriceOrigin::file, {}, digests);
   REQUIRE(loaded);
   CHECK(loaded->file_sha256.at(0) == gpucost::sha256_hex(text));
 
@@ -143,7 +143,7 @@ TEST_CASE("load_catalog_files remembers a file's SHA-256 only for the very versi
   const auto mtime = fs::last_write_time(path);
   write(path, edited);
   fs::last_write_time(path, mtime);
-  loaded = gpucost::load_catalog_files({path}, "file", {}, digests);
+  loaded = gpucost::load_catalog_files({path}, gpucost::PriceOrigin::file, {}, digests);
   REQUIRE(loaded);
   CHECK(loaded->file_sha256.at(0) == gpucost::sha256_hex(edited));
 }

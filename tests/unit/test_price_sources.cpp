@@ -34,8 +34,9 @@ gpucost::LoadedCatalog bundled() {
   catalog.offers = {offer("runpod", gpucost::Product::pod, 0.70, "2026-08-01T00:00:00Z"),
                     offer("runpod", gpucost::Product::serverless, 1.10, "2026-08-01T00:00:00Z"),
                     offer("vastai", gpucost::Product::pod, 0.40, "2026-08-01T00:00:00Z")};
-  catalog.sources = {{"bundled", "runpod.json", "runpod", "2026-08-01T00:00:00Z", 2},
-                     {"bundled", "vastai.json", "vastai", "2026-08-01T00:00:00Z", 1}};
+  catalog.sources = {
+      {gpucost::PriceOrigin::bundled, "runpod.json", "runpod", "2026-08-01T00:00:00Z", 2},
+      {gpucost::PriceOrigin::bundled, "vastai.json", "vastai", "2026-08-01T00:00:00Z", 1}};
   return catalog;
 }
 
@@ -51,7 +52,7 @@ TEST_CASE("a cache of pods replaces bundled pods and keeps bundled serverless ro
       catalog,
       "runpod",
       {offer("runpod", gpucost::Product::pod, 0.59, "2026-11-23T11:00:00Z")},
-      {"cache", "runpod cache", "runpod", "2026-11-23T11:00:00Z", 1});
+      {gpucost::PriceOrigin::cache, "runpod cache", "runpod", "2026-11-23T11:00:00Z", 1});
   REQUIRE(catalog.offers.size() == 3);
   int pods = 0;
   for (const auto& o : catalog.offers) {
@@ -71,8 +72,9 @@ TEST_CASE("a provider bundled in two files is recounted file by file and aged by
                     offer("runpod", gpucost::Product::serverless, 1.10, "2026-11-23T00:00:00Z"),
                     offer("runpod", gpucost::Product::pod, 0.74, "2026-08-22T00:00:00Z"),
                     offer("runpod", gpucost::Product::pod, 0.34, "2026-08-22T00:00:00Z")};
-  catalog.sources = {{"bundled", "runpod-pages.json", "runpod", "2026-08-19T00:00:00Z", 2},
-                     {"bundled", "runpod.json", "runpod", "2026-08-22T00:00:00Z", 2}};
+  catalog.sources = {
+      {gpucost::PriceOrigin::bundled, "runpod-pages.json", "runpod", "2026-08-19T00:00:00Z", 2},
+      {gpucost::PriceOrigin::bundled, "runpod.json", "runpod", "2026-08-22T00:00:00Z", 2}};
 
   SUBCASE("offline without a cache: one provider state over both files") {
     TempDir empty;
@@ -82,7 +84,7 @@ TEST_CASE("a provider bundled in two files is recounted file by file and aged by
     gpucost::assemble_price_sources(
         catalog, {}, {"runpod"}, empty.path(), policy, k_now, {}, states);
     REQUIRE(states.size() == 1);
-    CHECK(states[0].origin == "bundled");
+    CHECK(states[0].origin == gpucost::PriceOrigin::bundled);
     CHECK(states[0].offers == 4);
     CHECK(states[0].fetched_at == "2026-08-19T00:00:00Z");
   }
@@ -91,12 +93,12 @@ TEST_CASE("a provider bundled in two files is recounted file by file and aged by
         catalog,
         "runpod",
         {offer("runpod", gpucost::Product::pod, 0.59, "2026-11-23T11:00:00Z")},
-        {"cache", "runpod cache", "runpod", "2026-11-23T11:00:00Z", 1});
+        {gpucost::PriceOrigin::cache, "runpod cache", "runpod", "2026-11-23T11:00:00Z", 1});
     REQUIRE(catalog.offers.size() == 2);
     REQUIRE(catalog.sources.size() == 2);
     CHECK(catalog.sources[0].location == "runpod-pages.json");
     CHECK(catalog.sources[0].offers == 1);
-    CHECK(catalog.sources[1].origin == "cache");
+    CHECK(catalog.sources[1].origin == gpucost::PriceOrigin::cache);
   }
 }
 
@@ -139,10 +141,10 @@ TEST_CASE("fresh cache is used without fetching; stale cache is refreshed; failu
                                                          states);
     CHECK(asked == std::vector<std::string>{"vastai", "lambda"});
     REQUIRE(states.size() == 3);
-    CHECK(states[0].origin == "cache");
+    CHECK(states[0].origin == gpucost::PriceOrigin::cache);
     CHECK(states[0].problem == "HTTP 503");
-    CHECK(states[1].origin == "cache");
-    CHECK(states[2].origin == "none");
+    CHECK(states[1].origin == gpucost::PriceOrigin::cache);
+    CHECK(states[2].origin == gpucost::PriceOrigin::none);
     CHECK(catalog.offers.size() == 3);
   }
   SUBCASE("offline never calls the refresh") {
@@ -152,7 +154,7 @@ TEST_CASE("fresh cache is used without fetching; stale cache is refreshed; failu
     gpucost::assemble_price_sources(
         bundled(), {}, {"vastai", "runpod"}, dir.path(), policy, k_now, failing_refresh, states);
     CHECK(asked.empty());
-    CHECK(states[0].origin == "cache");
+    CHECK(states[0].origin == gpucost::PriceOrigin::cache);
   }
   SUBCASE("no cache: bundled prices, and they say so") {
     TempDir empty;
@@ -161,8 +163,8 @@ TEST_CASE("fresh cache is used without fetching; stale cache is refreshed; failu
     std::vector<gpucost::ProviderPriceState> states;
     const auto catalog = gpucost::assemble_price_sources(
         bundled(), {}, {"vastai", "runpod"}, empty.path(), policy, k_now, failing_refresh, states);
-    CHECK(states[0].origin == "bundled");
-    CHECK(states[1].origin == "bundled");
+    CHECK(states[0].origin == gpucost::PriceOrigin::bundled);
+    CHECK(states[1].origin == gpucost::PriceOrigin::bundled);
     CHECK(catalog.offers.size() == 3);
   }
 }

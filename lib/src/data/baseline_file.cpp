@@ -2,6 +2,7 @@
 #include <gpucost/data/json_util.hpp>
 #include <gpucost/data/workload_file.hpp>
 #include <gpucost/model/option_key.hpp>
+#include <gpucost/model/price_origin.hpp>
 
 #include <fmt/format.h>
 
@@ -196,7 +197,17 @@ Expected<Baseline> parse_baseline(std::string_view json_text,
       }
       for (const auto& node : *sources) {
         CatalogSource source;
-        GPUCOST_TRY(node.string_field("origin", source.origin, false));
+        std::string origin_name;
+        GPUCOST_TRY(node.string_field("origin", origin_name, false));
+        if (!origin_name.empty()) {
+          const auto parsed = parse_price_origin(origin_name);
+          if (!parsed || *parsed == PriceOrigin::none) {
+            return Unexpected{node.error(
+                "origin",
+                fmt::format("unknown origin \"{}\" (live, cache, bundled or file)", origin_name))};
+          }
+          source.origin = *parsed;
+        }
         GPUCOST_TRY(node.string_field("location", source.location, false));
         GPUCOST_TRY(node.string_field("provider", source.provider, false));
         GPUCOST_TRY(node.string_field("fetched_at", source.fetched_at, false));

@@ -141,7 +141,7 @@ std::string oldest_fetched_at(const std::vector<Offer>& offers) {
 }
 
 Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths,
-                                           const std::string& origin,
+                                           PriceOrigin origin,
                                            const std::vector<FxRate>& fx,
                                            const fs::path& digest_dir) {
   LoadedCatalog catalog;
@@ -234,7 +234,7 @@ Expected<LoadedCatalog> load_bundled_catalog(const std::string& data_dir,
         fmt::format("cannot read the bundled catalog in {}: {}", dir.string(), ec.message()));
   }
   std::sort(paths.begin(), paths.end());
-  return load_catalog_files(paths, "bundled", fx);
+  return load_catalog_files(paths, PriceOrigin::bundled, fx);
 }
 
 } // namespace gpucost

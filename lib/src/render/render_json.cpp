@@ -68,7 +68,7 @@ Json catalog_json(const CatalogInfo& catalog) {
   Json sources = Json::array();
   for (const auto& source : catalog.sources) {
     sources.push_back(Json{
-        {"origin", source.origin},
+        {"origin", to_string(source.origin)},
         {"location", source.location},
         {"provider", text_or_null(source.provider)},
         {"fetched_at", text_or_null(source.fetched_at)},

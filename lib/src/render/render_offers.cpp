@@ -164,7 +164,7 @@ std::string render_offers_json(const OffersListing& listing) {
   document["generatedAt"] = listing.generated_at;
   nlohmann::ordered_json sources = nlohmann::ordered_json::array();
   for (const auto& source : listing.catalog.sources) {
-    sources.push_back({{"origin", source.origin},
+    sources.push_back({{"origin", to_string(source.origin)},
                        {"location", source.location},
                        {"provider",
                         source.provider.empty() ? nlohmann::ordered_json(nullptr)

@@ -508,13 +508,11 @@ std::string describe_source(const CatalogSource& source, std::string_view genera
       details.push_back(std::move(age));
     }
   }
-  std::vector<std::string> names;
-  for (const auto* name : {&source.origin, &source.location}) {
-    if (!name->empty()) {
-      names.push_back(*name);
-    }
+  std::vector<std::string> names = {std::string(to_string(source.origin))};
+  if (!source.location.empty()) {
+    names.push_back(source.location);
   }
-  return join(names, " ") + (names.empty() ? "(" : " (") + join(details, ", ") + ")";
+  return join(names, " ") + " (" + join(details, ", ") + ")";
 }
 
 std::string defaulted_note(const std::vector<std::string>& traits) {

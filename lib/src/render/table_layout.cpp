@@ -298,8 +298,8 @@ std::string render_sources(const CatalogInfo& catalog, std::string_view generate
   // Many files of one origin in one folder (the bundled catalog) read better as one summary.
   std::vector<std::pair<std::string, std::vector<const CatalogSource*>>> groups;
   for (const auto& source : catalog.sources) {
-    const std::string folder =
-        source.origin + " " + std::filesystem::path(source.location).parent_path().string();
+    const std::string folder = std::string(to_string(source.origin)) + " "
+                               + std::filesystem::path(source.location).parent_path().string();
     if (groups.empty() || groups.back().first != folder) {
       groups.emplace_back(folder, std::vector<const CatalogSource*>{});
     }

@@ -37,7 +37,8 @@ void overlay_provider_offers(LoadedCatalog& catalog,
   }
   std::erase_if(catalog.offers, replaced);
   std::erase_if(catalog.sources, [&](const CatalogSource& existing) {
-    return existing.provider == provider && existing.origin == "bundled" && existing.offers == 0;
+    return existing.provider == provider && existing.origin == PriceOrigin::bundled
+           && existing.offers == 0;
   });
   catalog.offers.insert(catalog.offers.end(),
                         std::make_move_iterator(offers.begin()),
@@ -124,7 +125,7 @@ LoadedCatalog assemble_price_sources(
       state.problem = state.problem.empty() ? cache_problem : state.problem + "; " + cache_problem;
     }
     if (cached) {
-      state.origin = fetched ? "live" : "cache";
+      state.origin = fetched ? PriceOrigin::live : PriceOrigin::cache;
       state.fetched_at = cached->fetched_at;
       state.age_s = cache_age_s(cached->fetched_at, now_s);
       state.offers = cached->offers.size();
@@ -139,13 +140,13 @@ LoadedCatalog assemble_price_sources(
     } else {
       // A provider may be bundled in more than one file (parser rows and page rows): its age
       // is that of its oldest file, its offers those of all of them.
-      state.origin = "none";
+      state.origin = PriceOrigin::none;
       std::optional<std::int64_t> oldest_s;
       for (const auto& source : bundled.sources) {
         if (source.provider != id) {
           continue;
         }
-        state.origin = "bundled";
+        state.origin = PriceOrigin::bundled;
         state.offers += source.offers;
         const auto at = parse_iso8601(source.fetched_at);
         if (state.fetched_at.empty() || (at && (!oldest_s || *at < *oldest_s))) {
@@ -153,7 +154,7 @@ LoadedCatalog assemble_price_sources(
           oldest_s = at;
         }
       }
-      if (state.origin == "bundled") {
+      if (state.origin == PriceOrigin::bundled) {
         state.age_s = cache_age_s(state.fetched_at, now_s);
       }
     }

@@ -47,12 +47,12 @@ Expected<std::string> find_data_dir(const EnvLookup& env, const std::string& exe
 // `dir`.
 Expected<DataSet> load_data_set(const std::string& dir);
 
-// Reads catalog files; `origin` ("file", "bundled", "cache") is recorded in each source. Each
+// Reads catalog files; `origin` (file, bundled, cache) is recorded in each source. Each
 // file's SHA-256 goes into `file_sha256`; when `digest_dir` is not empty, a digest record there
 // (util/file_identity.hpp, one per file path, the directory created when missing) spares hashing
 // a file whose identity (inode, size, mtime, ctime) is that of the last run.
 Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths,
-                                           const std::string& origin,
+                                           PriceOrigin origin,
                                            const std::vector<FxRate>& fx,
                                            const std::filesystem::path& digest_dir = {});
 

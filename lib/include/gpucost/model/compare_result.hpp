@@ -3,6 +3,7 @@
 #include <gpucost/model/cost_model.hpp>
 #include <gpucost/model/filters.hpp>
 #include <gpucost/model/offer.hpp>
+#include <gpucost/model/price_origin.hpp>
 #include <gpucost/model/workload.hpp>
 
 #include <optional>
@@ -13,8 +14,8 @@ namespace gpucost {
 
 // One catalog file or cache that fed a result, for provenance in every output.
 struct CatalogSource {
-  std::string origin;     // "bundled", "cache", "live" or "file"
-  std::string location;   // path or URL
+  PriceOrigin origin = PriceOrigin::file; // bundled, cache, live or file
+  std::string location;                   // path or URL
   std::string provider;   // provider id when the source holds one provider, else empty
   std::string fetched_at; // oldest fetched_at of its offers, ISO 8601 UTC; empty when unknown
   std::size_t offers = 0; // offers read from it

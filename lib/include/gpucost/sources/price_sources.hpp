@@ -29,11 +29,11 @@ struct PriceSourcePolicy {
 // Where one live provider's prices came from in the end, and why.
 struct ProviderPriceState {
   std::string id;
-  std::string origin;          // "live", "cache", "bundled" or "none"
-  std::string fetched_at;      // of the prices used; empty when none
-  std::optional<double> age_s; // now - fetched_at
-  std::size_t offers = 0;      // offers used from the cache or fetch
-  std::string problem;         // the refresh error or skip reason, redacted; may be empty
+  PriceOrigin origin = PriceOrigin::none; // live, cache, bundled or none
+  std::string fetched_at;                 // of the prices used; empty when none
+  std::optional<double> age_s;            // now - fetched_at
+  std::size_t offers = 0;                 // offers used from the cache or fetch
+  std::string problem; // the refresh error or skip reason, redacted; may be empty
 };
 
 // Replaces, in `catalog`, every offer of `provider` whose product appears in `offers` by `offers`
