@@ -44,10 +44,11 @@ GPUCOST_FUZZ_TARGET(lambda) {
 
 #if !defined(GPUCOST_LIBFUZZER) || defined(GPUCOST_FUZZ_OCI)
 GPUCOST_FUZZ_TARGET(oci) {
+  static const auto rules = gpucost::load_oci_billing_rules(gpucost::fuzz::data_dir());
   const auto context = gpucost::fuzz::context();
   const auto page = gpucost::parse_oci_products_page(input, context);
   (void)gpucost::parse_oci_shapes(
-      input, page ? page->parts : std::vector<gpucost::OciPricePart>{}, context);
+      input, page ? page->parts : std::vector<gpucost::OciPricePart>{}, loaded(rules), context);
 }
 #endif
 

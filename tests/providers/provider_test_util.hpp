@@ -93,6 +93,7 @@ inline FetchOptions test_fetch_options(std::string base_url, std::string api_key
   options.api_key = std::move(api_key);
   options.now = "2026-11-23T12:00:00Z";
   options.gpus = &test_gpus();
+  options.data_dir = std::string(GPUCOST_SOURCE_DIR) + "/data"; // the adapters' static tables
   return options;
 }
 

@@ -35,9 +35,17 @@ std::vector<OciPricePart> fixture_parts() {
   return parts;
 }
 
-FetchResult parse_fixture() {
+// The bundled billing rules, as fetch reads them.
+const gpucost::OciBillingRules& bundled_rules() {
+  static const auto rules =
+      gpucost::load_oci_billing_rules(std::string(GPUCOST_SOURCE_DIR) + "/data");
+  REQUIRE_MESSAGE(rules, (rules ? "" : rules.error().message));
+  return *rules;
+}
+
+FetchResult parse_fixture(const gpucost::OciBillingRules& rules = bundled_rules()) {
   auto result = gpucost::parse_oci_shapes(
-      fixture("oci/shapes.json"), fixture_parts(), test_context(k_source));
+      fixture("oci/shapes.json"), fixture_parts(), rules, test_context(k_source));
   REQUIRE_MESSAGE(result, (result ? "" : result.error().message));
   return *result;
 }
@@ -131,6 +139,73 @@ TEST_SUITE("oci") {
     CHECK(a10.notes.find("preemptible at 50%") != std::string::npos);
   }
 
+  TEST_CASE("the billing rules come from data/providers/oci-billing.json") {
+    const auto& rules = bundled_rules();
+    CHECK(rules.granularity_s == 1);
+    CHECK(rules.vm_minimum_s == 60);
+    CHECK(rules.bare_metal_minimum_s == 3600);
+    CHECK(rules.preemptible_share == 0.5);
+    CHECK(rules.billing_source.rfind("https://", 0) == 0);
+    CHECK(rules.preemptible_source.rfind("https://", 0) == 0);
+
+    // Other rules give other offers: nothing of the billing is left in the adapter.
+    gpucost::OciBillingRules other = rules;
+    other.granularity_s = 60;
+    other.vm_minimum_s = 600;
+    other.bare_metal_minimum_s = 86400;
+    other.preemptible_share = 0.3;
+    const auto result = parse_fixture(other);
+    const auto& a10 = shape(result, "VM.GPU.A10.1");
+    CHECK(a10.billing_granularity_s == 60);
+    CHECK(a10.billing_minimum_s == 600);
+    CHECK(a10.spot_price_per_hour == doctest::Approx(0.6));
+    CHECK(a10.notes.find("preemptible at 30% of on demand") != std::string::npos);
+    CHECK(a10.notes.find("billed per 1 min, 10 min minimum (" + rules.billing_source + ")")
+          != std::string::npos);
+    CHECK(shape(result, "BM.GPU.H100.8").billing_minimum_s == 86400);
+  }
+
+  TEST_CASE("a bad billing file is refused with file, line and field") {
+    const auto file = gpucost::test::read_text(std::string(GPUCOST_SOURCE_DIR)
+                                               + "/data/providers/oci-billing.json");
+    REQUIRE(file);
+    const std::string good = *file;
+    const auto parse = [](const std::string& text) {
+      return gpucost::parse_oci_billing_rules(text, "oci-billing.json");
+    };
+    REQUIRE(parse(good));
+    const auto replaced = [&](const std::string& from, const std::string& to) {
+      std::string text = good;
+      const auto at = text.find(from);
+      REQUIRE(at != std::string::npos);
+      return text.replace(at, from.size(), to);
+    };
+    SUBCASE("a share above one") {
+      const auto result =
+          parse(replaced("\"preemptible_share\": 0.5", "\"preemptible_share\": 1.5"));
+      REQUIRE(!result);
+      CHECK(result.error().message
+            == "oci-billing.json:11: preemptible_share: must be > 0 and <= 1 (got 1.5)");
+    }
+    SUBCASE("a missing minimum") {
+      const auto result = parse(replaced("\"vm_minimum_s\": 60,", ""));
+      REQUIRE(!result);
+      CHECK(result.error().message == "oci-billing.json:1: vm_minimum_s: is required");
+    }
+    SUBCASE("an undated source") {
+      const auto result = parse(
+          replaced("\"preemptible_as_of\": \"2026-12-02\"", "\"preemptible_as_of\": \"soon\""));
+      REQUIRE(!result);
+      CHECK(result.error().message
+            == "oci-billing.json:13: preemptible_as_of: must be a date YYYY-MM-DD (got \"soon\")");
+    }
+    SUBCASE("a misspelled key") {
+      const auto result = parse(replaced("\"bare_metal_minimum_s\"", "\"bare_metal_minimun_s\""));
+      REQUIRE(!result);
+      CHECK(result.error().message.find("oci-billing.json:7: bare_metal_minimun_s") == 0);
+    }
+  }
+
   TEST_CASE("first-generation names, the NVL72 suffix and Grace vCPUs") {
     const auto result = parse_fixture();
     const auto& gpu4 = shape(result, "BM.GPU4.8");
@@ -186,7 +261,7 @@ TEST_SUITE("oci") {
             == "oci: unexpected response from " + k_source + ": missing array \"items\"");
     }
     SUBCASE("shapes without items") {
-      const auto result = gpucost::parse_oci_shapes("[]", {}, context);
+      const auto result = gpucost::parse_oci_shapes("[]", {}, bundled_rules(), context);
       REQUIRE(!result);
       CHECK(result.error().message
             == "oci: unexpected response from " + k_source
@@ -204,7 +279,8 @@ TEST_SUITE("oci") {
     const auto page = gpucost::parse_oci_products_page(*products, test_context(k_source));
     REQUIRE(page);
     CHECK(page->parts.size() == 22);
-    const auto result = gpucost::parse_oci_shapes(*shapes, page->parts, test_context(k_source));
+    const auto result =
+        gpucost::parse_oci_shapes(*shapes, page->parts, bundled_rules(), test_context(k_source));
     REQUIRE(result);
     const auto& h100 = shape(*result, "BM.GPU.H100.8");
     CHECK(h100.price_per_hour == doctest::Approx(80)); // 10 per GPU, not the 2.50 licence

@@ -1,9 +1,13 @@
+#include <gpucost/data/data_set.hpp>
+#include <gpucost/data/json_util.hpp>
 #include <gpucost/sources/providers/oci.hpp>
+#include <gpucost/util/time.hpp>
 
 #include <fmt/core.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <utility>
@@ -20,12 +24,36 @@ constexpr std::string_view k_gpu_metric = "GPU Per Hour";
 constexpr std::string_view k_ocpu_metric = "OCPU Per Hour";
 // A server that keeps saying "hasMore" must not keep us fetching forever.
 constexpr int k_max_pages = 50;
-// Per-second billing, 1 min minimum on VMs and 1 h on bare metal (GPU shapes included):
-// Oracle's per-second billing announcement, as quoted in
-// https://the-report.cloud/oracle-announcing-per-second-billing-for-compute-and-autonomous-database
-constexpr std::string_view k_billing_source =
-    "https://the-report.cloud/"
-    "oracle-announcing-per-second-billing-for-compute-and-autonomous-database";
+constexpr std::string_view k_billing_file = "providers/oci-billing.json";
+
+// A required number of the billing file within its range.
+Status required_number(const JsonReader& root,
+                       std::string_view key,
+                       double& out,
+                       double minimum,
+                       bool exclusive,
+                       double maximum = std::numeric_limits<double>::max()) {
+  std::optional<double> value;
+  GPUCOST_TRY(root.number_field(key, value, minimum, exclusive, maximum));
+  if (!value) {
+    return Unexpected{root.error(key, "is required")};
+  }
+  out = *value;
+  return Ok{};
+}
+
+// A required source URL of the billing file and the date it was read ("<key>_source" and
+// "<key>_as_of"): a figure without both is not a sourced fact.
+Status dated_source(const JsonReader& root, const std::string& key, std::string& url) {
+  GPUCOST_TRY(root.string_field(key + "_source", url, true));
+  std::string as_of;
+  GPUCOST_TRY(root.string_field(key + "_as_of", as_of, true));
+  if (as_of.size() != 10 || !parse_iso8601(as_of)) {
+    return Unexpected{
+        root.error(key + "_as_of", fmt::format("must be a date YYYY-MM-DD (got \"{}\")", as_of))};
+  }
+  return Ok{};
+}
 
 // Splits "BM.GPU.H100.8" on dots.
 std::vector<std::string> split_dots(std::string_view text) {
@@ -92,6 +120,11 @@ public:
   std::string_view default_base_url() const override { return k_default_base_url; }
 
   Expected<FetchResult> fetch(HttpClient& http, const FetchOptions& options) const override {
+    // Read first: a fetch whose offers could not be billed is not worth its requests.
+    auto rules = load_oci_billing_rules(options.data_dir);
+    if (!rules) {
+      return make_error(fmt::format("{}: {}", k_provider, rules.error().message));
+    }
     const bool overridden = !options.base_url.empty();
     const std::string base = overridden ? options.base_url : std::string(k_default_base_url);
     const HttpCallInfo call{k_provider, {}};
@@ -126,11 +159,46 @@ public:
     shapes.url = overridden ? join_url(base, k_shapes_path) : std::string(k_oci_shapes_url);
     shapes.headers = {{"Accept", "application/json"}};
     GPUCOST_TRY_ASSIGN(auto shapes_body, send_for_body(http, call, shapes));
-    return parse_oci_shapes(shapes_body, parts, context);
+    return parse_oci_shapes(shapes_body, parts, *rules, context);
   }
 };
 
 } // namespace
+
+Expected<OciBillingRules> parse_oci_billing_rules(std::string_view json_text,
+                                                  const std::string& origin) {
+  GPUCOST_TRY_ASSIGN(auto document, parse_json_document(json_text, origin));
+  const JsonReader root(document, json_text, origin);
+  GPUCOST_TRY(root.expect_schema("gpucost/oci-billing", 1));
+  GPUCOST_TRY(root.check_keys({"schema",
+                               "schemaVersion",
+                               "description",
+                               "billing_granularity_s",
+                               "vm_minimum_s",
+                               "bare_metal_minimum_s",
+                               "billing_source",
+                               "billing_as_of",
+                               "billing_quote",
+                               "preemptible_share",
+                               "preemptible_source",
+                               "preemptible_as_of",
+                               "preemptible_quote"}));
+  OciBillingRules rules;
+  GPUCOST_TRY(required_number(root, "billing_granularity_s", rules.granularity_s, 0, true));
+  GPUCOST_TRY(required_number(root, "vm_minimum_s", rules.vm_minimum_s, 0, false));
+  GPUCOST_TRY(required_number(root, "bare_metal_minimum_s", rules.bare_metal_minimum_s, 0, false));
+  GPUCOST_TRY(dated_source(root, "billing", rules.billing_source));
+  GPUCOST_TRY(required_number(root, "preemptible_share", rules.preemptible_share, 0, true, 1));
+  GPUCOST_TRY(dated_source(root, "preemptible", rules.preemptible_source));
+  return rules;
+}
+
+Expected<OciBillingRules> load_oci_billing_rules(const std::string& data_dir) {
+  const std::string dir = data_dir.empty() ? std::string(GPUCOST_INSTALL_DATADIR) : data_dir;
+  const std::string path = dir + "/" + std::string(k_billing_file);
+  GPUCOST_TRY_ASSIGN(auto text, read_text_file(path));
+  return parse_oci_billing_rules(text, path);
+}
 
 Expected<OciPricePage> parse_oci_products_page(std::string_view json, const ParseContext& context) {
   GPUCOST_TRY_ASSIGN(auto document, parse_json_body(k_provider, json, context.source_url));
@@ -215,6 +283,7 @@ std::vector<std::string> oci_shape_gpu_candidates(std::string_view shape_name) {
 
 Expected<FetchResult> parse_oci_shapes(std::string_view shapes_json,
                                        const std::vector<OciPricePart>& parts,
+                                       const OciBillingRules& rules,
                                        const ParseContext& context) {
   GPUCOST_TRY_ASSIGN(auto document, parse_json_body(k_provider, shapes_json, context.source_url));
   const auto* items = find_field(document, "items");
@@ -341,17 +410,22 @@ Expected<FetchResult> parse_oci_shapes(std::string_view shapes_json,
     }
     offer.ram_gb = positive_number_field(item, "bundleMemoryQty");
     offer.price_per_hour = usd_per_hour;
-    offer.billing_granularity_s = 1;
-    offer.billing_minimum_s = bare_metal ? 3600 : 60;
+    const double minimum_s = bare_metal ? rules.bare_metal_minimum_s : rules.vm_minimum_s;
+    offer.billing_granularity_s = rules.granularity_s;
+    offer.billing_minimum_s = minimum_s;
     offer.source = context.source_url;
     offer.fetched_at = context.now;
     offer.notes = price_note;
     if (bool_field(item, "allowPreemptible").value_or(false)) {
-      offer.spot_price_per_hour = usd_per_hour * 0.5;
-      offer.notes += "; preemptible at 50% of on demand (OCI pricing)";
+      offer.spot_price_per_hour = usd_per_hour * rules.preemptible_share;
+      offer.notes += fmt::format("; preemptible at {:g}% of on demand (OCI pricing)",
+                                 rules.preemptible_share * 100);
     }
-    offer.notes += fmt::format(
-        "; billed per second, {} minimum ({})", bare_metal ? "1 h" : "1 min", k_billing_source);
+    offer.notes += fmt::format("; billed per {}, {} minimum ({})",
+                               rules.granularity_s == 1 ? std::string("second")
+                                                        : format_age(rules.granularity_s),
+                               format_age(minimum_s),
+                               rules.billing_source);
     result.offers.push_back(std::move(offer));
   }
 
