@@ -137,13 +137,10 @@ Expected<RankedOption> read_option(const JsonReader& node, const ProviderTable& 
   if (row.key.empty()) {
     row.key = option_key(offer, estimate.mode, estimate.pricing, providers.find(offer.provider));
   }
-  const auto traits = node.object("traits");
-  if (!traits) {
-    return Unexpected{traits.error()};
-  }
-  row.traits_known = traits->has_value();
+  GPUCOST_TRY_ASSIGN(const auto traits, node.object("traits"));
+  row.traits_known = traits.has_value();
   if (row.traits_known) {
-    GPUCOST_TRY(read_traits(**traits, row));
+    GPUCOST_TRY(read_traits(*traits, row));
   }
   row.option.usd_per_hour = row.usd_per_hour;
   return row;
@@ -154,11 +151,8 @@ Expected<RankedOption> read_option(const JsonReader& node, const ProviderTable& 
 Expected<Baseline> parse_baseline(std::string_view json_text,
                                   const std::string& origin,
                                   const ProviderTable& providers) {
-  auto document = parse_json_document(json_text, origin);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  const JsonReader root(*document, json_text, origin);
+  GPUCOST_TRY_ASSIGN(const auto document, parse_json_document(json_text, origin));
+  const JsonReader root(document, json_text, origin);
   GPUCOST_TRY(root.expect_schema("gpucost/compare", 1));
   Baseline baseline;
   baseline.origin = origin;
@@ -171,31 +165,18 @@ Expected<Baseline> parse_baseline(std::string_view json_text,
         "currency",
         fmt::format("must be \"USD\" (got \"{}\"): gpucost prices in USD", result.currency))};
   }
-  const auto workload = root.object("workload");
+  GPUCOST_TRY_ASSIGN(const auto workload, root.object("workload"));
   if (!workload) {
-    return Unexpected{workload.error()};
-  }
-  if (!*workload) {
     return Unexpected{root.error("workload", "is required (the workload the baseline priced)")};
   }
-  auto parsed_workload = read_workload_object(**workload);
-  if (!parsed_workload) {
-    return Unexpected{parsed_workload.error()};
-  }
-  result.workload = std::move(*parsed_workload);
+  GPUCOST_TRY_ASSIGN(result.workload, read_workload_object(*workload));
 
-  const auto catalog = root.object("catalog");
-  if (!catalog) {
-    return Unexpected{catalog.error()};
-  }
-  if (*catalog) {
-    GPUCOST_TRY((*catalog)->string_field("sha256", result.catalog.sha256, false));
-    if ((*catalog)->node().contains("sources")) {
-      auto sources = (*catalog)->array("sources");
-      if (!sources) {
-        return Unexpected{sources.error()};
-      }
-      for (const auto& node : *sources) {
+  GPUCOST_TRY_ASSIGN(const auto catalog, root.object("catalog"));
+  if (catalog) {
+    GPUCOST_TRY(catalog->string_field("sha256", result.catalog.sha256, false));
+    if (catalog->node().contains("sources")) {
+      GPUCOST_TRY_ASSIGN(const auto sources, catalog->array("sources"));
+      for (const auto& node : sources) {
         CatalogSource source;
         std::string origin_name;
         GPUCOST_TRY(node.string_field("origin", origin_name, false));
@@ -215,24 +196,15 @@ Expected<Baseline> parse_baseline(std::string_view json_text,
       }
     }
   }
-  const auto filters = root.object("filters");
-  if (!filters) {
-    return Unexpected{filters.error()};
-  }
-  baseline.has_filters = filters->has_value();
+  GPUCOST_TRY_ASSIGN(const auto filters, root.object("filters"));
+  baseline.has_filters = filters.has_value();
   if (baseline.has_filters) {
-    GPUCOST_TRY(read_filters(**filters, result));
+    GPUCOST_TRY(read_filters(*filters, result));
   }
-  auto options = root.array("options");
-  if (!options) {
-    return Unexpected{options.error()};
-  }
-  for (const auto& node : *options) {
-    auto row = read_option(node, providers);
-    if (!row) {
-      return Unexpected{row.error()};
-    }
-    result.options.push_back(std::move(*row));
+  GPUCOST_TRY_ASSIGN(const auto options, root.array("options"));
+  for (const auto& node : options) {
+    GPUCOST_TRY_ASSIGN(auto row, read_option(node, providers));
+    result.options.push_back(std::move(row));
   }
   result.total_options = result.options.size();
   return baseline;

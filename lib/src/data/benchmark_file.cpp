@@ -7,14 +7,11 @@ namespace gpucost {
 
 Expected<BenchmarkTable> parse_benchmark_table(std::string_view json_text,
                                                const std::string& origin) {
-  auto document = parse_json_document(json_text, origin);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  const JsonReader root(*document, json_text, origin);
+  GPUCOST_TRY_ASSIGN(const auto document, parse_json_document(json_text, origin));
+  const JsonReader root(document, json_text, origin);
   GPUCOST_TRY(root.expect_schema("gpucost/benchmarks", 1));
-  const auto classes = document->find("classes");
-  if (classes == document->end() || !classes->is_object()) {
+  const auto classes = document.find("classes");
+  if (classes == document.end() || !classes->is_object()) {
     return Unexpected{root.error("classes", "must be an object keyed by workload class")};
   }
   std::map<std::string, BenchmarkClass> table;
@@ -28,11 +25,8 @@ Expected<BenchmarkTable> parse_benchmark_table(std::string_view json_text,
     GPUCOST_TRY(item.string_field("source", entry.source, true));
     GPUCOST_TRY(item.string_field("as_of", entry.as_of, false));
     GPUCOST_TRY(item.string_field("latency_note", entry.latency_note, false));
-    auto figures = item.array("figures");
-    if (!figures) {
-      return Unexpected{figures.error()};
-    }
-    for (const auto& row : *figures) {
+    GPUCOST_TRY_ASSIGN(const auto figures, item.array("figures"));
+    for (const auto& row : figures) {
       BenchmarkFigure figure;
       GPUCOST_TRY(row.string_field("gpu", figure.gpu, true));
       GPUCOST_TRY(row.number_field("value", figure.value, 0, true));

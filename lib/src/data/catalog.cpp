@@ -99,18 +99,12 @@ auto merge_key(const Offer& offer) {
 
 Expected<std::vector<FxRate>> parse_fx_rates(std::string_view json_text,
                                              const std::string& origin) {
-  auto document = parse_json_document(json_text, origin);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  const JsonReader root(*document, json_text, origin);
+  GPUCOST_TRY_ASSIGN(const auto document, parse_json_document(json_text, origin));
+  const JsonReader root(document, json_text, origin);
   GPUCOST_TRY(root.expect_schema("gpucost/fx", 1));
-  auto items = root.array("rates");
-  if (!items) {
-    return Unexpected{items.error()};
-  }
+  GPUCOST_TRY_ASSIGN(const auto items, root.array("rates"));
   std::vector<FxRate> rates;
-  for (const auto& item : *items) {
+  for (const auto& item : items) {
     FxRate rate;
     std::optional<double> usd;
     GPUCOST_TRY(item.string_field("currency", rate.currency, true));
@@ -129,24 +123,15 @@ Expected<std::vector<FxRate>> parse_fx_rates(std::string_view json_text,
 Expected<std::vector<Offer>> parse_catalog_checked(std::string_view json_text,
                                                    const std::string& origin,
                                                    const std::vector<FxRate>& rates) {
-  auto document = parse_json_document(json_text, origin);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  const JsonReader root(*document, json_text, origin);
+  GPUCOST_TRY_ASSIGN(const auto document, parse_json_document(json_text, origin));
+  const JsonReader root(document, json_text, origin);
   GPUCOST_TRY(root.expect_schema("gpucost/catalog", 1));
-  auto items = root.array("offers");
-  if (!items) {
-    return Unexpected{items.error()};
-  }
+  GPUCOST_TRY_ASSIGN(const auto items, root.array("offers"));
   std::vector<Offer> offers;
-  offers.reserve(items->size());
-  for (const auto& item : *items) {
-    auto offer = read_offer(item, rates);
-    if (!offer) {
-      return Unexpected{offer.error()};
-    }
-    offers.push_back(std::move(*offer));
+  offers.reserve(items.size());
+  for (const auto& item : items) {
+    GPUCOST_TRY_ASSIGN(auto offer, read_offer(item, rates));
+    offers.push_back(std::move(offer));
   }
   return offers;
 }

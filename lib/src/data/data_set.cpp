@@ -25,11 +25,8 @@ constexpr std::size_t k_hash_in_parallel_bytes = 1U << 20;
 } // namespace
 
 Expected<std::string> read_text_file(const std::string& path) {
-  auto file = FileText::open(path);
-  if (!file) {
-    return Unexpected{file.error()};
-  }
-  return std::string(file->view());
+  GPUCOST_TRY_ASSIGN(const auto file, FileText::open(path));
+  return std::string(file.view());
 }
 
 Expected<std::string> find_data_dir(const EnvLookup& env, const std::string& executable_path) {
@@ -71,52 +68,24 @@ Expected<DataSet> load_data_set(const std::string& dir) {
   DataSet data;
   data.dir = dir;
   const std::string gpus_path = (fs::path(dir) / "gpus.json").string();
-  auto gpus_text = read_text_file(gpus_path);
-  if (!gpus_text) {
-    return Unexpected{gpus_text.error()};
-  }
-  auto gpus = parse_gpu_database(*gpus_text, gpus_path);
-  if (!gpus) {
-    return Unexpected{gpus.error()};
-  }
-  data.gpus = std::move(*gpus);
+  GPUCOST_TRY_ASSIGN(const auto gpus_text, read_text_file(gpus_path));
+  GPUCOST_TRY_ASSIGN(data.gpus, parse_gpu_database(gpus_text, gpus_path));
 
   const std::string providers_path = (fs::path(dir) / "providers.json").string();
-  auto providers_text = read_text_file(providers_path);
-  if (!providers_text) {
-    return Unexpected{providers_text.error()};
-  }
-  auto providers = parse_provider_table(*providers_text, providers_path);
-  if (!providers) {
-    return Unexpected{providers.error()};
-  }
-  data.providers = std::move(*providers);
+  GPUCOST_TRY_ASSIGN(const auto providers_text, read_text_file(providers_path));
+  GPUCOST_TRY_ASSIGN(data.providers, parse_provider_table(providers_text, providers_path));
 
   std::error_code ec;
   const std::string benchmarks_path = (fs::path(dir) / "benchmarks.json").string();
   if (fs::exists(benchmarks_path, ec)) {
-    auto benchmarks_text = read_text_file(benchmarks_path);
-    if (!benchmarks_text) {
-      return Unexpected{benchmarks_text.error()};
-    }
-    auto benchmarks = parse_benchmark_table(*benchmarks_text, benchmarks_path);
-    if (!benchmarks) {
-      return Unexpected{benchmarks.error()};
-    }
-    data.benchmarks = std::move(*benchmarks);
+    GPUCOST_TRY_ASSIGN(const auto benchmarks_text, read_text_file(benchmarks_path));
+    GPUCOST_TRY_ASSIGN(data.benchmarks, parse_benchmark_table(benchmarks_text, benchmarks_path));
   }
 
   const std::string fx_path = (fs::path(dir) / "fx.json").string();
   if (fs::exists(fx_path, ec)) {
-    auto fx_text = read_text_file(fx_path);
-    if (!fx_text) {
-      return Unexpected{fx_text.error()};
-    }
-    auto fx = parse_fx_rates(*fx_text, fx_path);
-    if (!fx) {
-      return Unexpected{fx.error()};
-    }
-    data.fx = std::move(*fx);
+    GPUCOST_TRY_ASSIGN(const auto fx_text, read_text_file(fx_path));
+    GPUCOST_TRY_ASSIGN(data.fx, parse_fx_rates(fx_text, fx_path));
   }
   return data;
 }
@@ -148,11 +117,8 @@ Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths
   for (const auto& path : paths) {
     // The identity before and after opening: equal, the text read is that version of the file.
     const auto before = digest_dir.empty() ? std::nullopt : file_identity(path);
-    auto text = FileText::open(path);
-    if (!text) {
-      return Unexpected{text.error()};
-    }
-    const std::string_view view = text->view();
+    GPUCOST_TRY_ASSIGN(const auto text, FileText::open(path));
+    const std::string_view view = text.view();
     std::optional<FileIdentity> identity;
     fs::path record;
     std::optional<std::string> known;
@@ -172,7 +138,7 @@ Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths
     if (!known && view.size() >= k_hash_in_parallel_bytes) {
       digest = std::async(std::launch::async, [view] { return sha256_hex(view); });
     }
-    auto offers = parse_catalog(view, path, fx);
+    auto parsed = parse_catalog(view, path, fx);
     if (known) {
       catalog.file_sha256.push_back(std::move(*known));
     } else {
@@ -183,26 +149,24 @@ Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths
         write_digest_record(record, *identity, catalog.file_sha256.back());
       }
     }
-    if (!offers) {
-      return Unexpected{offers.error()};
-    }
+    GPUCOST_TRY_ASSIGN(auto offers, std::move(parsed));
     CatalogSource source;
     source.origin = origin;
     source.location = path;
-    source.fetched_at = oldest_fetched_at(*offers);
-    source.offers = offers->size();
-    if (!offers->empty() && std::all_of(offers->begin(), offers->end(), [&](const Offer& offer) {
-          return offer.provider == offers->front().provider;
+    source.fetched_at = oldest_fetched_at(offers);
+    source.offers = offers.size();
+    if (!offers.empty() && std::all_of(offers.begin(), offers.end(), [&](const Offer& offer) {
+          return offer.provider == offers.front().provider;
         })) {
-      source.provider = offers->front().provider;
+      source.provider = offers.front().provider;
     }
     catalog.sources.push_back(std::move(source));
     if (catalog.offers.empty()) {
-      catalog.offers = std::move(*offers);
+      catalog.offers = std::move(offers);
     } else {
       catalog.offers.insert(catalog.offers.end(),
-                            std::make_move_iterator(offers->begin()),
-                            std::make_move_iterator(offers->end()));
+                            std::make_move_iterator(offers.begin()),
+                            std::make_move_iterator(offers.end()));
     }
   }
   return catalog;

@@ -4,18 +4,12 @@
 namespace gpucost {
 
 Expected<GpuDatabase> parse_gpu_database(std::string_view json_text, const std::string& origin) {
-  auto document = parse_json_document(json_text, origin);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  JsonReader root(*document, json_text, origin);
+  GPUCOST_TRY_ASSIGN(const auto document, parse_json_document(json_text, origin));
+  JsonReader root(document, json_text, origin);
   GPUCOST_TRY(root.expect_schema("gpucost/gpus", 1));
-  auto list = root.array("gpus");
-  if (!list) {
-    return Unexpected{list.error()};
-  }
+  GPUCOST_TRY_ASSIGN(const auto list, root.array("gpus"));
   std::vector<GpuSpec> gpus;
-  for (const auto& item : *list) {
+  for (const auto& item : list) {
     GpuSpec gpu;
     GPUCOST_TRY(item.string_field("name", gpu.name, true));
     GPUCOST_TRY(item.string_field("family", gpu.family, false));

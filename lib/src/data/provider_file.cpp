@@ -67,14 +67,11 @@ Status read_traits(const JsonReader& item, ProductTraits& traits) {
 
 Expected<ProviderTable> parse_provider_table(std::string_view json_text,
                                              const std::string& origin) {
-  auto document = parse_json_document(json_text, origin);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
-  const JsonReader root(*document, json_text, origin);
+  GPUCOST_TRY_ASSIGN(const auto document, parse_json_document(json_text, origin));
+  const JsonReader root(document, json_text, origin);
   GPUCOST_TRY(root.expect_schema("gpucost/providers", 1));
-  const auto providers = document->find("providers");
-  if (providers == document->end() || !providers->is_object()) {
+  const auto providers = document.find("providers");
+  if (providers == document.end() || !providers->is_object()) {
     return Unexpected{root.error("providers", "must be an object keyed by provider id")};
   }
   std::vector<ProviderInfo> table;
@@ -111,8 +108,8 @@ Expected<ProviderTable> parse_provider_table(std::string_view json_text,
     table.push_back(std::move(info));
   }
   std::map<Product, ColdStartDefault> cold_start_defaults;
-  const auto defaults = document->find("cold_start_defaults");
-  if (defaults != document->end() && !defaults->is_null()) {
+  const auto defaults = document.find("cold_start_defaults");
+  if (defaults != document.end() && !defaults->is_null()) {
     if (!defaults->is_object()) {
       return Unexpected{
           root.error("cold_start_defaults", "must be an object keyed by product (pod, vm, ...)")};

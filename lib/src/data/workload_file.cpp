@@ -98,10 +98,7 @@ Status read_override(const JsonReader& root,
 } // namespace
 
 Expected<Workload> parse_workload(std::string_view json_text, const std::string& origin) {
-  auto document = parse_json_document(json_text, origin);
-  if (!document) {
-    return Unexpected{document.error()};
-  }
+  GPUCOST_TRY_ASSIGN(const auto document, parse_json_document(json_text, origin));
   if (DuplicateKeyFinder finder;
       !nlohmann::ordered_json::sax_parse(json_text, &finder) && !finder.duplicate.empty()) {
     const auto lines = key_lines(json_text, finder.duplicate);
@@ -115,7 +112,7 @@ Expected<Workload> parse_workload(std::string_view json_text, const std::string&
     return make_error(fmt::format(
         "{}: \"{}\" is given twice in one object; give it once", origin, finder.duplicate));
   }
-  const JsonReader root(*document, json_text, origin);
+  const JsonReader root(document, json_text, origin);
   GPUCOST_TRY(root.expect_schema("gpucost/workload", 1));
   return read_workload_object(root);
 }

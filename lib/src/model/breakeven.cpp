@@ -27,11 +27,9 @@ monthly_cost_at(const CostCurve& curve, const ModelWorkload& workload, double jo
   if (curve.job_seconds) {
     at.job_seconds = *curve.job_seconds;
   }
-  auto estimate = estimate_cost(curve.mode, curve.pricing, curve.option, at);
-  if (!estimate) {
-    return Unexpected{estimate.error()};
-  }
-  return *estimate->monthly_cost;
+  GPUCOST_TRY_ASSIGN(const auto estimate,
+                     estimate_cost(curve.mode, curve.pricing, curve.option, at));
+  return *estimate.monthly_cost;
 }
 
 // -1 when the first cost is lower, 1 when the second is, 0 when they are equal up to noise.
@@ -95,14 +93,8 @@ Expected<Crossings> find_crossings(const CostCurve& first,
 
   // Validation errors show at the smallest volume; later failures only mean "cannot carry this".
   const double lowest = search.min_jobs_per_month;
-  auto first_lowest = monthly_cost_at(first, workload, lowest);
-  if (!first_lowest) {
-    return Unexpected{first_lowest.error()};
-  }
-  auto second_lowest = monthly_cost_at(second, workload, lowest);
-  if (!second_lowest) {
-    return Unexpected{second_lowest.error()};
-  }
+  GPUCOST_TRY_ASSIGN(const double first_lowest, monthly_cost_at(first, workload, lowest));
+  GPUCOST_TRY_ASSIGN(const double second_lowest, monthly_cost_at(second, workload, lowest));
 
   const double span = search.max_jobs_per_month / lowest;
   const int step_count =
@@ -110,7 +102,7 @@ Expected<Crossings> find_crossings(const CostCurve& first,
 
   Crossings result;
   result.feasible_up_to_jobs_per_month = lowest;
-  int last_sign = compare_costs(*first_lowest, *second_lowest);
+  int last_sign = compare_costs(first_lowest, second_lowest);
   double last_nonzero_x = lowest;
 
   for (int i = 1; i <= step_count; ++i) {
@@ -134,21 +126,15 @@ Expected<Crossings> find_crossings(const CostCurve& first,
       double second_hi = *second_cost;
       while (hi / lo - 1 > k_bisection_tolerance) {
         const double mid = std::sqrt(lo * hi);
-        auto first_mid = monthly_cost_at(first, workload, mid);
-        if (!first_mid) {
-          return Unexpected{first_mid.error()};
-        }
-        auto second_mid = monthly_cost_at(second, workload, mid);
-        if (!second_mid) {
-          return Unexpected{second_mid.error()};
-        }
-        const int mid_sign = compare_costs(*first_mid, *second_mid);
+        GPUCOST_TRY_ASSIGN(const double first_mid, monthly_cost_at(first, workload, mid));
+        GPUCOST_TRY_ASSIGN(const double second_mid, monthly_cost_at(second, workload, mid));
+        const int mid_sign = compare_costs(first_mid, second_mid);
         if (mid_sign == last_sign) {
           lo = mid;
         } else {
           hi = mid;
-          first_hi = *first_mid;
-          second_hi = *second_mid;
+          first_hi = first_mid;
+          second_hi = second_mid;
           if (mid_sign == 0) {
             break;
           }

@@ -227,17 +227,14 @@ Expected<JobTime> job_time_on(const Workload& workload,
                                   reference->name,
                                   reference->vendor));
   }
-  auto speedup = scale(workload, *reference, gpu, gpus, benchmarks);
-  if (!speedup) {
-    return Unexpected{speedup.error()};
-  }
+  GPUCOST_TRY_ASSIGN(auto speedup, scale(workload, *reference, gpu, gpus, benchmarks));
   const double s_ref = *workload.job_seconds;
   const double f = workload.gpu_bound_fraction;
   JobTime time;
-  time.seconds = s_ref * (1 - f) + s_ref * f / speedup->ratio;
-  time.basis = speedup->basis;
-  time.source = std::move(speedup->source);
-  time.fallback = std::move(speedup->fallback);
+  time.seconds = s_ref * (1 - f) + s_ref * f / speedup.ratio;
+  time.basis = speedup.basis;
+  time.source = std::move(speedup.source);
+  time.fallback = std::move(speedup.fallback);
   return time;
 }
 

@@ -68,16 +68,14 @@ Expected<PricedRow> price_row(const Offer& offer,
       return make_error(over_cap(traits, workload, *cap));
     }
   }
-  auto estimate = fleet ? estimate_fleet(model_option, model_workload)
-                        : estimate_cost(model_mode, plan.pricing, model_option, model_workload);
-  if (!estimate) {
-    return Unexpected{estimate.error()};
-  }
-  if (cap && plan.mode == Mode::always_on && estimate->workers && *estimate->workers > *cap) {
+  GPUCOST_TRY_ASSIGN(auto estimate,
+                     fleet ? estimate_fleet(model_option, model_workload)
+                           : estimate_cost(model_mode, plan.pricing, model_option, model_workload));
+  if (cap && plan.mode == Mode::always_on && estimate.workers && *estimate.workers > *cap) {
     return make_error(over_cap(traits, workload, *cap));
   }
   row.option.idle_timeout_s = model_option.idle_timeout_s;
-  row.estimate = std::move(*estimate);
+  row.estimate = std::move(estimate);
   row.estimate.mode = plan.mode;
   if (plan.mode != Mode::always_on && !traits.cold_start_note.empty()) {
     row.estimate.notes.push_back(traits.cold_start_note);

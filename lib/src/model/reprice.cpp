@@ -49,11 +49,9 @@ Expected<Estimate> reprice_row(const RankedOption& row,
                                      workload.traffic,
                                      workload.max_utilization,
                                      workload.revenue_per_job};
-  auto estimate = estimate_cost(mode, row.estimate.pricing, option, model_workload);
-  if (!estimate) {
-    return Unexpected{estimate.error()};
-  }
-  estimate->mode = row.estimate.mode;
+  GPUCOST_TRY_ASSIGN(auto estimate,
+                     estimate_cost(mode, row.estimate.pricing, option, model_workload));
+  estimate.mode = row.estimate.mode;
   return estimate;
 }
 

@@ -351,11 +351,7 @@ Expected<ProviderCache> read_provider_cache(const std::filesystem::path& dir,
     return make_error(fmt::format("{}: no cached prices (the provider has not been fetched yet)",
                                   cache.path.string()));
   }
-  auto text = read_text(cache.path);
-  if (!text) {
-    return Unexpected{text.error()};
-  }
-  cache.text = std::move(*text);
+  GPUCOST_TRY_ASSIGN(cache.text, read_text(cache.path));
 
   const auto where = cache.path.string();
   if (find_excess_json_depth(cache.text)) {
@@ -451,18 +447,11 @@ Expected<CachedCatalog> read_provider_catalog(const std::filesystem::path& dir,
   }
   // The slow path: the DOM read says what is wrong, or accepts what the checks above did not
   // settle (a file written some other way whose compact dump still matches).
-  auto cache = read_provider_cache(dir, provider_id);
-  if (!cache) {
-    return Unexpected{cache.error()};
-  }
-  auto offers = parse_catalog(cache->text, cache->path.string(), fx);
-  if (!offers) {
-    return Unexpected{offers.error()};
-  }
-  catalog.fetched_at = std::move(cache->fetched_at);
-  catalog.source_url = std::move(cache->source_url);
-  catalog.offers = std::move(*offers);
-  catalog.file_sha256 = sha256_hex(cache->text);
+  GPUCOST_TRY_ASSIGN(auto cache, read_provider_cache(dir, provider_id));
+  GPUCOST_TRY_ASSIGN(catalog.offers, parse_catalog(cache.text, cache.path.string(), fx));
+  catalog.fetched_at = std::move(cache.fetched_at);
+  catalog.source_url = std::move(cache.source_url);
+  catalog.file_sha256 = sha256_hex(cache.text);
   return catalog;
 }
 
@@ -494,13 +483,10 @@ Expected<CacheStatus> read_provider_status(const std::filesystem::path& dir,
     return invalid_id(provider_id);
   }
   const auto path = provider_status_path(dir, provider_id);
-  auto text = read_text(path);
-  if (!text) {
-    return Unexpected{text.error()};
-  }
-  const auto json = find_excess_json_depth(*text)
+  GPUCOST_TRY_ASSIGN(const auto text, read_text(path));
+  const auto json = find_excess_json_depth(text)
                         ? nlohmann::ordered_json(nlohmann::ordered_json::value_t::discarded)
-                        : nlohmann::ordered_json::parse(*text, nullptr, false);
+                        : nlohmann::ordered_json::parse(text, nullptr, false);
   if (json.is_discarded() || !json.is_object() || string_field(json, "schema") != k_status_schema) {
     return make_error(fmt::format("{}: not a gpucost status file", path.string()));
   }

@@ -58,9 +58,7 @@ Expected<Estimate> estimate_fleet(const ModelOption& option, const ModelWorkload
   sim.cold_start_billed = option.cold_start_billed;
   sim.idle_timeout_s = option.idle_timeout_s;
   sim.job_seconds = workload.job_seconds;
-  if (auto status = validate_simulation(config, sim); !status) {
-    return Unexpected{status.error()};
-  }
+  GPUCOST_TRY(validate_simulation(config, sim));
   const SimResult r = simulate_run(config, sim, sim_run_key(k_fleet_seed, 0));
   if (r.jobs_completed == 0) {
     return make_error("the fleet simulation completed no job");
