@@ -157,9 +157,11 @@ void set_exit_code(Context& context, ExitCode code) {
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   install_temporary_cleanup(); // Ctrl-C during a cache write leaves no temporary file
-  Context context{out, err, process_env(), false, false, "", 0};
-  context.out_is_terminal = isatty(STDOUT_FILENO) == 1;
-  context.err_is_terminal = isatty(STDERR_FILENO) == 1;
+  Context context{.out = out,
+                  .err = err,
+                  .env = process_env(),
+                  .out_is_terminal = isatty(STDOUT_FILENO) == 1,
+                  .err_is_terminal = isatty(STDERR_FILENO) == 1};
   return run(argc, argv, context);
 }
 
@@ -204,10 +206,10 @@ int run_command(int argc, const char* const* argv, Context& context) {
     }
   } catch (const gpucost::Error& e) {
     // Messages quote outside text (file contents, answers): shown escaped, own newlines kept.
-    fmt::print(context.err, "gpucost: error: {}\n", terminal_safe(e.what(), true));
+    fmt::print(context.err, "gpucost: error: {}\n", terminal_safe(e.what(), Newlines::keep));
     return 1;
   } catch (const std::exception& e) {
-    fmt::print(context.err, "gpucost: error: {}\n", terminal_safe(e.what(), true));
+    fmt::print(context.err, "gpucost: error: {}\n", terminal_safe(e.what(), Newlines::keep));
     return 1;
   }
   return context.exit_code;

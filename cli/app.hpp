@@ -28,7 +28,7 @@ struct Context {
   EnvLookup env;
   bool out_is_terminal = false; // colour and width detection only for a terminal
   bool err_is_terminal = false; // progress lines only for a terminal
-  std::string executable;       // argv[0], to find the data directory
+  std::string executable{};     // argv[0], to find the data directory
   int exit_code = 0;            // set with set_exit_code
 };
 

@@ -113,14 +113,14 @@ DataSet load_reference_data(Context& context) {
   return value_or_throw(load_data_set(dir));
 }
 
-void add_filter_options(CLI::App& command, FilterOptions& options, bool with_modes) {
+void add_filter_options(CLI::App& command, FilterOptions& options, RowFilters row_filters) {
   command.add_option("--gpu", options.gpus, "Only these GPU models (repeatable, aliases allowed)");
   command.add_option("--provider", options.providers, "Only these providers (repeatable)");
   command.add_option("--product", options.products, "Only pod, vm, serverless or dedicated");
   command.add_option("--region", options.regions, "Only regions starting with this (repeatable)");
   command.add_option("--min-vram", options.min_vram_gb, "At least this much memory per GPU, GB");
   command.add_option("--max-price", options.max_price, "At most this many USD per hour");
-  if (with_modes) {
+  if (row_filters == RowFilters::included) {
     command.add_option("--mode", options.mode, "Only per-job, keep-alive or always-on rows");
     command.add_option("--pricing", options.pricing, "Only on-demand or spot rows");
   }

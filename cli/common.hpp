@@ -61,9 +61,12 @@ struct FilterOptions {
   std::string pricing;
 };
 
-// Adds --gpu, --provider, --product, --region, --min-vram, --max-price (and --mode, --pricing when
-// `with_modes`).
-void add_filter_options(CLI::App& command, FilterOptions& options, bool with_modes);
+// Whether a command's filters include --mode and --pricing (those that rank priced rows).
+enum class RowFilters { excluded, included };
+
+// Adds --gpu, --provider, --product, --region, --min-vram, --max-price (and --mode, --pricing with
+// RowFilters::included).
+void add_filter_options(CLI::App& command, FilterOptions& options, RowFilters row_filters);
 
 // Checks names against the data and catalog ("did you mean") and builds the filters; throws Error.
 // A --gpu that is a model name or alias selects that model; otherwise it selects every model of a

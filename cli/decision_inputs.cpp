@@ -11,7 +11,7 @@ namespace gpucost::cli {
 
 void add_pricing_options(CLI::App& command, PricingOptions& options) {
   add_workload_options(command, options.workload);
-  add_filter_options(command, options.filters, true);
+  add_filter_options(command, options.filters, RowFilters::included);
   add_catalog_options(command, options.catalog);
 }
 
@@ -81,8 +81,14 @@ std::vector<Criterion> computed_criteria(const std::vector<RankedOption>& option
                                          const Workload& workload,
                                          std::vector<std::string>& notes) {
   std::vector<Criterion> criteria;
-  const auto add = [&](std::string name, std::string unit, bool benefit, auto value_of) {
-    Criterion criterion{std::move(name), std::move(unit), benefit, {}, Normalisation::min_max};
+  // Which way a criterion scores: a cost (less is better) or a benefit (more is better).
+  enum class Better { less, more };
+  const auto add = [&](std::string name, std::string unit, Better better, auto value_of) {
+    Criterion criterion{.name = std::move(name),
+                        .unit = std::move(unit),
+                        .benefit = better == Better::more,
+                        .values = {},
+                        .normalisation = Normalisation::min_max};
     std::size_t missing = 0;
     for (const auto& option : options) {
       const std::optional<double> value = value_of(option);
@@ -102,25 +108,27 @@ std::vector<Criterion> computed_criteria(const std::vector<RankedOption>& option
     criteria.push_back(std::move(criterion));
   };
   using Value = std::optional<double>;
-  add("cost_per_job", "USD", false, [](const RankedOption& o) -> Value {
+  add("cost_per_job", "USD", Better::less, [](const RankedOption& o) -> Value {
     return o.estimate.cost_per_job;
   });
   if (workload.jobs_per_month) {
-    add("monthly_cost", "USD", false, [](const RankedOption& o) -> Value {
+    add("monthly_cost", "USD", Better::less, [](const RankedOption& o) -> Value {
       return o.estimate.monthly_cost;
     });
   }
-  add("usd_per_hour", "USD/h", false, [](const RankedOption& o) -> Value {
+  add("usd_per_hour", "USD/h", Better::less, [](const RankedOption& o) -> Value {
     return o.usd_per_hour;
   });
-  add("mean_added_latency_s", "s", false, [](const RankedOption& o) -> Value {
+  add("mean_added_latency_s", "s", Better::less, [](const RankedOption& o) -> Value {
     return o.estimate.mean_added_latency_s;
   });
-  add("p_cold", "", false, [](const RankedOption& o) -> Value { return o.estimate.p_cold; });
-  add("reliability", "", true, [](const RankedOption& o) -> Value { return o.offer.reliability; });
+  add("p_cold", "", Better::less, [](const RankedOption& o) -> Value { return o.estimate.p_cold; });
+  add("reliability", "", Better::more, [](const RankedOption& o) -> Value {
+    return o.offer.reliability;
+  });
   // The provider's tier in providers.json as an ordinal (docs/decisions.md): a marketplace of
   // independent hosts 0, a GPU specialist 1, a hyperscaler or a dedicated server's own hardware 2.
-  add("provider_tier", "", true, [&](const RankedOption& o) -> Value {
+  add("provider_tier", "", Better::more, [&](const RankedOption& o) -> Value {
     const ProviderInfo* info = data.providers.find(o.offer.provider);
     if (info == nullptr) {
       return std::nullopt;
@@ -136,7 +144,7 @@ std::vector<Criterion> computed_criteria(const std::vector<RankedOption>& option
     }
     return std::nullopt;
   });
-  add("native_autoscaling", "", true, [&](const RankedOption& o) -> Value {
+  add("native_autoscaling", "", Better::more, [&](const RankedOption& o) -> Value {
     const ProductTraits* traits = data.providers.traits(o.offer.provider, o.offer.product);
     if (traits == nullptr || !traits->native_autoscaling) {
       return std::nullopt;
@@ -144,7 +152,7 @@ std::vector<Criterion> computed_criteria(const std::vector<RankedOption>& option
     return *traits->native_autoscaling ? 1.0 : 0.0;
   });
   if (workload.output_gb) {
-    add("egress_per_job", "USD", false, [](const RankedOption& o) -> Value {
+    add("egress_per_job", "USD", Better::less, [](const RankedOption& o) -> Value {
       return o.estimate.split.egress;
     });
   }

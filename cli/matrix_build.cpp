@@ -132,7 +132,11 @@ BuiltMatrix build_matrix_from(const std::vector<RankedOption>& ranked,
   if (!flags.scores_file.empty()) {
     const ScoreTable table = read_scores(flags.scores_file);
     for (std::size_t c = 0; c < table.criteria.size(); ++c) {
-      Criterion criterion{table.criteria[c], "", true, {}, Normalisation::given};
+      Criterion criterion{.name = table.criteria[c],
+                          .unit = "",
+                          .benefit = true,
+                          .values = {},
+                          .normalisation = Normalisation::given};
       for (const auto& label : input.options) {
         const auto it = std::find_if(table.options.begin(), table.options.end(), [&](auto& o) {
           return equals_ignoring_case(o, label);
@@ -164,7 +168,11 @@ build_matrix(const PricingOptions& pricing, const MatrixFlags& flags, Context& c
     MatrixInput input;
     input.options = table.options;
     for (std::size_t c = 0; c < table.criteria.size(); ++c) {
-      Criterion criterion{table.criteria[c], "", true, {}, Normalisation::given};
+      Criterion criterion{.name = table.criteria[c],
+                          .unit = "",
+                          .benefit = true,
+                          .values = {},
+                          .normalisation = Normalisation::given};
       for (const auto& row : table.scores) {
         criterion.values.push_back(row[c]);
       }

@@ -143,7 +143,10 @@ std::vector<render::Column> option_columns(const BreakevenResult& result) {
   return columns;
 }
 
-std::string render_table(const BreakevenResult& result, const PricedSet& set, bool markdown) {
+// The two text forms of the break-even tables.
+enum class TableMarkup { text, markdown };
+
+std::string render_table(const BreakevenResult& result, const PricedSet& set, TableMarkup markup) {
   std::string out;
   std::string heading = render::describe_workload(set.workload);
   if (heading.rfind("Cost per job", 0) == 0) {
@@ -151,11 +154,11 @@ std::string render_table(const BreakevenResult& result, const PricedSet& set, bo
   }
   const auto options = option_columns(result);
   const auto pairs = pair_columns(result);
-  if (markdown) {
+  if (markup == TableMarkup::markdown) {
     out += "### " + render::markdown_escape(heading) + "\n\n";
     out += render::markdown_table(options) + "\n" + render::markdown_table(pairs);
   } else {
-    const TableStyle plain{0, false};
+    const TableStyle plain{.columns = 0, .color = false};
     out += render::printable(heading) + "\n\n";
     out += render::render_rows(options, std::vector<bool>(result.options.size(), false), plain);
     out += "\n";
@@ -198,10 +201,10 @@ void run_breakeven(const BreakevenOptions& options, Context& context) {
   const BreakevenResult result = compute_breakeven(set, options.top, search);
   switch (options.output.format) {
   case OutputFormat::table:
-    context.out << render_table(result, set, false);
+    context.out << render_table(result, set, TableMarkup::text);
     break;
   case OutputFormat::markdown:
-    context.out << render_table(result, set, true);
+    context.out << render_table(result, set, TableMarkup::markdown);
     break;
   case OutputFormat::csv:
     context.out << render_csv(result, options.output.csv_dialect);

@@ -120,7 +120,8 @@ void run_status(const StatusOptions& options, Context& context) {
   offline.offline = true;
   offline.max_age = "100000d"; // any cache counts: status reports, it never fetches
   std::ostringstream discard;
-  Context silent{context.out, discard, context.env, false, false, context.executable, 0};
+  Context silent{
+      .out = context.out, .err = discard, .env = context.env, .executable = context.executable};
   Inputs inputs = load_inputs(offline, silent);
   const double max_age_s = options.max_age.empty()
                                ? k_default_max_age_s

@@ -68,8 +68,12 @@ Workload embedded_workload(const Baseline& baseline, const DataSet& data) {
   return workload;
 }
 
-void write_file(const std::string& path, const std::string& text, bool append) {
-  std::ofstream out(path, append ? std::ios::binary | std::ios::app : std::ios::binary);
+// Whether write_file replaces a file or adds to its end (GitHub's step summary collects steps).
+enum class WriteMode { replace, append };
+
+void write_file(const std::string& path, const std::string& text, WriteMode mode) {
+  std::ofstream out(
+      path, mode == WriteMode::append ? std::ios::binary | std::ios::app : std::ios::binary);
   out << text;
   out.flush();
   if (!out) {
@@ -306,7 +310,7 @@ void run_check(const CheckOptions& options, Context& context) {
 
   // Every report is written before the exit code is returned.
   if (!options.junit.empty()) {
-    write_file(options.junit, render_check_junit(report), false);
+    write_file(options.junit, render_check_junit(report), WriteMode::replace);
   }
   switch (options.output.format) {
   case OutputFormat::table:
@@ -325,7 +329,7 @@ void run_check(const CheckOptions& options, Context& context) {
     context.out << render_check_annotations(report);
     const auto summary = context.env("GITHUB_STEP_SUMMARY");
     if (summary && !summary->empty()) {
-      write_file(*summary, render_check_markdown(report, options.comment_tag), true);
+      write_file(*summary, render_check_markdown(report, options.comment_tag), WriteMode::append);
     }
     break;
   }

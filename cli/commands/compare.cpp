@@ -114,7 +114,7 @@ void register_compare(CLI::App& app, Context& context) {
           options->top,
           "Show only the N cheapest rows (0: every row; tables and markdown show 20 by default)")
       ->transform(decimal_whole_number());
-  add_filter_options(*command, options->filters, true);
+  add_filter_options(*command, options->filters, RowFilters::included);
   add_catalog_options(*command, options->catalog);
   add_format_options(*command, options->output);
   command->add_option("--chart",

@@ -73,7 +73,7 @@ void register_offers(CLI::App& app, Context& context) {
   auto options = std::make_shared<OffersOptions>();
   CLI::App* command =
       app.add_subcommand("offers", "List the catalog's offers (cheapest per hour first)");
-  add_filter_options(*command, options->filters, false);
+  add_filter_options(*command, options->filters, RowFilters::excluded);
   add_catalog_options(*command, options->catalog);
   command->add_option("--top", options->top, "Show only the N cheapest offers")
       ->transform(decimal_whole_number());

@@ -762,7 +762,7 @@ void register_simulate(CLI::App& app, Context& context) {
   CLI::App* command = app.add_subcommand(
       "simulate", "Simulate queue-driven autoscaling of workers: cost, waits, cold starts");
   add_workload_options(*command, options->workload);
-  add_filter_options(*command, options->filters, false);
+  add_filter_options(*command, options->filters, RowFilters::excluded);
   add_catalog_options(*command, options->catalog);
   command->add_option("--option",
                       options->option_name,

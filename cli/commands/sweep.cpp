@@ -421,8 +421,9 @@ void run_sweep(const SweepOptions& options, Context& context) {
                   << render::markdown_table(columns) << "\n";
     } else {
       context.out << render::printable(heading) << "\n\n"
-                  << render::render_rows(
-                         columns, std::vector<bool>(steps.size(), false), TableStyle{0, false});
+                  << render::render_rows(columns,
+                                         std::vector<bool>(steps.size(), false),
+                                         TableStyle{.columns = 0, .color = false});
     }
     context.out << "\nWinner ranges:\n";
     for (const auto& range : ranges) {

@@ -104,9 +104,9 @@ std::map<std::string, UpdateLine> parse_update_output(const std::string& out) {
     std::string unit;
     double seconds = 0;
     if (words >> id >> state && state == "ok" && words >> offers >> unit >> seconds) {
-      lines[id] = UpdateLine{true, seconds};
+      lines[id] = UpdateLine{.ok = true, .seconds = seconds};
     } else if (!id.empty() && (state == "failed" || state == "skipped")) {
-      lines[id] = UpdateLine{false, 0};
+      lines[id] = UpdateLine{.ok = false, .seconds = 0};
     }
   }
   return lines;
@@ -150,16 +150,11 @@ std::optional<RunResult> run_once(const std::vector<ProviderSetup>& setups,
 
   std::ostringstream out;
   std::ostringstream err;
-  gpucost::cli::Context context{out,
-                                err,
-                                [&env](std::string_view name) -> std::optional<std::string> {
-                                  const auto it = env.find(std::string(name));
-                                  return it != env.end() ? std::optional(it->second) : std::nullopt;
-                                },
-                                false,
-                                false,
-                                "",
-                                0};
+  gpucost::cli::Context context{
+      .out = out, .err = err, .env = [&env](std::string_view name) -> std::optional<std::string> {
+        const auto it = env.find(std::string(name));
+        return it != env.end() ? std::optional(it->second) : std::nullopt;
+      }};
   const std::vector<const char*> argv = {"gpucost", "catalog", "update", "--timeout", "30"};
   const auto start = std::chrono::steady_clock::now();
   const int code = gpucost::cli::run(static_cast<int>(argv.size()), argv.data(), context);

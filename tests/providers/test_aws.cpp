@@ -329,11 +329,16 @@ TEST_SUITE("aws fetch") {
   using gpucost::test::LoopbackServer;
   using gpucost::test::ScriptedResponse;
 
-  ScriptedResponse reply(int status, std::string body, bool truncate = false) {
+  ScriptedResponse reply(int status, std::string body) {
     ScriptedResponse response;
     response.status = status;
     response.body = std::move(body);
-    response.truncate = truncate;
+    return response;
+  }
+
+  // `response` cut short: 100 bytes more are announced than sent.
+  ScriptedResponse truncated(ScriptedResponse response) {
+    response.truncate = true;
     return response;
   }
 
@@ -426,7 +431,7 @@ TEST_SUITE("aws fetch") {
     const auto provider = gpucost::make_aws_provider();
 
     SUBCASE("truncated") {
-      server.route(k_csv_path, reply(200, fixture("offers-us-east-1.csv"), true));
+      server.route(k_csv_path, truncated(reply(200, fixture("offers-us-east-1.csv"))));
       auto result = provider->fetch(*http, fetch_options(server.url(), {"us-east-1"}));
       REQUIRE(!result);
       CHECK(result.error().message.rfind(

@@ -272,11 +272,16 @@ TEST_SUITE("azure fetch") {
   using gpucost::test::LoopbackServer;
   using gpucost::test::ScriptedResponse;
 
-  ScriptedResponse reply(int status, std::string body, bool truncate = false) {
+  ScriptedResponse reply(int status, std::string body) {
     ScriptedResponse response;
     response.status = status;
     response.body = std::move(body);
-    response.truncate = truncate;
+    return response;
+  }
+
+  // `response` cut short: 100 bytes more are announced than sent.
+  ScriptedResponse truncated(ScriptedResponse response) {
+    response.truncate = true;
     return response;
   }
 
@@ -357,7 +362,7 @@ TEST_SUITE("azure fetch") {
             != std::string::npos);
     }
     SUBCASE("a truncated body") {
-      server.route("/api/retail/prices", reply(200, fixture("prices-page1.json"), true));
+      server.route("/api/retail/prices", truncated(reply(200, fixture("prices-page1.json"))));
       auto result = provider->fetch(*http, fetch_options(server.url()));
       REQUIRE(!result);
       INFO(result.error().message);

@@ -31,19 +31,14 @@ CliOutcome run_cli(const std::vector<std::string>& args,
   }
   std::ostringstream out;
   std::ostringstream err;
-  cli::Context context{out,
-                       err,
-                       [env](std::string_view name) -> std::optional<std::string> {
-                         const auto it = env.find(std::string(name));
-                         if (it == env.end()) {
-                           return std::nullopt;
-                         }
-                         return it->second;
-                       },
-                       false,
-                       false,
-                       "",
-                       0};
+  cli::Context context{
+      .out = out, .err = err, .env = [env](std::string_view name) -> std::optional<std::string> {
+        const auto it = env.find(std::string(name));
+        if (it == env.end()) {
+          return std::nullopt;
+        }
+        return it->second;
+      }};
   const auto previous = std::filesystem::current_path();
   if (!working_dir.empty()) {
     std::filesystem::current_path(working_dir);

@@ -44,7 +44,7 @@ TEST_SUITE("cli_robust") {
     CHECK(terminal_safe("plain RTX 4090 \xE2\x82\xAC") == "plain RTX 4090 \xE2\x82\xAC");
     CHECK(terminal_safe("a\x1b]0;title\x07") == "a\\e]0;title\\x07");
     CHECK(terminal_safe("x\r\ny\t") == "x\\r\\ny\\t");
-    CHECK(terminal_safe("x\ny", true) == "x\ny");
+    CHECK(terminal_safe("x\ny", Newlines::keep) == "x\ny");
     CHECK(terminal_safe("c1 \xC2\x9B") == "c1 \\u{9b}");
     CHECK(terminal_safe("del \x7F") == "del \\x7f");
     CHECK(terminal_safe("cut \xE2\x82") == "cut \xEF\xBF\xBD\xEF\xBF\xBD");

@@ -152,17 +152,11 @@ TEST_SUITE("output_file") {
     std::ostream out(&full);
     std::ostringstream err;
     const auto env = pinned_env(temp.path().string());
-    cli::Context context{out,
-                         err,
-                         [env](std::string_view name) -> std::optional<std::string> {
-                           const auto it = env.find(std::string(name));
-                           return it == env.end() ? std::nullopt
-                                                  : std::optional<std::string>(it->second);
-                         },
-                         false,
-                         false,
-                         "",
-                         0};
+    cli::Context context{
+        .out = out, .err = err, .env = [env](std::string_view name) -> std::optional<std::string> {
+          const auto it = env.find(std::string(name));
+          return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+        }};
     for (const std::vector<const char*>& args :
          {std::vector<const char*>{"gpucost", "offers"},
           std::vector<const char*>{"gpucost", "catalog", "status"},

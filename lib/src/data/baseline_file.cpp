@@ -29,7 +29,7 @@ Status read_filters(const JsonReader& node, CompareResult& result) {
   GPUCOST_TRY(node.number_field("min_vram_gb", filters.min_vram_gb, 0));
   GPUCOST_TRY(node.number_field("max_price_per_hour", filters.max_price_per_hour, 0));
   std::string text;
-  GPUCOST_TRY(node.string_field("mode", text, false));
+  GPUCOST_TRY(node.string_field("mode", text, Presence::optional));
   if (!text.empty()) {
     filters.mode = parse_mode(text);
     if (!filters.mode) {
@@ -37,7 +37,7 @@ Status read_filters(const JsonReader& node, CompareResult& result) {
     }
   }
   text.clear();
-  GPUCOST_TRY(node.string_field("pricing", text, false));
+  GPUCOST_TRY(node.string_field("pricing", text, Presence::optional));
   if (!text.empty()) {
     filters.pricing = parse_pricing(text);
     if (!filters.pricing) {
@@ -84,34 +84,34 @@ Expected<RankedOption> read_option(const JsonReader& node, const ProviderTable& 
   std::optional<int> integer;
   GPUCOST_TRY(node.int_field("rank", integer, 1));
   row.rank = integer.value_or(0);
-  GPUCOST_TRY(node.string_field("provider", offer.provider, true));
+  GPUCOST_TRY(node.string_field("provider", offer.provider, Presence::required));
   std::string text;
-  GPUCOST_TRY(node.string_field("product", text, true));
+  GPUCOST_TRY(node.string_field("product", text, Presence::required));
   const auto product = parse_product(text);
   if (!product) {
     return Unexpected{node.error("product", fmt::format("unknown product \"{}\"", text))};
   }
   offer.product = *product;
   text.clear();
-  GPUCOST_TRY(node.string_field("mode", text, true));
+  GPUCOST_TRY(node.string_field("mode", text, Presence::required));
   const auto mode = parse_mode(text);
   if (!mode) {
     return Unexpected{node.error("mode", fmt::format("unknown mode \"{}\"", text))};
   }
   estimate.mode = *mode;
   text.clear();
-  GPUCOST_TRY(node.string_field("pricing", text, true));
+  GPUCOST_TRY(node.string_field("pricing", text, Presence::required));
   const auto pricing = parse_pricing(text);
   if (!pricing) {
     return Unexpected{node.error("pricing", fmt::format("unknown pricing \"{}\"", text))};
   }
   estimate.pricing = *pricing;
-  GPUCOST_TRY(node.string_field("name", offer.name, false));
-  GPUCOST_TRY(node.string_field("gpu", offer.gpu, true));
+  GPUCOST_TRY(node.string_field("name", offer.name, Presence::optional));
+  GPUCOST_TRY(node.string_field("gpu", offer.gpu, Presence::required));
   GPUCOST_TRY(node.int_field("gpu_count", integer, 1));
   offer.gpu_count = integer.value_or(1);
   GPUCOST_TRY(node.number_field("gpu_memory_gb", offer.gpu_memory_gb, 0));
-  GPUCOST_TRY(node.string_field("region", offer.region, false));
+  GPUCOST_TRY(node.string_field("region", offer.region, Presence::optional));
   std::optional<double> value;
   GPUCOST_TRY(node.number_field("price_per_hour", value, 0));
   if (!value) {
@@ -127,13 +127,13 @@ Expected<RankedOption> read_option(const JsonReader& node, const ProviderTable& 
   GPUCOST_TRY(node.number_field("monthly_cost", estimate.monthly_cost, 0));
   GPUCOST_TRY(node.number_field("job_seconds", value, 0));
   estimate.job_seconds = value.value_or(0);
-  GPUCOST_TRY(node.string_field("source", offer.source, false));
-  GPUCOST_TRY(node.string_field("fetched_at", offer.fetched_at, false));
+  GPUCOST_TRY(node.string_field("source", offer.source, Presence::optional));
+  GPUCOST_TRY(node.string_field("fetched_at", offer.fetched_at, Presence::optional));
   // A price fetched after the run's clock has a negative age: read it as written.
   GPUCOST_TRY(
       node.number_field("price_age_s", row.price_age_s, std::numeric_limits<double>::lowest()));
   GPUCOST_TRY(node.string_list_field("defaulted", row.defaulted));
-  GPUCOST_TRY(node.string_field("key", row.key, false));
+  GPUCOST_TRY(node.string_field("key", row.key, Presence::optional));
   if (row.key.empty()) {
     row.key = option_key(offer, estimate.mode, estimate.pricing, providers.find(offer.provider));
   }
@@ -157,9 +157,9 @@ Expected<Baseline> parse_baseline(std::string_view json_text,
   Baseline baseline;
   baseline.origin = origin;
   CompareResult& result = baseline.result;
-  GPUCOST_TRY(root.string_field("tool_version", result.tool_version, false));
-  GPUCOST_TRY(root.string_field("generatedAt", result.generated_at, false));
-  GPUCOST_TRY(root.string_field("currency", result.currency, false));
+  GPUCOST_TRY(root.string_field("tool_version", result.tool_version, Presence::optional));
+  GPUCOST_TRY(root.string_field("generatedAt", result.generated_at, Presence::optional));
+  GPUCOST_TRY(root.string_field("currency", result.currency, Presence::optional));
   if (result.currency != "USD") {
     return Unexpected{root.error(
         "currency",
@@ -173,13 +173,13 @@ Expected<Baseline> parse_baseline(std::string_view json_text,
 
   GPUCOST_TRY_ASSIGN(const auto catalog, root.object("catalog"));
   if (catalog) {
-    GPUCOST_TRY(catalog->string_field("sha256", result.catalog.sha256, false));
+    GPUCOST_TRY(catalog->string_field("sha256", result.catalog.sha256, Presence::optional));
     if (catalog->node().contains("sources")) {
       GPUCOST_TRY_ASSIGN(const auto sources, catalog->array("sources"));
       for (const auto& node : sources) {
         CatalogSource source;
         std::string origin_name;
-        GPUCOST_TRY(node.string_field("origin", origin_name, false));
+        GPUCOST_TRY(node.string_field("origin", origin_name, Presence::optional));
         if (!origin_name.empty()) {
           const auto parsed = parse_price_origin(origin_name);
           if (!parsed || *parsed == PriceOrigin::none) {
@@ -189,9 +189,9 @@ Expected<Baseline> parse_baseline(std::string_view json_text,
           }
           source.origin = *parsed;
         }
-        GPUCOST_TRY(node.string_field("location", source.location, false));
-        GPUCOST_TRY(node.string_field("provider", source.provider, false));
-        GPUCOST_TRY(node.string_field("fetched_at", source.fetched_at, false));
+        GPUCOST_TRY(node.string_field("location", source.location, Presence::optional));
+        GPUCOST_TRY(node.string_field("provider", source.provider, Presence::optional));
+        GPUCOST_TRY(node.string_field("fetched_at", source.fetched_at, Presence::optional));
         result.catalog.sources.push_back(std::move(source));
       }
     }

@@ -21,19 +21,19 @@ Expected<BenchmarkTable> parse_benchmark_table(std::string_view json_text,
       return Unexpected{item.error("", fmt::format("unknown workload class \"{}\"", name))};
     }
     BenchmarkClass entry;
-    GPUCOST_TRY(item.string_field("metric", entry.metric, true));
-    GPUCOST_TRY(item.string_field("source", entry.source, true));
-    GPUCOST_TRY(item.string_field("as_of", entry.as_of, false));
-    GPUCOST_TRY(item.string_field("latency_note", entry.latency_note, false));
+    GPUCOST_TRY(item.string_field("metric", entry.metric, Presence::required));
+    GPUCOST_TRY(item.string_field("source", entry.source, Presence::required));
+    GPUCOST_TRY(item.string_field("as_of", entry.as_of, Presence::optional));
+    GPUCOST_TRY(item.string_field("latency_note", entry.latency_note, Presence::optional));
     GPUCOST_TRY_ASSIGN(const auto figures, item.array("figures"));
     for (const auto& row : figures) {
       BenchmarkFigure figure;
-      GPUCOST_TRY(row.string_field("gpu", figure.gpu, true));
-      GPUCOST_TRY(row.number_field("value", figure.value, 0, true));
+      GPUCOST_TRY(row.string_field("gpu", figure.gpu, Presence::required));
+      GPUCOST_TRY(row.number_field("value", figure.value, {.minimum = 0, .exclusive = true}));
       GPUCOST_TRY(row.bool_field("nvenc", figure.nvenc));
-      GPUCOST_TRY(row.string_field("source", figure.source, true));
-      GPUCOST_TRY(row.string_field("as_of", figure.as_of, false));
-      GPUCOST_TRY(row.string_field("source_group", figure.source_group, false));
+      GPUCOST_TRY(row.string_field("source", figure.source, Presence::required));
+      GPUCOST_TRY(row.string_field("as_of", figure.as_of, Presence::optional));
+      GPUCOST_TRY(row.string_field("source_group", figure.source_group, Presence::optional));
       if (figure.value && figure.source_group.empty()) {
         return Unexpected{row.error("source_group", "is required with a value")};
       }

@@ -16,7 +16,7 @@ namespace {
 
 // Reads an ISO 8601 time field, refusing text that does not parse.
 Status read_time(const JsonReader& item, std::string_view key, std::string& out) {
-  GPUCOST_TRY(item.string_field(key, out, true));
+  GPUCOST_TRY(item.string_field(key, out, Presence::required));
   if (!parse_iso8601(out)) {
     return Unexpected{item.error(
         key,
@@ -29,8 +29,8 @@ Expected<Offer> read_offer(const JsonReader& item, const std::vector<FxRate>& ra
   GPUCOST_TRY(item.check_keys(offer_field_names()));
   Offer offer;
   std::string product;
-  GPUCOST_TRY(item.string_field("provider", offer.provider, true));
-  GPUCOST_TRY(item.string_field("product", product, true));
+  GPUCOST_TRY(item.string_field("provider", offer.provider, Presence::required));
+  GPUCOST_TRY(item.string_field("product", product, Presence::required));
   const auto parsed_product = parse_product(product);
   if (!parsed_product) {
     return Unexpected{
@@ -39,34 +39,40 @@ Expected<Offer> read_offer(const JsonReader& item, const std::vector<FxRate>& ra
                                product))};
   }
   offer.product = *parsed_product;
-  GPUCOST_TRY(item.string_field("name", offer.name, false));
-  GPUCOST_TRY(item.string_field("gpu", offer.gpu, true));
+  GPUCOST_TRY(item.string_field("name", offer.name, Presence::optional));
+  GPUCOST_TRY(item.string_field("gpu", offer.gpu, Presence::required));
   std::optional<int> gpu_count;
   GPUCOST_TRY(item.int_field("gpu_count", gpu_count, 1));
   if (!gpu_count) {
     return Unexpected{item.error("gpu_count", "is required (a whole number >= 1)")};
   }
   offer.gpu_count = *gpu_count;
-  GPUCOST_TRY(item.number_field("gpu_memory_gb", offer.gpu_memory_gb, 0, true));
-  GPUCOST_TRY(item.number_field("vcpus", offer.vcpus, 0, true));
-  GPUCOST_TRY(item.number_field("ram_gb", offer.ram_gb, 0, true));
-  GPUCOST_TRY(item.string_field("region", offer.region, false));
-  GPUCOST_TRY(item.number_field("price_per_hour", offer.price_per_hour, 0, true));
-  GPUCOST_TRY(item.number_field("spot_price_per_hour", offer.spot_price_per_hour, 0, true));
-  GPUCOST_TRY(item.number_field("monthly_price", offer.monthly_price, 0, true));
   GPUCOST_TRY(
-      item.number_field("always_on_price_per_hour", offer.always_on_price_per_hour, 0, true));
-  GPUCOST_TRY(item.number_field("billing_granularity_s", offer.billing_granularity_s, 0, true));
+      item.number_field("gpu_memory_gb", offer.gpu_memory_gb, {.minimum = 0, .exclusive = true}));
+  GPUCOST_TRY(item.number_field("vcpus", offer.vcpus, {.minimum = 0, .exclusive = true}));
+  GPUCOST_TRY(item.number_field("ram_gb", offer.ram_gb, {.minimum = 0, .exclusive = true}));
+  GPUCOST_TRY(item.string_field("region", offer.region, Presence::optional));
+  GPUCOST_TRY(
+      item.number_field("price_per_hour", offer.price_per_hour, {.minimum = 0, .exclusive = true}));
+  GPUCOST_TRY(item.number_field(
+      "spot_price_per_hour", offer.spot_price_per_hour, {.minimum = 0, .exclusive = true}));
+  GPUCOST_TRY(
+      item.number_field("monthly_price", offer.monthly_price, {.minimum = 0, .exclusive = true}));
+  GPUCOST_TRY(item.number_field("always_on_price_per_hour",
+                                offer.always_on_price_per_hour,
+                                {.minimum = 0, .exclusive = true}));
+  GPUCOST_TRY(item.number_field(
+      "billing_granularity_s", offer.billing_granularity_s, {.minimum = 0, .exclusive = true}));
   GPUCOST_TRY(item.number_field("billing_minimum_s", offer.billing_minimum_s, 0));
   GPUCOST_TRY(item.number_field("cold_start_s", offer.cold_start_s, 0));
   GPUCOST_TRY(item.bool_field("cold_start_billed", offer.cold_start_billed));
   GPUCOST_TRY(item.number_field("idle_timeout_s", offer.idle_timeout_s, 0));
   GPUCOST_TRY(item.number_field("interruptions_per_hour", offer.interruptions_per_hour, 0));
   GPUCOST_TRY(item.number_field("egress_per_gb", offer.egress_per_gb, 0));
-  GPUCOST_TRY(item.number_field("reliability", offer.reliability, 0, false, 1));
-  GPUCOST_TRY(item.string_field("source", offer.source, true));
+  GPUCOST_TRY(item.number_field("reliability", offer.reliability, {.minimum = 0, .maximum = 1}));
+  GPUCOST_TRY(item.string_field("source", offer.source, Presence::required));
   GPUCOST_TRY(read_time(item, "fetched_at", offer.fetched_at));
-  GPUCOST_TRY(item.string_field("notes", offer.notes, false));
+  GPUCOST_TRY(item.string_field("notes", offer.notes, Presence::optional));
 
   if (!has_price(offer)) {
     return Unexpected{item.error(
@@ -76,7 +82,7 @@ Expected<Offer> read_offer(const JsonReader& item, const std::vector<FxRate>& ra
   }
 
   std::string currency = "USD";
-  GPUCOST_TRY(item.string_field("currency", currency, false));
+  GPUCOST_TRY(item.string_field("currency", currency, Presence::optional));
   if (currency != "USD") {
     const FxRate* rate = find_rate(rates, currency);
     if (rate == nullptr) {
@@ -107,14 +113,14 @@ Expected<std::vector<FxRate>> parse_fx_rates(std::string_view json_text,
   for (const auto& item : items) {
     FxRate rate;
     std::optional<double> usd;
-    GPUCOST_TRY(item.string_field("currency", rate.currency, true));
-    GPUCOST_TRY(item.number_field("usd_per_unit", usd, 0, true));
+    GPUCOST_TRY(item.string_field("currency", rate.currency, Presence::required));
+    GPUCOST_TRY(item.number_field("usd_per_unit", usd, {.minimum = 0, .exclusive = true}));
     if (!usd) {
       return Unexpected{item.error("usd_per_unit", "is required")};
     }
     rate.usd_per_unit = *usd;
-    GPUCOST_TRY(item.string_field("as_of", rate.as_of, true));
-    GPUCOST_TRY(item.string_field("source", rate.source, true));
+    GPUCOST_TRY(item.string_field("as_of", rate.as_of, Presence::required));
+    GPUCOST_TRY(item.string_field("source", rate.source, Presence::required));
     rates.push_back(std::move(rate));
   }
   return rates;

@@ -417,7 +417,8 @@ Expected<std::optional<JsonReader>> JsonReader::object(std::string_view key) con
   return std::optional<JsonReader>(std::in_place, *value, m_text, m_origin, std::move(path));
 }
 
-Status JsonReader::string_field(std::string_view key, std::string& out, bool required) const {
+Status JsonReader::string_field(std::string_view key, std::string& out, Presence presence) const {
+  const bool required = presence == Presence::required;
   const auto* value = find(key);
   if (value == nullptr || value->is_null()) {
     if (required) {
@@ -435,11 +436,15 @@ Status JsonReader::string_field(std::string_view key, std::string& out, bool req
   return Ok{};
 }
 
+Status
+JsonReader::number_field(std::string_view key, std::optional<double>& out, double minimum) const {
+  return number_field(key, out, NumberRange{.minimum = minimum});
+}
+
 Status JsonReader::number_field(std::string_view key,
                                 std::optional<double>& out,
-                                double minimum,
-                                bool exclusive,
-                                double maximum) const {
+                                const NumberRange& range) const {
+  const auto [minimum, exclusive, maximum] = range;
   const auto* value = find(key);
   if (value == nullptr || value->is_null()) {
     out.reset();
@@ -451,11 +456,11 @@ Status JsonReader::number_field(std::string_view key,
   const double number = value->get<double>();
   const bool too_small = exclusive ? !(number > minimum) : !(number >= minimum);
   if (!std::isfinite(number) || too_small || number > maximum) {
-    std::string range = fmt::format("{} {}", exclusive ? ">" : ">=", minimum);
+    std::string accepted = fmt::format("{} {}", exclusive ? ">" : ">=", minimum);
     if (maximum < std::numeric_limits<double>::max()) {
-      range += fmt::format(" and <= {}", maximum);
+      accepted += fmt::format(" and <= {}", maximum);
     }
-    return Unexpected{error(key, fmt::format("must be {} (got {})", range, describe(*value)))};
+    return Unexpected{error(key, fmt::format("must be {} (got {})", accepted, describe(*value)))};
   }
   out = number;
   return Ok{};

@@ -22,16 +22,17 @@ Status read_worker_cap(const JsonReader& item, std::optional<WorkerCap>& out) {
         cap_item->error(cap.workers ? "gpus" : "workers",
                         "give exactly one of \"workers\" and \"gpus\" (a whole number >= 1)")};
   }
-  GPUCOST_TRY(cap_item->string_field("scope", cap.scope, true));
-  GPUCOST_TRY(cap_item->string_field("source", cap.source, true));
-  GPUCOST_TRY(cap_item->string_field("as_of", cap.as_of, true));
-  GPUCOST_TRY(cap_item->string_field("notes", cap.notes, false));
+  GPUCOST_TRY(cap_item->string_field("scope", cap.scope, Presence::required));
+  GPUCOST_TRY(cap_item->string_field("source", cap.source, Presence::required));
+  GPUCOST_TRY(cap_item->string_field("as_of", cap.as_of, Presence::required));
+  GPUCOST_TRY(cap_item->string_field("notes", cap.notes, Presence::optional));
   out = std::move(cap);
   return Ok{};
 }
 
 Status read_traits(const JsonReader& item, ProductTraits& traits) {
-  GPUCOST_TRY(item.number_field("billing_granularity_s", traits.billing_granularity_s, 0, true));
+  GPUCOST_TRY(item.number_field(
+      "billing_granularity_s", traits.billing_granularity_s, {.minimum = 0, .exclusive = true}));
   GPUCOST_TRY(item.number_field("billing_minimum_s", traits.billing_minimum_s, 0));
   GPUCOST_TRY(item.number_field("cold_start_s", traits.cold_start_s, 0));
   GPUCOST_TRY(item.bool_field("cold_start_billed", traits.cold_start_billed));
@@ -40,9 +41,9 @@ Status read_traits(const JsonReader& item, ProductTraits& traits) {
   GPUCOST_TRY(item.bool_field("native_autoscaling", traits.native_autoscaling));
   GPUCOST_TRY(item.bool_field("always_on", traits.always_on));
   GPUCOST_TRY(read_worker_cap(item, traits.max_workers));
-  GPUCOST_TRY(item.string_field("source", traits.source, true));
-  GPUCOST_TRY(item.string_field("as_of", traits.as_of, true));
-  GPUCOST_TRY(item.string_field("notes", traits.notes, false));
+  GPUCOST_TRY(item.string_field("source", traits.source, Presence::required));
+  GPUCOST_TRY(item.string_field("as_of", traits.as_of, Presence::required));
+  GPUCOST_TRY(item.string_field("notes", traits.notes, Presence::optional));
   const auto sources = item.node().find("sources");
   if (sources != item.node().end() && sources->is_object()) {
     for (const auto& [trait, where] : sources->items()) {
@@ -79,11 +80,11 @@ Expected<ProviderTable> parse_provider_table(std::string_view json_text,
     const JsonReader item(value, json_text, origin, {std::string("providers"), id});
     ProviderInfo info;
     info.id = id;
-    GPUCOST_TRY(item.string_field("display_name", info.display_name, false));
-    GPUCOST_TRY(item.string_field("tier", info.tier, false));
-    GPUCOST_TRY(item.string_field("api_key_env", info.api_key_env, false));
+    GPUCOST_TRY(item.string_field("display_name", info.display_name, Presence::optional));
+    GPUCOST_TRY(item.string_field("tier", info.tier, Presence::optional));
+    GPUCOST_TRY(item.string_field("api_key_env", info.api_key_env, Presence::optional));
     GPUCOST_TRY(item.number_field("egress_per_gb", info.egress_per_gb, 0));
-    GPUCOST_TRY(item.string_field("egress_source", info.egress_source, false));
+    GPUCOST_TRY(item.string_field("egress_source", info.egress_source, Presence::optional));
     const auto products = value.find("products");
     if (products == value.end() || !products->is_object()) {
       return Unexpected{item.error("products", "must be an object keyed by product")};
@@ -128,8 +129,8 @@ Expected<ProviderTable> parse_provider_table(std::string_view json_text,
       }
       ColdStartDefault entry;
       entry.cold_start_s = *seconds;
-      GPUCOST_TRY(item.string_field("source", entry.source, true));
-      GPUCOST_TRY(item.string_field("as_of", entry.as_of, false));
+      GPUCOST_TRY(item.string_field("source", entry.source, Presence::required));
+      GPUCOST_TRY(item.string_field("as_of", entry.as_of, Presence::optional));
       cold_start_defaults.emplace(*product, std::move(entry));
     }
   }

@@ -82,12 +82,12 @@ Status read_override(const JsonReader& root,
   const auto& node = root.node();
   const auto found = node.is_object() ? node.find(std::string(key)) : node.end();
   if (found == node.end() || !found->is_object()) {
-    return root.number_field(key, all, 0, false, k_seconds_per_year);
+    return root.number_field(key, all, {.minimum = 0, .maximum = k_seconds_per_year});
   }
   GPUCOST_TRY_ASSIGN(const auto table, root.object(key));
   for (const auto& [name, value] : found->items()) {
     std::optional<double> seconds;
-    GPUCOST_TRY(table->number_field(name, seconds, 0, false, k_seconds_per_year));
+    GPUCOST_TRY(table->number_field(name, seconds, {.minimum = 0, .maximum = k_seconds_per_year}));
     if (seconds) {
       by_provider[name] = *seconds;
     }
@@ -141,15 +141,17 @@ Expected<Workload> read_workload_object(const JsonReader& root) {
                                "assumptions",
                                "source"}));
   Workload w;
-  GPUCOST_TRY(root.string_field("name", w.name, false));
-  GPUCOST_TRY(root.string_field("description", w.description, false));
-  GPUCOST_TRY(root.string_field("ref_gpu", w.ref_gpu, false));
+  GPUCOST_TRY(root.string_field("name", w.name, Presence::optional));
+  GPUCOST_TRY(root.string_field("description", w.description, Presence::optional));
+  GPUCOST_TRY(root.string_field("ref_gpu", w.ref_gpu, Presence::optional));
   if (!w.ref_gpu.empty()) {
     w.origins["ref_gpu"] = root.error("ref_gpu", "").message;
   }
-  GPUCOST_TRY(root.number_field("job_seconds", w.job_seconds, 0, true, k_seconds_per_year));
+  GPUCOST_TRY(root.number_field("job_seconds",
+                                w.job_seconds,
+                                {.minimum = 0, .exclusive = true, .maximum = k_seconds_per_year}));
   std::string text;
-  GPUCOST_TRY(root.string_field("workload_class", text, false));
+  GPUCOST_TRY(root.string_field("workload_class", text, Presence::optional));
   if (!text.empty()) {
     const auto parsed = parse_workload_class(text);
     if (!parsed) {
@@ -163,9 +165,12 @@ Expected<Workload> read_workload_object(const JsonReader& root) {
   std::optional<int> gpus_per_job;
   GPUCOST_TRY(root.int_field("gpus_per_job", gpus_per_job, 1));
   w.gpus_per_job = gpus_per_job.value_or(1);
-  GPUCOST_TRY(root.number_field("jobs_per_month", w.jobs_per_month, 0, true, k_max_jobs_per_month));
+  GPUCOST_TRY(
+      root.number_field("jobs_per_month",
+                        w.jobs_per_month,
+                        {.minimum = 0, .exclusive = true, .maximum = k_max_jobs_per_month}));
   text.clear();
-  GPUCOST_TRY(root.string_field("traffic", text, false));
+  GPUCOST_TRY(root.string_field("traffic", text, Presence::optional));
   if (!text.empty()) {
     const auto parsed = parse_traffic(text);
     if (!parsed) {
@@ -177,22 +182,24 @@ Expected<Workload> read_workload_object(const JsonReader& root) {
   GPUCOST_TRY(read_override(root, "idle_timeout_s", w.idle_timeout_s, w.idle_timeout_by_provider));
   GPUCOST_TRY(read_override(root, "cold_start_s", w.cold_start_s, w.cold_start_by_provider));
   std::optional<double> utilization;
-  GPUCOST_TRY(root.number_field("max_utilization", utilization, 0, true, 1));
+  GPUCOST_TRY(root.number_field(
+      "max_utilization", utilization, {.minimum = 0, .exclusive = true, .maximum = 1}));
   w.max_utilization = utilization.value_or(0.8);
-  GPUCOST_TRY(root.number_field("revenue_per_job", w.revenue_per_job, 0, true));
+  GPUCOST_TRY(
+      root.number_field("revenue_per_job", w.revenue_per_job, {.minimum = 0, .exclusive = true}));
   GPUCOST_TRY(root.number_field("output_gb", w.output_gb, 0));
   GPUCOST_TRY(root.number_field("interruptions_per_hour", w.interruptions_per_hour, 0));
   std::optional<bool> cross_vendor;
   GPUCOST_TRY(root.bool_field("cross_vendor", cross_vendor));
   w.cross_vendor = cross_vendor.value_or(false);
   std::optional<double> fraction;
-  GPUCOST_TRY(root.number_field("gpu_bound_fraction", fraction, 0, false, 1));
+  GPUCOST_TRY(root.number_field("gpu_bound_fraction", fraction, {.minimum = 0, .maximum = 1}));
   w.gpu_bound_fraction = fraction.value_or(1.0);
   std::optional<bool> split_frame;
   GPUCOST_TRY(root.bool_field("split_frame", split_frame));
   w.split_frame = split_frame.value_or(false);
   GPUCOST_TRY(root.string_list_field("assumptions", w.assumptions));
-  GPUCOST_TRY(root.string_field("source", w.source, false));
+  GPUCOST_TRY(root.string_field("source", w.source, Presence::optional));
 
   const auto measured = root.object("measured_seconds");
   if (!measured) {
@@ -202,7 +209,8 @@ Expected<Workload> read_workload_object(const JsonReader& root) {
     const JsonReader& table = **measured;
     for (const auto& [gpu, value] : table.node().items()) {
       std::optional<double> seconds;
-      GPUCOST_TRY(table.number_field(gpu, seconds, 0, true, k_seconds_per_year));
+      GPUCOST_TRY(table.number_field(
+          gpu, seconds, {.minimum = 0, .exclusive = true, .maximum = k_seconds_per_year}));
       if (seconds) {
         w.measured_seconds[gpu] = *seconds;
         w.origins["measured_seconds." + gpu] = table.error(gpu, "").message;

@@ -9,11 +9,18 @@ namespace gpucost {
 
 namespace {
 
+// The values a workload figure accepts: at least `minimum` (more than it when `exclusive`), at
+// most `maximum` (1e300 and above: no maximum worth naming).
+struct WorkloadRange {
+  double minimum = 0;
+  bool exclusive = false;
+  double maximum = 1e300;
+};
+
 Status check_range(std::string_view field,
                    const std::optional<double>& value,
-                   double minimum,
-                   bool exclusive,
-                   double maximum) {
+                   const WorkloadRange& range) {
+  const auto [minimum, exclusive, maximum] = range;
   if (!value) {
     return Ok{};
   }
@@ -92,26 +99,38 @@ std::optional<double> override_for(const std::optional<double>& all,
 }
 
 Status validate_workload(const Workload& w) {
-  GPUCOST_TRY(check_range("job_seconds", w.job_seconds, 0, true, k_seconds_per_year));
+  GPUCOST_TRY(check_range("job_seconds",
+                          w.job_seconds,
+                          {.minimum = 0, .exclusive = true, .maximum = k_seconds_per_year}));
   for (const auto& [gpu, seconds] : w.measured_seconds) {
-    GPUCOST_TRY(check_range(
-        fmt::format("measured_seconds[\"{}\"]", gpu), seconds, 0, true, k_seconds_per_year));
+    GPUCOST_TRY(check_range(fmt::format("measured_seconds[\"{}\"]", gpu),
+                            seconds,
+                            {.minimum = 0, .exclusive = true, .maximum = k_seconds_per_year}));
   }
-  GPUCOST_TRY(check_range("jobs_per_month", w.jobs_per_month, 0, true, k_max_jobs_per_month));
-  GPUCOST_TRY(check_range("idle_timeout_s", w.idle_timeout_s, 0, false, k_seconds_per_year));
-  GPUCOST_TRY(check_range("cold_start_s", w.cold_start_s, 0, false, k_seconds_per_year));
+  GPUCOST_TRY(check_range("jobs_per_month",
+                          w.jobs_per_month,
+                          {.minimum = 0, .exclusive = true, .maximum = k_max_jobs_per_month}));
+  GPUCOST_TRY(check_range(
+      "idle_timeout_s", w.idle_timeout_s, {.minimum = 0, .maximum = k_seconds_per_year}));
+  GPUCOST_TRY(
+      check_range("cold_start_s", w.cold_start_s, {.minimum = 0, .maximum = k_seconds_per_year}));
   for (const auto& [key, seconds] : w.idle_timeout_by_provider) {
-    GPUCOST_TRY(check_range(
-        fmt::format("idle_timeout_s[\"{}\"]", key), seconds, 0, false, k_seconds_per_year));
+    GPUCOST_TRY(check_range(fmt::format("idle_timeout_s[\"{}\"]", key),
+                            seconds,
+                            {.minimum = 0, .maximum = k_seconds_per_year}));
   }
   for (const auto& [key, seconds] : w.cold_start_by_provider) {
-    GPUCOST_TRY(check_range(
-        fmt::format("cold_start_s[\"{}\"]", key), seconds, 0, false, k_seconds_per_year));
+    GPUCOST_TRY(check_range(fmt::format("cold_start_s[\"{}\"]", key),
+                            seconds,
+                            {.minimum = 0, .maximum = k_seconds_per_year}));
   }
-  GPUCOST_TRY(check_range("max_utilization", w.max_utilization, 0, true, 1));
-  GPUCOST_TRY(check_range("revenue_per_job", w.revenue_per_job, 0, true, 1e300));
-  GPUCOST_TRY(check_range("output_gb", w.output_gb, 0, false, 1e300));
-  GPUCOST_TRY(check_range("interruptions_per_hour", w.interruptions_per_hour, 0, false, 3600));
+  GPUCOST_TRY(check_range(
+      "max_utilization", w.max_utilization, {.minimum = 0, .exclusive = true, .maximum = 1}));
+  GPUCOST_TRY(check_range(
+      "revenue_per_job", w.revenue_per_job, {.minimum = 0, .exclusive = true, .maximum = 1e300}));
+  GPUCOST_TRY(check_range("output_gb", w.output_gb, {.minimum = 0, .maximum = 1e300}));
+  GPUCOST_TRY(check_range(
+      "interruptions_per_hour", w.interruptions_per_hour, {.minimum = 0, .maximum = 3600}));
   if (!(w.gpu_bound_fraction >= 0 && w.gpu_bound_fraction <= 1)) {
     return make_error(
         fmt::format("invalid workload: gpu_bound_fraction must be between 0 and 1 (got {})",

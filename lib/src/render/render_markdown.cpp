@@ -28,10 +28,14 @@ std::string provenance(const CompareResult& result) {
   return line + ".\n";
 }
 
-std::string list(const std::vector<std::string>& items, bool numbered) {
+// How a markdown list marks its items: "1.", "2.", ... or "-".
+enum class ListMarks { numbered, bullets };
+
+std::string list(const std::vector<std::string>& items, ListMarks marks) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    const std::string bullet = numbered ? fmt::format("{}.", i + 1) : std::string("-");
+    const std::string bullet =
+        marks == ListMarks::numbered ? fmt::format("{}.", i + 1) : std::string("-");
     out += fmt::format("{} {}\n", bullet, render::markdown_escape(items[i]));
   }
   return out;
@@ -49,13 +53,13 @@ std::string render_compare_markdown(const CompareResult& result) {
                        ? std::string("No option can run this workload.\n")
                        : render::markdown_table(render::build_columns(result, notes)));
   if (!notes.notes.empty()) {
-    blocks.push_back("Notes:\n\n" + list(notes.notes, true));
+    blocks.push_back("Notes:\n\n" + list(notes.notes, ListMarks::numbered));
   }
   if (const std::string basis = render::describe_job_time_basis(result.options); !basis.empty()) {
     blocks.push_back(render::markdown_escape(basis) + '\n');
   }
   if (!result.warnings.empty()) {
-    blocks.push_back("Warnings:\n\n" + list(result.warnings, false));
+    blocks.push_back("Warnings:\n\n" + list(result.warnings, ListMarks::bullets));
   }
   return render::join(blocks, "\n");
 }

@@ -123,7 +123,7 @@ std::string reversal_text(const MatrixResult& result) {
          + out;
 }
 
-const TableStyle k_plain{0, false};
+const TableStyle k_plain{.columns = 0, .color = false};
 
 } // namespace
 

@@ -188,7 +188,11 @@ bool all_unknown(const Column& column) {
 
 Column
 make_column(std::string header, Align align, int drop_order, std::vector<std::string> cells) {
-  return Column{std::move(header), align, drop_order, false, std::move(cells)};
+  return Column{.header = std::move(header),
+                .align = align,
+                .drop_order = drop_order,
+                .optional = false,
+                .cells = std::move(cells)};
 }
 
 // `column`, marked to be left out when nothing in it is known.

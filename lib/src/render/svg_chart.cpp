@@ -57,10 +57,17 @@ struct Axis {
   }
 };
 
-Axis make_axis(double lo, double hi, bool log) {
+// How an axis spaces its values: evenly, or by powers of ten.
+enum class AxisScale { linear, log };
+
+AxisScale scale_of(bool log) {
+  return log ? AxisScale::log : AxisScale::linear;
+}
+
+Axis make_axis(double lo, double hi, AxisScale scale) {
   Axis axis;
-  axis.log = log;
-  if (log) {
+  axis.log = scale == AxisScale::log;
+  if (axis.log) {
     axis.lo = std::pow(10.0, std::floor(std::log10(lo)));
     axis.hi = std::pow(10.0, std::ceil(std::log10(hi)));
     if (axis.hi <= axis.lo) {
@@ -105,11 +112,14 @@ std::string header(const std::string& title) {
       k_left);
 }
 
+// Whether the x axis carries tick marks and values (a bar chart's categories carry none).
+enum class XTicks { shown, hidden };
+
 std::string axes(const Axis& x,
                  const Axis& y,
                  const std::string& x_label,
                  const std::string& y_label,
-                 bool x_ticks) {
+                 XTicks x_ticks) {
   std::string out = "<g class=\"axes\" stroke=\"#444\" fill=\"none\">\n";
   out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\"/>\n",
                      k_left,
@@ -129,7 +139,7 @@ std::string axes(const Axis& x,
                        py + 4,
                        number(tick));
   }
-  if (x_ticks) {
+  if (x_ticks == XTicks::shown) {
     for (double tick : x.ticks) {
       const double px = k_left + k_plot_w * x.fraction(tick);
       out += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" "
@@ -155,12 +165,15 @@ std::string axes(const Axis& x,
   return out;
 }
 
-std::string legend(const std::vector<std::string>& names, bool lines) {
+// What a legend entry shows next to its name: the series' line, or a filled swatch.
+enum class LegendKey { line, swatch };
+
+std::string legend(const std::vector<std::string>& names, LegendKey key) {
   std::string out = "<g class=\"legend\">\n";
   const double x = k_left + k_plot_w + 20;
   for (std::size_t i = 0; i < names.size(); ++i) {
     const double y = k_top + 10 + 22.0 * static_cast<double>(i);
-    if (lines) {
+    if (key == LegendKey::line) {
       out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" "
                          "stroke-width=\"3\" stroke-dasharray=\"{}\"/>",
                          x,
@@ -212,13 +225,13 @@ std::string render_line_chart(const LineChart& chart) {
   if (!chart.log_y) {
     y_lo = std::min(0.0, y_lo);
   }
-  const Axis x_axis = make_axis(x_lo, x_hi, chart.log_x);
-  const Axis y_axis = make_axis(y_lo, y_hi, chart.log_y);
+  const Axis x_axis = make_axis(x_lo, x_hi, scale_of(chart.log_x));
+  const Axis y_axis = make_axis(y_lo, y_hi, scale_of(chart.log_y));
   const auto px = [&](double x) { return k_left + k_plot_w * x_axis.fraction(x); };
   const auto py = [&](double y) { return k_top + k_plot_h * (1 - y_axis.fraction(y)); };
 
   std::string out = header(chart.title);
-  out += axes(x_axis, y_axis, chart.x_label, chart.y_label, true);
+  out += axes(x_axis, y_axis, chart.x_label, chart.y_label, XTicks::shown);
   std::vector<std::string> names;
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
     const auto& series = chart.series[i];
@@ -259,7 +272,7 @@ std::string render_line_chart(const LineChart& chart) {
                        xml_escape(marker.label));
   }
   out += "</g>\n";
-  out += legend(names, true);
+  out += legend(names, LegendKey::line);
   return out + "</svg>\n";
 }
 
@@ -273,11 +286,11 @@ std::string render_stacked_bars(const StackedBarChart& chart) {
     }
     top = std::max(top, sum);
   }
-  const Axis x_axis = make_axis(0, 1, false);
-  const Axis y_axis = make_axis(0, top > 0 ? top : 1, false);
+  const Axis x_axis = make_axis(0, 1, AxisScale::linear);
+  const Axis y_axis = make_axis(0, top > 0 ? top : 1, AxisScale::linear);
   const auto py = [&](double y) { return k_top + k_plot_h * (1 - y_axis.fraction(y)); };
   std::string out = header(chart.title);
-  out += axes(x_axis, y_axis, "", chart.y_label, false);
+  out += axes(x_axis, y_axis, "", chart.y_label, XTicks::hidden);
   const double slot = n > 0 ? k_plot_w / static_cast<double>(n) : k_plot_w;
   const double bar = slot * 0.6;
   std::vector<double> base(n, 0.0);
@@ -314,7 +327,7 @@ std::string render_stacked_bars(const StackedBarChart& chart) {
                        xml_escape(fmt::format("{}. {}", c + 1, chart.categories[c])));
   }
   out += "</g>\n";
-  out += legend(chart.parts, false);
+  out += legend(chart.parts, LegendKey::swatch);
   return out + "</svg>\n";
 }
 

@@ -279,7 +279,8 @@ std::string render_warnings(const std::vector<std::string>& warnings, const Tabl
     // Wrap first, then colour, so the escape codes never count towards the width.
     std::string text = wrap(warning, "warning: ", "  ", style.columns);
     if (style.color) {
-      text = paint("warning:", k_yellow, true) + text.substr(std::string_view("warning:").size());
+      text = paint("warning:", k_yellow, style.color)
+             + text.substr(std::string_view("warning:").size());
     }
     out += text;
   }

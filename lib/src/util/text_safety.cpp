@@ -100,7 +100,7 @@ bool is_terminal_safe(std::string_view text) {
   return true;
 }
 
-std::string terminal_safe(std::string_view raw, bool keep_newlines) {
+std::string terminal_safe(std::string_view raw, Newlines newlines) {
   if (is_terminal_safe(raw)) {
     return std::string(raw);
   }
@@ -118,7 +118,7 @@ std::string terminal_safe(std::string_view raw, bool keep_newlines) {
     if (length == 2) {
       out += fmt::format("\\u{{{:02x}}}", static_cast<unsigned char>(text[i + 1]));
     } else if (lead == '\n') {
-      out += keep_newlines ? "\n" : "\\n";
+      out += newlines == Newlines::keep ? "\n" : "\\n";
     } else if (lead == '\r') {
       out += "\\r";
     } else if (lead == '\t') {

@@ -47,6 +47,17 @@ Expected<nlohmann::ordered_json> parse_json_document(std::string_view text,
 std::optional<std::size_t> line_of_json_path(std::string_view text,
                                              const std::vector<JsonPathStep>& path);
 
+// Whether a field must be given: an optional one that is missing or null leaves its value alone.
+enum class Presence { optional, required };
+
+// The numbers a number field accepts: at least `minimum` (more than it when `exclusive`) and at
+// most `maximum`. Meant for designated initializers: `{.minimum = 0, .exclusive = true}`.
+struct NumberRange {
+  double minimum = 0;
+  bool exclusive = false; // the minimum itself is refused
+  double maximum = std::numeric_limits<double>::max();
+};
+
 // Reads fields of one JSON object (or array) of a document, producing messages like
 // `data/gpus.json:14: gpus[3].memory_gb: must be a number >= 0 (got "x")`.
 class JsonReader {
@@ -67,15 +78,16 @@ public:
   // an object.
   Expected<std::optional<JsonReader>> object(std::string_view key) const;
 
-  // Reads a string; missing or null leaves `out` unchanged unless `required`.
-  Status string_field(std::string_view key, std::string& out, bool required) const;
+  // Reads a string; missing or null leaves `out` unchanged when optional, and a required one
+  // must also not be empty.
+  Status string_field(std::string_view key, std::string& out, Presence presence) const;
 
-  // Reads a number >= `minimum` (or > when `exclusive`) and <= `maximum`; missing or null is empty.
-  Status number_field(std::string_view key,
-                      std::optional<double>& out,
-                      double minimum,
-                      bool exclusive = false,
-                      double maximum = std::numeric_limits<double>::max()) const;
+  // Reads a number >= `minimum`; missing or null is empty.
+  Status number_field(std::string_view key, std::optional<double>& out, double minimum) const;
+
+  // Reads a number within `range`; missing or null is empty.
+  Status
+  number_field(std::string_view key, std::optional<double>& out, const NumberRange& range) const;
 
   // Reads a whole number >= `minimum`; missing or null is empty.
   Status int_field(std::string_view key, std::optional<int>& out, int minimum) const;

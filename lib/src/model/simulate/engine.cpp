@@ -340,15 +340,18 @@ private:
     return worker;
   }
 
-  // Starts an on-demand worker; `job` (when not null) is the job it starts for, bound to it when
-  // `bound` (queue none).
-  void start_worker(const Job* job, bool bound) {
+  // Whether a worker started for a job runs that job (queue none) or takes the queue's next.
+  enum class Binding { to_queue, to_job };
+
+  // Starts an on-demand worker; `job` (when not null) is the job it starts for, bound to it with
+  // Binding::to_job.
+  void start_worker(const Job* job, Binding binding) {
     Worker& worker = add_worker();
     ++m_alive_on_demand;
     m_minute_peak_alive = std::max(m_minute_peak_alive, m_alive);
     m_minute_peak_on_demand = std::max(m_minute_peak_on_demand, m_alive_on_demand);
     worker.fresh = true;
-    if (bound && job != nullptr) {
+    if (binding == Binding::to_job && job != nullptr) {
       worker.bound = true;
       worker.job = *job;
     }
@@ -588,7 +591,7 @@ private:
     case PolicyKind::hybrid:
       if (m_policy.queue == QueueDiscipline::none) {
         if (can_start()) {
-          start_worker(&job, true);
+          start_worker(&job, Binding::to_job);
         } else {
           ++m_result.rejected;
         }
@@ -596,7 +599,7 @@ private:
       }
       enqueue(job);
       if (static_cast<std::int64_t>(m_queue.size()) > m_starting && can_start()) {
-        start_worker(&job, false);
+        start_worker(&job, Binding::to_queue);
       }
       return;
     default:
@@ -607,7 +610,7 @@ private:
 
   void start_many(std::int64_t count) {
     for (std::int64_t i = 0; i < count && can_start(); ++i) {
-      start_worker(nullptr, false);
+      start_worker(nullptr, Binding::to_queue);
     }
   }
 

@@ -245,21 +245,22 @@ Expected<AwsInstanceTable> parse_aws_instance_table(std::string_view json_text,
   GPUCOST_TRY(root.check_keys(
       {"schema", "schemaVersion", "description", "source", "as_of", "families", "ignore"}));
   AwsInstanceTable table;
-  GPUCOST_TRY(root.string_field("source", table.source, true));
+  GPUCOST_TRY(root.string_field("source", table.source, Presence::required));
   std::string as_of;
-  GPUCOST_TRY(root.string_field("as_of", as_of, true));
+  GPUCOST_TRY(root.string_field("as_of", as_of, Presence::required));
   GPUCOST_TRY_ASSIGN(auto families, root.array("families"));
   for (const auto& family : families) {
     GPUCOST_TRY(family.check_keys({"family", "source", "gpu", "gpu_memory_gb", "sizes"}));
     std::string source;
-    GPUCOST_TRY(family.string_field("source", source, true));
+    GPUCOST_TRY(family.string_field("source", source, Presence::required));
     std::vector<std::string> gpu;
     GPUCOST_TRY(family.string_list_field("gpu", gpu));
     if (gpu.empty()) {
       return Unexpected{family.error("gpu", "must list at least one GPU name")};
     }
     std::optional<double> gpu_memory_gb;
-    GPUCOST_TRY(family.number_field("gpu_memory_gb", gpu_memory_gb, 0, true));
+    GPUCOST_TRY(
+        family.number_field("gpu_memory_gb", gpu_memory_gb, {.minimum = 0, .exclusive = true}));
     GPUCOST_TRY_ASSIGN(auto sizes, family.array("sizes"));
     for (const auto& size : sizes) {
       GPUCOST_TRY(size.check_keys({"name", "vcpus", "ram_gb", "gpu_count"}));
@@ -267,12 +268,12 @@ Expected<AwsInstanceTable> parse_aws_instance_table(std::string_view json_text,
       type.gpu = gpu;
       type.gpu_memory_gb = gpu_memory_gb;
       type.source = source;
-      GPUCOST_TRY(size.string_field("name", type.name, true));
+      GPUCOST_TRY(size.string_field("name", type.name, Presence::required));
       std::optional<double> vcpus;
       std::optional<double> ram_gb;
       std::optional<int> gpu_count;
-      GPUCOST_TRY(size.number_field("vcpus", vcpus, 0, true));
-      GPUCOST_TRY(size.number_field("ram_gb", ram_gb, 0, true));
+      GPUCOST_TRY(size.number_field("vcpus", vcpus, {.minimum = 0, .exclusive = true}));
+      GPUCOST_TRY(size.number_field("ram_gb", ram_gb, {.minimum = 0, .exclusive = true}));
       GPUCOST_TRY(size.int_field("gpu_count", gpu_count, 1));
       if (!vcpus || !ram_gb || !gpu_count) {
         return Unexpected{size.error(!vcpus    ? "vcpus"
@@ -295,8 +296,8 @@ Expected<AwsInstanceTable> parse_aws_instance_table(std::string_view json_text,
       GPUCOST_TRY(entry.check_keys({"prefix", "reason"}));
       std::string prefix;
       std::string reason;
-      GPUCOST_TRY(entry.string_field("prefix", prefix, true));
-      GPUCOST_TRY(entry.string_field("reason", reason, true));
+      GPUCOST_TRY(entry.string_field("prefix", prefix, Presence::required));
+      GPUCOST_TRY(entry.string_field("reason", reason, Presence::required));
       table.ignored_prefixes.push_back(std::move(prefix));
     }
   }

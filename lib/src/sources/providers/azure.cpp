@@ -38,11 +38,11 @@ Expected<AzureSize> parse_size(const JsonReader& reader,
   size.gpu = gpu;
   size.gpu_memory_gb = gpu_memory_gb;
   size.source = source;
-  GPUCOST_TRY(reader.string_field("name", size.name, true));
+  GPUCOST_TRY(reader.string_field("name", size.name, Presence::required));
   std::optional<double> vcpus;
   std::optional<double> ram_gb;
-  GPUCOST_TRY(reader.number_field("vcpus", vcpus, 0, true));
-  GPUCOST_TRY(reader.number_field("ram_gb", ram_gb, 0, true));
+  GPUCOST_TRY(reader.number_field("vcpus", vcpus, {.minimum = 0, .exclusive = true}));
+  GPUCOST_TRY(reader.number_field("ram_gb", ram_gb, {.minimum = 0, .exclusive = true}));
   if (!vcpus || !ram_gb) {
     return Unexpected{reader.error(!vcpus ? "vcpus" : "ram_gb", "is required")};
   }
@@ -50,7 +50,7 @@ Expected<AzureSize> parse_size(const JsonReader& reader,
   size.ram_gb = *ram_gb;
   std::optional<int> gpu_count;
   GPUCOST_TRY(reader.int_field("gpu_count", gpu_count, 1));
-  GPUCOST_TRY(reader.string_field("gpu_fraction", size.gpu_fraction, false));
+  GPUCOST_TRY(reader.string_field("gpu_fraction", size.gpu_fraction, Presence::optional));
   if (gpu_count.has_value() == !size.gpu_fraction.empty()) {
     return Unexpected{reader.error("", "needs exactly one of \"gpu_count\" and \"gpu_fraction\"")};
   }
@@ -74,11 +74,11 @@ Expected<AzureSkuTable> parse_azure_sku_table(std::string_view json_text,
                                "series",
                                "ignore"}));
   AzureSkuTable table;
-  GPUCOST_TRY(root.string_field("source", table.source, true));
+  GPUCOST_TRY(root.string_field("source", table.source, Presence::required));
   std::string as_of;
-  GPUCOST_TRY(root.string_field("as_of", as_of, true));
+  GPUCOST_TRY(root.string_field("as_of", as_of, Presence::required));
   std::string gpu_size_pattern;
-  GPUCOST_TRY(root.string_field("gpu_size_pattern", gpu_size_pattern, true));
+  GPUCOST_TRY(root.string_field("gpu_size_pattern", gpu_size_pattern, Presence::required));
   GPUCOST_TRY_ASSIGN(auto compiled, compile_pattern(root, "gpu_size_pattern", gpu_size_pattern));
   table.gpu_size_pattern = std::move(compiled);
 
@@ -86,14 +86,15 @@ Expected<AzureSkuTable> parse_azure_sku_table(std::string_view json_text,
   for (const auto& series : series_list) {
     GPUCOST_TRY(series.check_keys({"series", "source", "gpu", "gpu_memory_gb", "sizes"}));
     std::string source;
-    GPUCOST_TRY(series.string_field("source", source, true));
+    GPUCOST_TRY(series.string_field("source", source, Presence::required));
     std::vector<std::string> gpu;
     GPUCOST_TRY(series.string_list_field("gpu", gpu));
     if (gpu.empty()) {
       return Unexpected{series.error("gpu", "must list at least one GPU name")};
     }
     std::optional<double> gpu_memory_gb;
-    GPUCOST_TRY(series.number_field("gpu_memory_gb", gpu_memory_gb, 0, true));
+    GPUCOST_TRY(
+        series.number_field("gpu_memory_gb", gpu_memory_gb, {.minimum = 0, .exclusive = true}));
     GPUCOST_TRY_ASSIGN(auto sizes, series.array("sizes"));
     for (const auto& size_reader : sizes) {
       GPUCOST_TRY_ASSIGN(auto size, parse_size(size_reader, gpu, gpu_memory_gb, source));
@@ -112,8 +113,8 @@ Expected<AzureSkuTable> parse_azure_sku_table(std::string_view json_text,
       GPUCOST_TRY(entry.check_keys({"pattern", "reason"}));
       std::string pattern;
       AzureIgnoredSizes ignore;
-      GPUCOST_TRY(entry.string_field("pattern", pattern, true));
-      GPUCOST_TRY(entry.string_field("reason", ignore.reason, true));
+      GPUCOST_TRY(entry.string_field("pattern", pattern, Presence::required));
+      GPUCOST_TRY(entry.string_field("reason", ignore.reason, Presence::required));
       GPUCOST_TRY_ASSIGN(auto regex, compile_pattern(entry, "pattern", pattern));
       ignore.pattern = std::move(regex);
       table.ignored.push_back(std::move(ignore));

@@ -1,5 +1,6 @@
 #include <gpucost/data/data_set.hpp>
 #include <gpucost/data/json_util.hpp>
+#include <gpucost/model/cost_model.hpp>
 #include <gpucost/model/units.hpp>
 #include <gpucost/sources/providers/gcp.hpp>
 #include <gpucost/util/redact.hpp>
@@ -71,9 +72,9 @@ Expected<GcpMachineTable> parse_gcp_machine_table(std::string_view json_text,
                                "gpus",
                                "machine_types"}));
   GcpMachineTable table;
-  GPUCOST_TRY(root.string_field("source", table.source, true));
+  GPUCOST_TRY(root.string_field("source", table.source, Presence::required));
   std::string as_of;
-  GPUCOST_TRY(root.string_field("as_of", as_of, true));
+  GPUCOST_TRY(root.string_field("as_of", as_of, Presence::required));
   GPUCOST_TRY(read_names(root, "local_ssd", table.local_ssd));
 
   GPUCOST_TRY_ASSIGN(auto families, named_objects(root, "families", json_text, origin));
@@ -93,7 +94,8 @@ Expected<GcpMachineTable> parse_gcp_machine_table(std::string_view json_text,
     if (gpu.gpu.empty()) {
       return Unexpected{reader.error("gpu", "must list at least one GPU name")};
     }
-    GPUCOST_TRY(reader.number_field("gpu_memory_gb", gpu.gpu_memory_gb, 0, true));
+    GPUCOST_TRY(
+        reader.number_field("gpu_memory_gb", gpu.gpu_memory_gb, {.minimum = 0, .exclusive = true}));
     GPUCOST_TRY(read_names(reader, "descriptions", gpu.descriptions));
     table.gpus.emplace(name, std::move(gpu));
   }
@@ -104,15 +106,15 @@ Expected<GcpMachineTable> parse_gcp_machine_table(std::string_view json_text,
     GPUCOST_TRY(reader.check_keys(
         {"name", "family", "vcpus", "ram_gb", "gpu", "gpu_count", "local_ssd_gib"}));
     GcpMachineType type;
-    GPUCOST_TRY(reader.string_field("name", type.name, true));
-    GPUCOST_TRY(reader.string_field("family", type.family, true));
-    GPUCOST_TRY(reader.string_field("gpu", type.gpu, true));
+    GPUCOST_TRY(reader.string_field("name", type.name, Presence::required));
+    GPUCOST_TRY(reader.string_field("family", type.family, Presence::required));
+    GPUCOST_TRY(reader.string_field("gpu", type.gpu, Presence::required));
     std::optional<double> vcpus;
     std::optional<double> ram_gb;
     std::optional<double> local_ssd_gib;
     std::optional<int> gpu_count;
-    GPUCOST_TRY(reader.number_field("vcpus", vcpus, 0, true));
-    GPUCOST_TRY(reader.number_field("ram_gb", ram_gb, 0, true));
+    GPUCOST_TRY(reader.number_field("vcpus", vcpus, {.minimum = 0, .exclusive = true}));
+    GPUCOST_TRY(reader.number_field("ram_gb", ram_gb, {.minimum = 0, .exclusive = true}));
     GPUCOST_TRY(reader.number_field("local_ssd_gib", local_ssd_gib, 0));
     GPUCOST_TRY(reader.int_field("gpu_count", gpu_count, 1));
     if (!vcpus || !ram_gb || !gpu_count) {
@@ -345,7 +347,8 @@ FetchResult GcpPriceBook::finish(const std::vector<std::string>& regions) {
       if (!regions.empty() && std::find(regions.begin(), regions.end(), region) == regions.end()) {
         continue;
       }
-      auto machine_price = [&](bool spot) -> std::optional<double> {
+      auto machine_price = [&](Pricing pricing) -> std::optional<double> {
+        const bool spot = pricing == Pricing::spot;
         const auto core = component(family.core, spot, region);
         const auto ram = component(family.ram, spot, region);
         const auto gpu_price = component(gpu.descriptions, spot, region);
@@ -362,8 +365,8 @@ FetchResult GcpPriceBook::finish(const std::vector<std::string>& regions) {
         }
         return total;
       };
-      const auto on_demand = machine_price(false);
-      const auto spot = machine_price(true);
+      const auto on_demand = machine_price(Pricing::on_demand);
+      const auto spot = machine_price(Pricing::spot);
       if (!on_demand && !spot) {
         continue;
       }

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <map>
 #include <set>
 #include <utility>
@@ -30,11 +29,9 @@ constexpr std::string_view k_billing_file = "providers/oci-billing.json";
 Status required_number(const JsonReader& root,
                        std::string_view key,
                        double& out,
-                       double minimum,
-                       bool exclusive,
-                       double maximum = std::numeric_limits<double>::max()) {
+                       const NumberRange& range) {
   std::optional<double> value;
-  GPUCOST_TRY(root.number_field(key, value, minimum, exclusive, maximum));
+  GPUCOST_TRY(root.number_field(key, value, range));
   if (!value) {
     return Unexpected{root.error(key, "is required")};
   }
@@ -45,9 +42,9 @@ Status required_number(const JsonReader& root,
 // A required source URL of the billing file and the date it was read ("<key>_source" and
 // "<key>_as_of"): a figure without both is not a sourced fact.
 Status dated_source(const JsonReader& root, const std::string& key, std::string& url) {
-  GPUCOST_TRY(root.string_field(key + "_source", url, true));
+  GPUCOST_TRY(root.string_field(key + "_source", url, Presence::required));
   std::string as_of;
-  GPUCOST_TRY(root.string_field(key + "_as_of", as_of, true));
+  GPUCOST_TRY(root.string_field(key + "_as_of", as_of, Presence::required));
   if (as_of.size() != 10 || !parse_iso8601(as_of)) {
     return Unexpected{
         root.error(key + "_as_of", fmt::format("must be a date YYYY-MM-DD (got \"{}\")", as_of))};
@@ -184,11 +181,16 @@ Expected<OciBillingRules> parse_oci_billing_rules(std::string_view json_text,
                                "preemptible_as_of",
                                "preemptible_quote"}));
   OciBillingRules rules;
-  GPUCOST_TRY(required_number(root, "billing_granularity_s", rules.granularity_s, 0, true));
-  GPUCOST_TRY(required_number(root, "vm_minimum_s", rules.vm_minimum_s, 0, false));
-  GPUCOST_TRY(required_number(root, "bare_metal_minimum_s", rules.bare_metal_minimum_s, 0, false));
+  GPUCOST_TRY(required_number(
+      root, "billing_granularity_s", rules.granularity_s, {.minimum = 0, .exclusive = true}));
+  GPUCOST_TRY(required_number(root, "vm_minimum_s", rules.vm_minimum_s, {.minimum = 0}));
+  GPUCOST_TRY(
+      required_number(root, "bare_metal_minimum_s", rules.bare_metal_minimum_s, {.minimum = 0}));
   GPUCOST_TRY(dated_source(root, "billing", rules.billing_source));
-  GPUCOST_TRY(required_number(root, "preemptible_share", rules.preemptible_share, 0, true, 1));
+  GPUCOST_TRY(required_number(root,
+                              "preemptible_share",
+                              rules.preemptible_share,
+                              {.minimum = 0, .exclusive = true, .maximum = 1}));
   GPUCOST_TRY(dated_source(root, "preemptible", rules.preemptible_source));
   return rules;
 }
