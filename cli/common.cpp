@@ -409,7 +409,7 @@ std::vector<std::string> staleness_warnings(const std::vector<CatalogSource>& so
                       sources.size(),
                       sources.size() == 1 ? " is" : "s are",
                       oldest,
-                      format_age(oldest_age))};
+                      format_duration(oldest_age, DurationStyle::words))};
 }
 
 void print_price_origins(Context& context,
@@ -419,7 +419,7 @@ void print_price_origins(Context& context,
   for (const auto& state : states) {
     std::string text = state.id;
     if (state.age_s) {
-      text += " " + format_age(*state.age_s);
+      text += " " + format_duration(*state.age_s, DurationStyle::words);
     }
     if (!state.problem.empty() && state.origin != PriceOrigin::live) {
       text += " (" + terminal_safe(state.problem) + ")";

@@ -12,6 +12,7 @@
 #include <gpucost/util/output_file.hpp>
 #include <gpucost/util/suggest.hpp>
 #include <gpucost/util/text_safety.hpp>
+#include <gpucost/util/time.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -174,7 +175,9 @@ void run_status(const StatusOptions& options, Context& context) {
   for (const auto& row : rows) {
     const std::string fetched =
         row["fetched_at"].is_null() ? "-" : row["fetched_at"].get<std::string>();
-    const std::string age = row["age_s"].is_null() ? "-" : format_age(row["age_s"].get<double>());
+    const std::string age = row["age_s"].is_null()
+                                ? "-"
+                                : format_duration(row["age_s"].get<double>(), DurationStyle::words);
     const std::string error =
         row["last_error"].is_null() ? "" : row["last_error"].get<std::string>();
     fmt::print(context.out,
@@ -189,7 +192,7 @@ void run_status(const StatusOptions& options, Context& context) {
   fmt::print(context.out,
              "cache: {} (fresh for {}; 'gpucost catalog update' refreshes)\n",
              dir.string(),
-             format_age(max_age_s));
+             format_duration(max_age_s, DurationStyle::words));
 }
 
 struct ExportOptions {

@@ -10,6 +10,7 @@
 #include <gpucost/render/render_matrix.hpp>
 #include <gpucost/render/render_util.hpp>
 #include <gpucost/render/xml_escape.hpp>
+#include <gpucost/util/time.hpp>
 
 #include <fmt/format.h>
 
@@ -99,18 +100,19 @@ std::string render_report(const PricedSet& set, const ReportOptions& options) {
   for (std::size_t i = 0; i < result.options.size() && i < static_cast<std::size_t>(options.rows);
        ++i) {
     const auto& option = result.options[i];
-    rows.push_back({std::to_string(option.rank),
-                    option_label(option),
-                    render::format_fixed(option.usd_per_hour, 4),
-                    render::format_fixed(option.estimate.cost_per_job, 6),
-                    money(option.estimate.monthly_cost, 2),
-                    render::format_fixed(option.estimate.p_cold, 3),
-                    option.estimate.margin
-                        ? render::format_fixed(100 * *option.estimate.margin, 1) + "%"
-                        : "-",
-                    option.offer.fetched_at.empty() ? "unknown" : option.offer.fetched_at,
-                    option.price_age_s ? render::format_age_short(*option.price_age_s) : "unknown",
-                    option.offer.source});
+    rows.push_back(
+        {std::to_string(option.rank),
+         option_label(option),
+         render::format_fixed(option.usd_per_hour, 4),
+         render::format_fixed(option.estimate.cost_per_job, 6),
+         money(option.estimate.monthly_cost, 2),
+         render::format_fixed(option.estimate.p_cold, 3),
+         option.estimate.margin ? render::format_fixed(100 * *option.estimate.margin, 1) + "%"
+                                : "-",
+         option.offer.fetched_at.empty() ? "unknown" : option.offer.fetched_at,
+         option.price_age_s ? format_duration(*option.price_age_s, DurationStyle::compact)
+                            : "unknown",
+         option.offer.source});
   }
   out +=
       fmt::format("<h2>Ranked options</h2>\n<p>{} of {} priced rows, cheapest per job first.</p>\n",

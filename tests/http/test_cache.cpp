@@ -142,17 +142,19 @@ TEST_SUITE("time_util") {
     CHECK(*clock > *parse_iso8601("2026-01-01"));
   }
 
-  TEST_CASE("cache_age_s and format_age") {
+  TEST_CASE("cache_age_s and ages in words") {
     const auto now = *parse_iso8601("2026-11-23T00:00:00Z");
     CHECK(cache_age_s("2026-11-22T00:00:00Z", now) == 86400.0);
     CHECK(cache_age_s("2026-11-22", now) == 86400.0);
     CHECK(cache_age_s("2026-11-23T00:00:10Z", now) == -10.0);
     CHECK(!cache_age_s("not a time", now));
-    CHECK(format_age(-5) == "0 s");
-    CHECK(format_age(45.9) == "45 s");
-    CHECK(format_age(12 * 60 + 5) == "12 min");
-    CHECK(format_age(5 * 3600) == "5 h");
-    CHECK(format_age(3 * 86400 + 100) == "3 days");
+    using gpucost::DurationStyle;
+    CHECK(format_duration(-5, DurationStyle::words) == "0 s");
+    CHECK(format_duration(45.9, DurationStyle::words) == "45 s");
+    CHECK(format_duration(12 * 60 + 5, DurationStyle::words) == "12 min");
+    CHECK(format_duration(5 * 3600, DurationStyle::words) == "5 h");
+    CHECK(format_duration(47 * 3600, DurationStyle::words) == "47 h");
+    CHECK(format_duration(3 * 86400 + 100, DurationStyle::words) == "3 days");
   }
 }
 

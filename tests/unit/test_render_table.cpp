@@ -3,6 +3,7 @@
 #include <gpucost/render/render.hpp>
 #include <gpucost/render/render_util.hpp>
 #include <gpucost/render/table_layout.hpp>
+#include <gpucost/util/time.hpp>
 
 #include <doctest/doctest.h>
 
@@ -22,8 +23,6 @@ using gpucost::render_compare_table;
 using gpucost::TableStyle;
 using gpucost::render::decimals_for_significant;
 using gpucost::render::display_width;
-using gpucost::render::format_age_short;
-using gpucost::render::format_duration;
 using gpucost::render::format_fixed;
 using gpucost::render::format_shortest;
 using gpucost::render::truncate_to_width;
@@ -251,19 +250,27 @@ TEST_SUITE("render_util") {
     CHECK(format_fixed(-1.5, 2) == "-1.50");
   }
 
-  TEST_CASE("durations and ages") {
-    CHECK(format_duration(0) == "0s");
-    CHECK(format_duration(0.5) == "0.5s");
-    CHECK(format_duration(2.24) == "2.2s");
-    CHECK(format_duration(15) == "15s");
-    CHECK(format_duration(420) == "7m00s");
-    CHECK(format_duration(4260) == "1h11m");
-    CHECK(format_duration(-1) == "-");
-    CHECK(format_age_short(45) == "45s");
-    CHECK(format_age_short(720) == "12m");
-    CHECK(format_age_short(18000) == "5h");
-    CHECK(format_age_short(302400) == "3d");
-    CHECK(format_age_short(-10) == "0s");
+  TEST_CASE("job times and ages in table cells, from the one duration formatter") {
+    using gpucost::DurationStyle;
+    using gpucost::format_duration;
+    CHECK(format_duration(0, DurationStyle::clock) == "0s");
+    CHECK(format_duration(0.5, DurationStyle::clock) == "0.5s");
+    CHECK(format_duration(2.24, DurationStyle::clock) == "2.2s");
+    CHECK(format_duration(15, DurationStyle::clock) == "15s");
+    CHECK(format_duration(420, DurationStyle::clock) == "7m00s");
+    CHECK(format_duration(4260, DurationStyle::clock) == "1h11m");
+    CHECK(format_duration(-1, DurationStyle::clock) == "-");
+    CHECK(format_duration(45, DurationStyle::compact) == "45s");
+    CHECK(format_duration(720, DurationStyle::compact) == "12m");
+    CHECK(format_duration(18000, DurationStyle::compact) == "5h");
+    CHECK(format_duration(86400, DurationStyle::compact) == "1d"); // words say "24 h"
+    CHECK(format_duration(86400, DurationStyle::words) == "24 h");
+    CHECK(format_duration(302400, DurationStyle::compact) == "3d");
+    CHECK(format_duration(-10, DurationStyle::compact) == "0s");
+    for (const auto style : {DurationStyle::words, DurationStyle::compact, DurationStyle::clock}) {
+      CHECK(format_duration(std::numeric_limits<double>::quiet_NaN(), style) == "-");
+      CHECK(format_duration(std::numeric_limits<double>::infinity(), style) == "-");
+    }
   }
 
   TEST_CASE("shortest round-trip numbers") {

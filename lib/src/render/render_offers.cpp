@@ -3,6 +3,7 @@
 #include <gpucost/render/render_offers.hpp>
 #include <gpucost/render/render_util.hpp>
 #include <gpucost/render/table_layout.hpp>
+#include <gpucost/util/time.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -74,7 +75,7 @@ std::vector<Column> offer_columns(const OffersListing& listing) {
     ram.cells.push_back(number_or_unknown(offer.ram_gb));
     region.cells.push_back(offer.region.empty() ? std::string(render::k_unknown)
                                                 : render::printable(offer.region));
-    age.cells.push_back(listing.ages[i] ? render::format_age_short(*listing.ages[i])
+    age.cells.push_back(listing.ages[i] ? format_duration(*listing.ages[i], DurationStyle::compact)
                                         : std::string(render::k_unknown));
     hourly.push_back(offer.price_per_hour);
     spot.push_back(offer.spot_price_per_hour);

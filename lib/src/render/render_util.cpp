@@ -119,7 +119,8 @@ std::string source_age(std::string_view fetched_at, std::string_view generated_a
   if (!fetched || !generated) {
     return {};
   }
-  return format_age_short(static_cast<double>(*generated - *fetched)) + " old";
+  return format_duration(static_cast<double>(*generated - *fetched), DurationStyle::compact)
+         + " old";
 }
 
 template<typename CellOf>
@@ -213,7 +214,8 @@ std::string margin_cell(const RankedOption& option) {
 }
 
 std::string price_age_cell(const RankedOption& option) {
-  return option.price_age_s ? format_age_short(*option.price_age_s) : std::string(k_unknown);
+  return option.price_age_s ? format_duration(*option.price_age_s, DurationStyle::compact)
+                            : std::string(k_unknown);
 }
 
 // The columns every result has, left to right; drop_order says which go first on a narrow screen.
@@ -231,11 +233,11 @@ std::vector<Column> all_columns(const CompareResult& result, const NoteIndex& no
   };
   const auto region = [](const RankedOption& o) { return text_or_unknown(o.offer.region); };
   const auto job_time = [](const RankedOption& o) {
-    return format_duration(o.estimate.job_seconds);
+    return format_duration(o.estimate.job_seconds, DurationStyle::clock);
   };
   const auto cold_start = [&workload](const RankedOption& o) {
     const auto seconds = cold_start_s(o, workload);
-    return seconds ? format_duration(*seconds) : std::string(k_unknown);
+    return seconds ? format_duration(*seconds, DurationStyle::clock) : std::string(k_unknown);
   };
   const auto usd_per_hour = [](const RankedOption& o) { return o.usd_per_hour; };
   const auto cost_per_job = [](const RankedOption& o) { return o.estimate.cost_per_job; };
@@ -312,41 +314,6 @@ int decimals_for_significant(const std::vector<std::optional<double>>& values,
   const double wanted = significant - 1 - std::floor(std::log10(smallest));
   return static_cast<int>(
       std::clamp(wanted, static_cast<double>(min_decimals), static_cast<double>(max_decimals)));
-}
-
-std::string format_duration(double seconds) {
-  if (!std::isfinite(seconds) || seconds < 0) {
-    return std::string(k_unknown);
-  }
-  if (seconds < 10) {
-    return fmt::format("{:.2g}s", seconds);
-  }
-  const auto whole = std::llround(seconds);
-  if (whole < 60) {
-    return fmt::format("{}s", whole);
-  }
-  if (whole < 3600) {
-    return fmt::format("{}m{:02}s", whole / 60, whole % 60);
-  }
-  return fmt::format("{}h{:02}m", whole / 3600, whole % 3600 / 60);
-}
-
-std::string format_age_short(double seconds) {
-  if (!std::isfinite(seconds)) {
-    return std::string(k_unknown);
-  }
-  constexpr std::array<std::pair<double, std::string_view>, 3> k_units = {{
-      {86400, "d"},
-      {3600, "h"},
-      {60, "m"},
-  }};
-  const double age = std::max(seconds, 0.0);
-  for (const auto& [unit_s, suffix] : k_units) {
-    if (age >= unit_s) {
-      return fmt::format("{:.0f}{}", std::floor(age / unit_s), suffix);
-    }
-  }
-  return fmt::format("{:.0f}s", std::floor(age));
 }
 
 std::string format_quantity(double value) {

@@ -327,7 +327,8 @@ std::string render_sources(const CatalogInfo& catalog, std::string_view generate
       const std::string name = source->provider.empty() || per_provider[source->provider] > 1
                                    ? std::filesystem::path(source->location).stem().string()
                                    : source->provider;
-      ages.push_back(fmt::format("{} {}", name, age ? format_age_short(*age) : "-"));
+      ages.push_back(
+          fmt::format("{} {}", name, age ? format_duration(*age, DurationStyle::compact) : "-"));
     }
     out += wrap(fmt::format("{}/ ({} files, {} offers; price age: {})",
                             folder,

@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
+#include <string_view>
+#include <utility>
 
 namespace gpucost {
 
@@ -144,7 +148,9 @@ std::optional<double> cache_age_s(std::string_view fetched_at, std::int64_t now_
   return static_cast<double>(now_s - *fetched);
 }
 
-std::string format_age(double seconds) {
+namespace {
+
+std::string age_in_words(double seconds) {
   if (!(seconds > 0)) {
     return "0 s";
   }
@@ -159,6 +165,55 @@ std::string format_age(double seconds) {
     return fmt::format("{} h", whole / 3600);
   }
   return fmt::format("{} days", whole / 86400);
+}
+
+std::string compact_age(double seconds) {
+  constexpr std::array<std::pair<double, std::string_view>, 3> k_units = {{
+      {86400, "d"},
+      {3600, "h"},
+      {60, "m"},
+  }};
+  const double age = std::max(seconds, 0.0);
+  for (const auto& [unit_s, suffix] : k_units) {
+    if (age >= unit_s) {
+      return fmt::format("{:.0f}{}", std::floor(age / unit_s), suffix);
+    }
+  }
+  return fmt::format("{:.0f}s", std::floor(age));
+}
+
+std::string clock_time(double seconds) {
+  if (seconds < 0) {
+    return "-";
+  }
+  if (seconds < 10) {
+    return fmt::format("{:.2g}s", seconds);
+  }
+  const auto whole = std::llround(seconds);
+  if (whole < 60) {
+    return fmt::format("{}s", whole);
+  }
+  if (whole < 3600) {
+    return fmt::format("{}m{:02}s", whole / 60, whole % 60);
+  }
+  return fmt::format("{}h{:02}m", whole / 3600, whole % 3600 / 60);
+}
+
+} // namespace
+
+std::string format_duration(double seconds, DurationStyle style) {
+  if (!std::isfinite(seconds)) {
+    return "-";
+  }
+  switch (style) {
+  case DurationStyle::words:
+    return age_in_words(seconds);
+  case DurationStyle::compact:
+    return compact_age(seconds);
+  case DurationStyle::clock:
+    return clock_time(seconds);
+  }
+  return "-";
 }
 
 } // namespace gpucost

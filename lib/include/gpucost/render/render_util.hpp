@@ -32,14 +32,6 @@ int decimals_for_significant(const std::vector<std::optional<double>>& values,
                              int min_decimals,
                              int max_decimals);
 
-// A duration for a table cell: "0s", "0.5s", "2.2s", "15s", "7m00s", "1h11m"; k_unknown when
-// negative or not finite.
-std::string format_duration(double seconds);
-
-// An age for a table cell, rounded down to its largest unit: "45s", "12m", "5h", "3d"; a negative
-// age (a clock ahead of ours) shows as "0s"; k_unknown when not finite.
-std::string format_age_short(double seconds);
-
 // A workload quantity for prose: the shortest exact text, so 1000 stays "1000" and 0.5 "0.5".
 std::string format_quantity(double value);
 

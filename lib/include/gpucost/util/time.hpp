@@ -22,7 +22,16 @@ std::string format_iso8601(std::int64_t epoch_s);
 // future); nullopt when `fetched_at` does not parse.
 std::optional<double> cache_age_s(std::string_view fetched_at, std::int64_t now_s);
 
-// A short human-readable age: "45 s", "12 min", "5 h", "3 days" (rounded down; negative as "0 s").
-std::string format_age(double seconds);
+// How format_duration writes a duration.
+enum class DurationStyle {
+  words,   // an age in messages, rounded down: "45 s", "12 min", "5 h" (under two days), "3 days"
+  compact, // an age in a table cell, rounded down to its largest unit: "45s", "12m", "5h", "3d"
+  clock,   // a job time: "0s", "0.5s", "2.2s" (two digits under 10 s), "15s", "7m00s", "1h11m"
+};
+
+// The one formatter of durations: `seconds` as text in `style`. A negative age (a price fetched
+// after the clock's now) is "0 s" or "0s"; a negative job time, or any duration that is not
+// finite, is "-" (the tables' mark for unknown).
+std::string format_duration(double seconds, DurationStyle style);
 
 } // namespace gpucost

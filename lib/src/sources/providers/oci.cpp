@@ -424,9 +424,10 @@ Expected<FetchResult> parse_oci_shapes(std::string_view shapes_json,
                                  rules.preemptible_share * 100);
     }
     offer.notes += fmt::format("; billed per {}, {} minimum ({})",
-                               rules.granularity_s == 1 ? std::string("second")
-                                                        : format_age(rules.granularity_s),
-                               format_age(minimum_s),
+                               rules.granularity_s == 1
+                                   ? std::string("second")
+                                   : format_duration(rules.granularity_s, DurationStyle::words),
+                               format_duration(minimum_s, DurationStyle::words),
                                rules.billing_source);
     result.offers.push_back(std::move(offer));
   }
