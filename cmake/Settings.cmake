@@ -42,7 +42,7 @@ endfunction()
 # edit-compile loop on one file, configure with -DGPUCOST_UNITY=OFF. Files that cannot share a
 # batch set the source property SKIP_UNITY_BUILD_INCLUSION (lib/CMakeLists.txt says which).
 option(GPUCOST_UNITY "Compile each target's files in batches (unity build)" ON)
-set(GPUCOST_UNITY_BATCH 8 CACHE STRING "Files per unity batch")
+set(GPUCOST_UNITY_BATCH 16 CACHE STRING "Files per unity batch")
 if(GPUCOST_UNITY)
   set(CMAKE_UNITY_BUILD ON)
   set(CMAKE_UNITY_BUILD_BATCH_SIZE ${GPUCOST_UNITY_BATCH})

@@ -1,6 +1,8 @@
 // Locks in parse_catalog, parse_fx_rates, serialize_catalog and merge_offers: values, and every
 // error message verbatim (they are the contract: users read them and scripts grep them).
 
+#include "test_scale.hpp"
+
 #include <gpucost/data/catalog.hpp>
 #include <gpucost/data/catalog_fast.hpp>
 #include <gpucost/model/offer.hpp>
@@ -680,10 +682,11 @@ bool same_as_checked(const std::string& text) {
 TEST_SUITE("parse_catalog fast path") {
   TEST_CASE("reads a varied generated catalog exactly as the checked DOM reader does") {
     std::mt19937 random(20261123);
-    const std::string text = random_catalog(random, 3000);
+    const int offers = gpucost::test::scaled(3000);
+    const std::string text = random_catalog(random, static_cast<std::size_t>(offers));
     const auto fast = gpucost::parse_catalog_fast(text, k_rates);
     REQUIRE_MESSAGE(fast.has_value(), "the fast reader refused a valid catalog");
-    CHECK(fast->size() == 3000);
+    CHECK(fast->size() == static_cast<std::size_t>(offers));
     CHECK(same_as_checked(text));
     CHECK(same_as_checked(gpucost::serialize_catalog(*fast))); // the layout the cache is written in
   }
@@ -735,7 +738,8 @@ TEST_SUITE("parse_catalog fast path") {
     const std::string alphabet = std::string("\"\\,:{}[]0123456789-+.eEuntrfalsd \n\t\x7f") + '\0'
                                  + "\x80\xBF\xC2\xC3\xE0\xED\xEF\xF0\xF4\xF5\xFF";
     std::size_t accepted = 0;
-    for (int round = 0; round < 20000; ++round) {
+    const int rounds = gpucost::test::scaled(20000);
+    for (int round = 0; round < rounds; ++round) {
       std::string text = base;
       for (auto edits = 1 + random() % 3; edits > 0 && !text.empty(); --edits) {
         const std::size_t at = random() % text.size();
@@ -753,8 +757,9 @@ TEST_SUITE("parse_catalog fast path") {
       }
       accepted += same_as_checked(text) ? 1U : 0U;
     }
-    MESSAGE(accepted << " of 20000 mutated catalogs were valid and read by the fast reader");
-    CHECK(accepted > 100);
+    MESSAGE(accepted << " of " << rounds
+                     << " mutated catalogs were valid and read by the fast reader");
+    CHECK(accepted > static_cast<std::size_t>(rounds / 200));
   }
 }
 

@@ -462,7 +462,9 @@ TEST_SUITE("worker cap: CLI") {
     CHECK(left_out.err.find("left out 1 offer: runpod serverless keep-alive: the load needs more "
                             "workers at once than the cap of 2 (from --max-workers)")
           != std::string::npos);
-    for (const auto& row : nlohmann::json::parse(left_out.out)["options"]) {
+    // The document outlives the loop: a range over a temporary's member would dangle.
+    const auto left_out_doc = nlohmann::json::parse(left_out.out);
+    for (const auto& row : left_out_doc["options"]) {
       CHECK(row["mode"] != "keep-alive");
     }
 

@@ -1,5 +1,7 @@
 #include <gpucost/model/simulate/policy.hpp>
 
+#include <gpucost/util/strings.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -21,16 +23,6 @@ constexpr std::array<std::pair<PolicyKind, std::string_view>, 7> k_policies = {{
     {PolicyKind::fixed_pool, "fixed-pool"},
     {PolicyKind::hybrid, "hybrid"},
 }};
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 template<typename T> std::optional<T> parse_value(std::string_view text) {
   text = trim(text);
