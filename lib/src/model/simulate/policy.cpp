@@ -1,5 +1,4 @@
 #include <gpucost/model/simulate/policy.hpp>
-
 #include <gpucost/util/strings.hpp>
 
 #include <fmt/format.h>
