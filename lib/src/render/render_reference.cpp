@@ -1,4 +1,5 @@
 #include <gpucost/render/csv_util.hpp>
+#include <gpucost/render/json_number.hpp>
 #include <gpucost/render/render_reference.hpp>
 #include <gpucost/render/render_util.hpp>
 #include <gpucost/render/table_layout.hpp>
@@ -15,10 +16,6 @@ namespace gpucost {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-Json reference_number(std::optional<double> value) {
-  return value ? Json(*value) : Json(nullptr);
-}
 
 Json flag(std::optional<bool> value) {
   return value ? Json(*value) : Json(nullptr);
@@ -160,9 +157,9 @@ std::string render_gpus_json(const GpuDatabase& gpus, const BenchmarkTable& benc
         {"name", gpu.name},
         {"family", gpu.family.empty() ? Json(nullptr) : Json(gpu.family)},
         {"vendor", gpu.vendor.empty() ? Json(nullptr) : Json(gpu.vendor)},
-        {"memory_gb", reference_number(gpu.memory_gb)},
-        {"fp16_tflops", reference_number(gpu.fp16_tflops)},
-        {"memory_bandwidth_gbs", reference_number(gpu.memory_bandwidth_gbs)},
+        {"memory_gb", render::json_number(gpu.memory_gb)},
+        {"fp16_tflops", render::json_number(gpu.fp16_tflops)},
+        {"memory_bandwidth_gbs", render::json_number(gpu.memory_bandwidth_gbs)},
         {"nvenc", gpu.nvenc ? Json(*gpu.nvenc) : Json(nullptr)},
         {"benchmark_classes", benchmarks.classes_covering(gpu, gpus)},
     });
@@ -285,13 +282,13 @@ std::string render_providers_json(const ProviderTable& providers) {
       const auto& range = traits.idle_timeout_range_s;
       products.push_back(Json{
           {"product", to_string(product)},
-          {"billing_granularity_s", reference_number(traits.billing_granularity_s)},
-          {"billing_minimum_s", reference_number(traits.billing_minimum_s)},
-          {"cold_start_s", reference_number(cold_start)},
+          {"billing_granularity_s", render::json_number(traits.billing_granularity_s)},
+          {"billing_minimum_s", render::json_number(traits.billing_minimum_s)},
+          {"cold_start_s", render::json_number(cold_start)},
           {"cold_start_default", is_default},
           {"cold_start_billed", flag(traits.cold_start_billed)},
           {"idle_billed", flag(traits.idle_billed)},
-          {"idle_timeout_s", reference_number(traits.idle_timeout_s)},
+          {"idle_timeout_s", render::json_number(traits.idle_timeout_s)},
           {"idle_timeout_range_s",
            range ? Json::array({range->first, range->second}) : Json(nullptr)},
           {"native_autoscaling", flag(traits.native_autoscaling)},
@@ -306,7 +303,7 @@ std::string render_providers_json(const ProviderTable& providers) {
     list.push_back(Json{{"id", provider.id},
                         {"display_name", provider.display_name},
                         {"tier", provider.tier},
-                        {"egress_per_gb", reference_number(provider.egress_per_gb)},
+                        {"egress_per_gb", render::json_number(provider.egress_per_gb)},
                         {"products", std::move(products)}});
   }
   Json defaults = Json::object();
