@@ -3,7 +3,8 @@
 
 Usage:
   check_data.py DATA_DIR        check DATA_DIR (gpus.json, providers.json, fx.json, catalog/*.json,
-                                examples/*.json); exit 1 and name file, offer index and field on error
+                                examples/*.json, coverage.json); exit 1 and name file, offer index and
+                                field on error
   check_data.py --self-test [DATA_DIR]
                                 copy the data to a temp dir, break it in several ways and assert
                                 that each break is caught (DATA_DIR defaults to ../../data)
@@ -19,7 +20,7 @@ import sys
 import tempfile
 
 HOURS_PER_MONTH = 730.0
-PRODUCTS = {"pod", "vm", "serverless", "dedicated"}
+PRODUCTS = {"pod", "vm", "serverless", "dedicated", "training", "prediction"}
 TIERS = {"marketplace", "specialist", "hyperscaler", "dedicated"}
 WORKLOAD_CLASSES = {"compute", "memory", "encode"}
 DROP_PREFIX = {"nvidia", "geforce", "tesla"}
@@ -35,6 +36,17 @@ GPU_FIGURES = ("memory_gb", "fp16_tflops", "fp32_tflops", "memory_bandwidth_gbs"
 PRODUCT_TRAITS = ("billing_granularity_s", "billing_minimum_s", "cold_start_s", "cold_start_billed",
                   "idle_billed", "idle_timeout_s", "idle_timeout_range_s", "native_autoscaling", "always_on")
 WORKLOAD_REQUIRED = ("name", "description", "ref_gpu", "job_seconds", "workload_class", "assumptions", "source")
+
+# Every provider and GPU the seeds name (issue 9 item 4): coverage.json must list each of them, and
+# each must have a dated offer in catalog/*.json or a dated note saying why not.
+SEED_PROVIDERS = (
+    "Vast.ai", "RunPod", "Lambda", "Oracle OCI", "GMI Cloud", "Paperspace", "CoreWeave", "Hyperstack",
+    "Alibaba Cloud", "Genesis Cloud", "Thunder Compute", "GCP", "Azure", "Cloud Run", "Vertex AI", "Hetzner",
+    "Fly.io", "Replicate", "MiniMax", "Mistral (Voxtral)",
+)
+SEED_GPUS = (
+    "RTX 4090", "RTX A4000", "RTX 3090", "RTX 3060", "RTX 4000 Ada", "L4", "A100", "H100", "H200", "V100", "T4",
+)
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$")
@@ -408,12 +420,115 @@ class Checker:
             if not isinstance(gpj, int) or isinstance(gpj, bool) or gpj < 1:
                 self.err(path, "gpus_per_job", f"must be an integer >= 1, found {gpj!r}")
 
+    # --- coverage.json ---------------------------------------------------------------------------
+    def catalog_offers(self):
+        """Every offer of catalog/*.json whose provider, product, GPU and fetched_at are well formed."""
+        cdir = os.path.join(self.data_dir, "catalog")
+        offers = []
+        for fname in sorted(f for f in os.listdir(cdir) if f.endswith(".json")) if os.path.isdir(cdir) else []:
+            try:
+                with open(os.path.join(cdir, fname), encoding="utf-8") as f:
+                    doc = json.load(f)
+            except (OSError, ValueError):
+                continue  # check_catalog reports it
+            for o in doc.get("offers", []) if isinstance(doc, dict) else []:
+                if (isinstance(o, dict) and isinstance(o.get("fetched_at"), str) and ISO_TIME.match(o["fetched_at"])
+                        and any(is_number(o.get(k)) and o[k] > 0 for k in PRICE_FIELDS)):
+                    offers.append(o)
+        return offers
+
+    def check_note(self, path, where, note):
+        """A note saying why there is no offer: text, a date YYYY-MM-DD and a source."""
+        if not isinstance(note, dict):
+            self.err(path, f"{where}.note", "required when there is no offer (text, as_of, source)")
+            return
+        if not isinstance(note.get("text"), str) or not note["text"].strip():
+            self.err(path, f"{where}.note.text", "required")
+        if not isinstance(note.get("as_of"), str) or not ISO_DATE.match(note["as_of"]):
+            self.err(path, f"{where}.note.as_of", f"must be a date YYYY-MM-DD, found {note.get('as_of')!r}")
+        if not is_url_or_file(note.get("source")):
+            self.err(path, f"{where}.note.source", "required")
+
+    def check_coverage(self):
+        path = os.path.join(self.data_dir, "coverage.json")
+        doc = self.load(path)
+        if doc is None or not self.header(path, doc, "gpucost/coverage"):
+            return
+        offers = self.catalog_offers()
+        sections = {}
+        for key in ("providers", "gpus", "offers"):
+            sections[key] = doc.get(key)
+            if not isinstance(sections[key], list):
+                self.err(path, key, "must be a list")
+                sections[key] = []
+
+        def entries(key, names):
+            found = {}
+            for i, e in enumerate(sections[key]):
+                if isinstance(e, dict) and isinstance(e.get("seed_name"), str):
+                    found[e["seed_name"]] = (i, e)
+                else:
+                    self.err(path, f"{key}[{i}].seed_name", "required")
+            for name in names:
+                if name not in found:
+                    self.err(path, key, f"{name!r} (named by the seeds) is missing")
+            return found.values()
+
+        def covered(where, entry, matches, what):
+            if entry.get("offers") is True:
+                if not any(matches(o) for o in offers):
+                    self.err(path, f"{where}.offers", f"true, but catalog/*.json has no dated offer for {what}")
+                if entry.get("note") is not None:
+                    self.check_note(path, where, entry["note"])
+            elif entry.get("offers") is False:
+                self.check_note(path, where, entry.get("note"))
+            else:
+                self.err(path, f"{where}.offers", f"must be true or false, found {entry.get('offers')!r}")
+
+        for i, e in entries("providers", SEED_PROVIDERS):
+            where = f"providers[{i}] ({e['seed_name']})"
+            pid, products = e.get("id"), e.get("products")
+            if not isinstance(pid, str) or not pid:
+                self.err(path, f"{where}.id", "required")
+                continue
+            if not isinstance(products, list):
+                self.err(path, f"{where}.products", "must be a list")
+                continue
+            if e.get("offers") is True and not products:
+                self.err(path, f"{where}.products", "offers true needs the products priced")
+            for prod in products:
+                covered(where, e, lambda o, prod=prod: o.get("provider") == pid and o.get("product") == prod,
+                        f"{pid} {prod}")
+            if not products:
+                covered(where, e, lambda o: o.get("provider") == pid, pid)
+        for i, e in entries("gpus", SEED_GPUS):
+            where = f"gpus[{i}] ({e['seed_name']})"
+            gpu = self.resolve_gpu(e.get("gpu"))
+            if gpu is None:
+                self.err(path, f"{where}.gpu", f"{e.get('gpu')!r} does not resolve through gpus.json")
+                continue
+            covered(where, e, lambda o, gpu=gpu: self.resolve_gpu(o.get("gpu")) == gpu, gpu)
+        for i, e in entries("offers", ()):
+            where = f"offers[{i}] ({e['seed_name']})"
+            gpu = self.resolve_gpu(e.get("gpu"))
+            if gpu is None or not isinstance(e.get("provider"), str) or e.get("product") not in PRODUCTS:
+                self.err(path, where, "needs provider, a known product and a GPU gpus.json knows")
+                continue
+            spot = e.get("spot") is True
+            covered(where, e,
+                    lambda o, e=e, gpu=gpu, spot=spot: (
+                        o.get("provider") == e["provider"] and o.get("product") == e["product"]
+                        and self.resolve_gpu(o.get("gpu")) == gpu
+                        and (not spot or is_number(o.get("spot_price_per_hour")))),
+                    f"{e['provider']} {e['product']} {gpu}{' with a spot price' if spot else ''}")
+
     def run(self):
         self.check_gpus()
         self.check_fx()
         self.check_providers()
         self.check_catalogs()
         self.check_examples()
+        self.check_coverage()
         return self.errors
 
 
@@ -494,6 +609,25 @@ def self_test(data_dir):
          lambda d: d["providers"]["cloudrun"]["products"]["serverless"].pop("max_workers"),
          "serverless.max_workers", "required"),
         ("fx rate undated", "fx.json", lambda d: d["rates"][0].pop("as_of"), "rates[0]", "as_of"),
+        ("coverage: a seed provider dropped", "coverage.json",
+         lambda d: d.__setitem__("providers", [p for p in d["providers"] if p["seed_name"] != "Hetzner"]),
+         "providers", "'Hetzner' (named by the seeds) is missing"),
+        ("coverage: a note undated", "coverage.json",
+         lambda d: next(g for g in d["gpus"] if g["note"] is not None)["note"].pop("as_of"),
+         "note.as_of", "date"),
+        ("coverage: a note without source", "coverage.json",
+         lambda d: next(p for p in d["providers"] if p["offers"] is False)["note"].pop("source"),
+         "note.source", "required"),
+        ("coverage: the offer removed", os.path.join("catalog", "runpod-pages.json"),
+         lambda d: d.__setitem__("offers", [o for o in d["offers"]
+                                            if not (o["product"] == "pod" and o["gpu"] == "RTX 3090")]),
+         "RunPod RTX 3090 pod", "no dated offer for runpod pod RTX 3090"),
+        ("coverage: an offer undated", os.path.join("catalog", "hetzner.json"),
+         lambda d: [o.__setitem__("fetched_at", "recently") for o in d["offers"]],
+         "Hetzner", "no dated offer for hetzner dedicated"),
+        ("coverage: the spot prices removed", os.path.join("catalog", "gcp.json"),
+         lambda d: [o.__setitem__("spot_price_per_hour", None) for o in d["offers"]],
+         "GCP L4 with spot", "with a spot price"),
         ("wrong schema", "gpus.json", lambda d: d.__setitem__("schema", "gpucost/gpu"), "gpus.json", "schema"),
     ]
     failures = 0

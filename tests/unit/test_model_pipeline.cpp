@@ -145,6 +145,25 @@ TEST_SUITE("model pipeline: row plans") {
     CHECK(rows[0].usd_per_hour == doctest::Approx(0.2));
   }
 
+  TEST_CASE("a training job is priced per job only; a prediction endpoint always-on only") {
+    Offer training = offer("vertex", Product::training, "L4", 1.0);
+    training.spot_price_per_hour = 0.4;
+    const auto jobs = gpucost::plan_rows(training, nullptr, true);
+    REQUIRE(jobs.size() == 2);
+    CHECK((jobs[0].mode == Mode::per_job && jobs[0].pricing == Pricing::on_demand));
+    CHECK((jobs[1].mode == Mode::per_job && jobs[1].pricing == Pricing::spot));
+    CHECK(jobs[1].usd_per_hour == 0.4);
+    CHECK_FALSE(jobs[0].serverless_per_job);
+
+    Offer endpoint = offer("vertex", Product::prediction, "L4", 1.0);
+    const auto nodes = gpucost::plan_rows(endpoint, nullptr, true);
+    REQUIRE(nodes.size() == 1);
+    CHECK(nodes[0].mode == Mode::always_on);
+    CHECK(nodes[0].usd_per_hour == 1.0);
+    CHECK(gpucost::parse_product("training") == Product::training);
+    CHECK(gpucost::to_string(Product::prediction) == "prediction");
+  }
+
   TEST_CASE("an offer without any price plans no row") {
     Offer o = offer("p", Product::vm, "L4", 0);
     o.price_per_hour.reset();

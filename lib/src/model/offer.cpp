@@ -7,11 +7,13 @@ namespace gpucost {
 
 namespace {
 
-constexpr std::array<std::pair<Product, std::string_view>, 4> k_products = {{
+constexpr std::array<std::pair<Product, std::string_view>, 6> k_products = {{
     {Product::pod, "pod"},
     {Product::vm, "vm"},
     {Product::serverless, "serverless"},
     {Product::dedicated, "dedicated"},
+    {Product::training, "training"},
+    {Product::prediction, "prediction"},
 }};
 
 } // namespace

@@ -34,6 +34,24 @@ plan_rows(const Offer& offer, const ProductTraits* traits, bool timeout_known) {
       rows.push_back({Mode::always_on, Pricing::on_demand, false, *on_demand});
     }
     break;
+  case Product::training:
+    // A managed job: a machine per job, released when it ends; nothing to keep warm.
+    if (on_demand) {
+      rows.push_back({Mode::per_job, Pricing::on_demand, false, *on_demand});
+    }
+    if (spot) {
+      rows.push_back({Mode::per_job, Pricing::spot, false, *spot});
+    }
+    break;
+  case Product::prediction:
+    // A managed endpoint keeps at least one node up: it is billed whether or not it serves.
+    if (on_demand) {
+      rows.push_back({Mode::always_on, Pricing::on_demand, false, *on_demand});
+    }
+    if (spot) {
+      rows.push_back({Mode::always_on, Pricing::spot, false, *spot});
+    }
+    break;
   case Product::dedicated:
     if (offer.monthly_price) {
       rows.push_back(

@@ -205,7 +205,8 @@ std::string render_providers_table(const ProviderTable& providers, const TableSt
   std::string out = table_of(std::move(columns), style);
   if (any_default) {
     std::vector<std::string> defaults;
-    for (const Product product : {Product::pod, Product::vm, Product::serverless}) {
+    for (const Product product :
+         {Product::pod, Product::vm, Product::serverless, Product::training}) {
       if (const ColdStartDefault* fallback = providers.cold_start_default(product)) {
         defaults.push_back(fmt::format("{} {} s ({})",
                                        to_string(product),
@@ -307,7 +308,8 @@ std::string render_providers_json(const ProviderTable& providers) {
                         {"products", std::move(products)}});
   }
   Json defaults = Json::object();
-  for (const Product product : {Product::pod, Product::vm, Product::serverless}) {
+  for (const Product product :
+       {Product::pod, Product::vm, Product::serverless, Product::training}) {
     if (const ColdStartDefault* fallback = providers.cold_start_default(product)) {
       defaults[std::string(to_string(product))] = Json{{"cold_start_s", fallback->cold_start_s},
                                                        {"source", fallback->source},

@@ -7,19 +7,23 @@
 namespace gpucost {
 
 // What kind of thing an offer rents: it decides which deployment modes the offer has.
-enum class Product { pod, vm, serverless, dedicated };
+// `training` is a managed job service that provisions a machine per job and bills it while the
+// job runs (Vertex AI custom training: per job only); `prediction` is a managed endpoint that
+// keeps at least one node up and cannot scale to zero (Vertex AI prediction: always on only).
+enum class Product { pod, vm, serverless, dedicated, training, prediction };
 
-// The catalog spelling of a product ("pod", "vm", "serverless", "dedicated").
+// The catalog spelling of a product ("pod", "vm", "serverless", "dedicated", "training",
+// "prediction").
 std::string_view to_string(Product product);
 
-// Parses a catalog product name; nullopt when it is not one of the four.
+// Parses a catalog product name; nullopt when it is not one of the six.
 std::optional<Product> parse_product(std::string_view name);
 
 // One rentable configuration at one price, in the catalog format (docs/catalog-format.md).
 // Every optional field is unknown when empty: an unknown price is never zero.
 struct Offer {
   std::string provider;                           // provider id, e.g. "runpod"
-  Product product = Product::vm;                  // pod, vm, serverless or dedicated
+  Product product = Product::vm;                  // pod, vm, serverless, dedicated, ...
   std::string name;                               // instance type or SKU, may be empty
   std::string gpu;                                // canonical GPU name (data/gpus.json)
   int gpu_count = 1;                              // GPUs in the instance, >= 1

@@ -18,7 +18,8 @@ struct RowPlan {
 
 // The rows an offer has (docs/cost-model.md "Modes, pricing"): pods and VMs per-job, keep-alive
 // when an idle timeout is known, always-on, and spot per-job and always-on; serverless per-job,
-// keep-alive and always-on where sold; dedicated always-on. `traits` may be nullptr.
+// keep-alive and always-on where sold; dedicated always-on; training per-job (on demand and
+// spot); prediction always-on (on demand and spot). `traits` may be nullptr.
 std::vector<RowPlan> plan_rows(const Offer& offer, const ProductTraits* traits, bool timeout_known);
 
 } // namespace gpucost
