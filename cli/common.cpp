@@ -365,19 +365,27 @@ Inputs load_inputs(const CatalogOptions& options, Context& context) {
   return inputs;
 }
 
-TableStyle table_style(const Context& context) {
+void add_wide_option(CLI::App& command, FormatOptions& options) {
+  command.add_flag("--wide",
+                   options.wide,
+                   "Table: show every column, however wide (otherwise the least useful are "
+                   "hidden or cut to fit COLUMNS or the terminal)");
+}
+
+TableStyle table_style(const Context& context, const FormatOptions& output) {
   TableStyle style;
   style.columns = 120;
+  style.wide = output.wide;
   if (const auto columns = context.env("COLUMNS"); columns && !columns->empty()) {
     try {
-      style.columns = std::clamp(std::stoi(*columns), 40, 1000);
+      style.columns = std::clamp(std::stoi(*columns), k_min_table_columns, k_max_table_columns);
     } catch (const std::exception&) {
       // An unparsable COLUMNS is ignored, like ls does.
     }
   } else if (context.out_is_terminal) {
     winsize size{};
     if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
-      style.columns = std::max(40, static_cast<int>(size.ws_col));
+      style.columns = std::max(k_min_table_columns, static_cast<int>(size.ws_col));
     }
   }
   const auto no_color = context.env("NO_COLOR");

@@ -27,6 +27,7 @@ enum class OutputFormat { table, csv, json, markdown, github };
 struct FormatOptions {
   OutputFormat format = OutputFormat::table;
   render::CsvDialect csv_dialect = render::CsvDialect::rfc4180;
+  bool wide = false; // --wide: the table shows every column, however wide
 };
 
 // The formats most commands offer.
@@ -40,6 +41,10 @@ void add_format_options(CLI::App& command,
                         FormatOptions& options,
                         const std::vector<OutputFormat>& formats = k_table_csv_json_markdown,
                         std::string_view help = {});
+
+// Adds `--wide` to a command whose table is fitted to the terminal: every column is shown, none
+// dropped or cut.
+void add_wide_option(CLI::App& command, FormatOptions& options);
 
 // A transform for whole-number flags: the text must be decimal digits (a leading '-' or '+'
 // allowed), leading zeros dropped, so "010" is 10, never octal 8, and "0x10" is refused; a
@@ -113,8 +118,8 @@ struct Inputs {
 Inputs load_inputs(const CatalogOptions& options, Context& context);
 
 // The table style for this context: width from COLUMNS or the terminal, colour only on a
-// terminal without NO_COLOR.
-TableStyle table_style(const Context& context);
+// terminal without NO_COLOR, every column when `output` asked for --wide.
+TableStyle table_style(const Context& context, const FormatOptions& output);
 
 // One warning counting the sources older than the stated age (30 days) and naming the oldest.
 std::vector<std::string> staleness_warnings(const std::vector<CatalogSource>& sources,

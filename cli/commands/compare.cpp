@@ -79,7 +79,7 @@ void run_compare(const CompareOptions& options, Context& context) {
 
   switch (options.output.format) {
   case OutputFormat::table:
-    context.out << render_compare_table(result, table_style(context));
+    context.out << render_compare_table(result, table_style(context, options.output));
     break;
   case OutputFormat::csv:
     context.out << render_compare_csv(result, options.output.csv_dialect);
@@ -117,6 +117,7 @@ void register_compare(CLI::App& app, Context& context) {
   add_filter_options(*command, options->filters, RowFilters::included);
   add_catalog_options(*command, options->catalog);
   add_format_options(*command, options->output);
+  add_wide_option(*command, options->output);
   command->add_option("--chart",
                       options->chart,
                       "Write an SVG chart of the cost split of the top rows (at most 10)");

@@ -19,7 +19,8 @@ void run_gpus(const GpusOptions& options, Context& context) {
   const DataSet data = load_reference_data(context);
   switch (options.output.format) {
   case OutputFormat::table:
-    context.out << render_gpus_table(data.gpus, data.benchmarks, table_style(context));
+    context.out << render_gpus_table(
+        data.gpus, data.benchmarks, table_style(context, options.output));
     break;
   case OutputFormat::csv:
     context.out << render_gpus_csv(data.gpus, data.benchmarks, options.output.csv_dialect);
@@ -41,6 +42,7 @@ void register_gpus(CLI::App& app, Context& context) {
       "gpus", "List the known GPU models, their specs and which benchmark classes cover them");
   add_format_options(
       *command, options->output, {OutputFormat::table, OutputFormat::csv, OutputFormat::json});
+  add_wide_option(*command, options->output);
   command->callback([options, &context] { run_gpus(*options, context); });
 }
 

@@ -48,7 +48,7 @@ void run_offers(const OffersOptions& options, Context& context) {
 
   switch (options.output.format) {
   case OutputFormat::table:
-    context.out << render_offers_table(listing, table_style(context));
+    context.out << render_offers_table(listing, table_style(context, options.output));
     break;
   case OutputFormat::csv:
     context.out << render_offers_csv(listing, options.output.csv_dialect);
@@ -78,6 +78,7 @@ void register_offers(CLI::App& app, Context& context) {
   command->add_option("--top", options->top, "Show only the N cheapest offers")
       ->transform(decimal_whole_number());
   add_format_options(*command, options->output);
+  add_wide_option(*command, options->output);
   command->callback([options, &context] { run_offers(*options, context); });
 }
 

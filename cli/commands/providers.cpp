@@ -19,7 +19,7 @@ void run_providers(const ProvidersOptions& options, Context& context) {
   const DataSet data = load_reference_data(context);
   switch (options.output.format) {
   case OutputFormat::table:
-    context.out << render_providers_table(data.providers, table_style(context));
+    context.out << render_providers_table(data.providers, table_style(context, options.output));
     break;
   case OutputFormat::csv:
     context.out << render_providers_csv(data.providers, options.output.csv_dialect);
@@ -42,6 +42,7 @@ void register_providers(CLI::App& app, Context& context) {
       "List providers with their products' billing, start-up and keep-alive traits and sources");
   add_format_options(
       *command, options->output, {OutputFormat::table, OutputFormat::csv, OutputFormat::json});
+  add_wide_option(*command, options->output);
   command->callback([options, &context] { run_providers(*options, context); });
 }
 

@@ -108,15 +108,61 @@ TEST_CASE("gpu_bound_fraction keeps the CPU share at the reference time") {
   CHECK(time_on(w, "L4").basis == gpucost::JobSecondsBasis::measured);
 }
 
-TEST_CASE("encode: one NVENC engine per stream, none means left out") {
+TEST_CASE("encode: the per-engine speed of each NVENC generation, one engine a stream") {
   const auto w = workload(gpucost::WorkloadClass::encode, "RTX 3090", 60);
   const auto& data = bundled();
-  CHECK(time_on(w, "RTX 6000 Ada").seconds == doctest::Approx(60)); // 3 engines, one stream
-  CHECK(time_on(w, "A10").basis == gpucost::JobSecondsBasis::benchmark);
-  CHECK_FALSE(gpucost::job_time_on(w, *data.gpus.find("H100 SXM"), data.gpus, data.benchmarks));
-  auto split = w;
-  split.split_frame = true;
-  CHECK(time_on(split, "RTX 6000 Ada").seconds == doctest::Approx(20));
+  const char* group = "nvenc-app-note-13.0-h264-hevc";
+  const double ampere = figure(gpucost::WorkloadClass::encode, "RTX 3090", group);
+  const double ada = figure(gpucost::WorkloadClass::encode, "RTX 6000 Ada", group);
+  CHECK(ada > ampere); // the note's Ada engine is faster than its Ampere one
+  // Three Ada engines, but one stream runs on one of them.
+  const auto rtx6000 = time_on(w, "RTX 6000 Ada");
+  CHECK(rtx6000.seconds == doctest::Approx(60 * ampere / ada));
+  CHECK(rtx6000.basis == gpucost::JobSecondsBasis::benchmark);
+  CHECK(rtx6000.fallback.empty());
+  CHECK(time_on(w, "A10").seconds == doctest::Approx(60)); // the same Ampere engine
+  CHECK(time_on(w, "T4").seconds
+        == doctest::Approx(60 * ampere / figure(gpucost::WorkloadClass::encode, "T4", group)));
+  const auto h100 =
+      gpucost::job_time_on(w, *data.gpus.find("H100 SXM"), data.gpus, data.benchmarks);
+  REQUIRE_FALSE(h100);
+  CHECK(h100.error().message
+        == "H100 SXM has no NVENC engine, so an encode workload cannot run on it");
+}
+
+TEST_CASE("encode: split-frame spreads one stream over the engines of Ada and later GPUs only") {
+  const char* group = "nvenc-app-note-13.0-h264-hevc";
+  const double ampere = figure(gpucost::WorkloadClass::encode, "RTX 3090", group);
+  const double ada = figure(gpucost::WorkloadClass::encode, "L4", group);
+  auto from_ampere = workload(gpucost::WorkloadClass::encode, "RTX 3090", 60);
+  from_ampere.split_frame = true;
+  CHECK(time_on(from_ampere, "RTX 6000 Ada").seconds == doctest::Approx(60 * ampere / (3 * ada)));
+  auto from_l4 = workload(gpucost::WorkloadClass::encode, "L4", 60);
+  from_l4.split_frame = true; // the L4's two engines split the stream; an Ampere card cannot
+  CHECK(time_on(from_l4, "RTX 3090").seconds == doctest::Approx(60 * 2 * ada / ampere));
+  CHECK(time_on(from_l4, "L40S").seconds == doctest::Approx(60 * 2.0 / 3.0));
+}
+
+TEST_CASE("render: Blender Open Data medians, OptiX and CUDA never mixed") {
+  const auto w = workload(gpucost::WorkloadClass::render, "RTX 4090", 15);
+  const auto& data = bundled();
+  const char* optix = "blender-opendata-4.x-optix";
+  const char* cuda = "blender-opendata-4.x-cuda";
+  const auto l40s = time_on(w, "L40S"); // both have OptiX medians: the first group
+  CHECK(l40s.basis == gpucost::JobSecondsBasis::benchmark);
+  CHECK(l40s.seconds
+        == doctest::Approx(15 * figure(gpucost::WorkloadClass::render, "RTX 4090", optix)
+                           / figure(gpucost::WorkloadClass::render, "L40S", optix)));
+  const auto b200 = time_on(w, "B200"); // only CUDA runs of the B200
+  CHECK(b200.seconds
+        == doctest::Approx(15 * figure(gpucost::WorkloadClass::render, "RTX 4090", cuda)
+                           / figure(gpucost::WorkloadClass::render, "B200", cuda)));
+  CHECK(b200.source == "blender-opendata-4.x-cuda (data/benchmarks.json)");
+  const auto h100 = time_on(w, "H100 PCIe"); // too few runs: the compute spec ratio
+  CHECK(h100.basis == gpucost::JobSecondsBasis::spec);
+  CHECK(h100.seconds
+        == doctest::Approx(15 * *data.gpus.find("RTX 4090")->fp16_tflops
+                           / *data.gpus.find("H100 PCIe")->fp16_tflops));
 }
 
 TEST_CASE("GPU families match whole words") {

@@ -83,6 +83,10 @@ TEST_SUITE("render_table") {
         "[3,4,5]\n"
         "4  hetzner   always-on     RTX 4000 SFF Ada x1   0.252  0.18400   184.00  -4500.0%\n"
         "\n"
+        "Hidden to fit 100 columns: product, instance, region, job time, cold start, price age. "
+        "--wide shows\n"
+        "  every column, or COLUMNS=158 fits them.\n"
+        "\n"
         "[1] keep-alive treats the instance as one worker running one job at a time\n"
         "[2] built-in defaults used for billing_minimum_s\n"
         "[3] spot: 0.05 interruptions per hour assumed; a rerun fits in the 60 s minimum\n"
@@ -131,6 +135,40 @@ TEST_SUITE("render_table") {
     for (const auto& line : lines_of(table)) {
       CHECK(display_width(line) <= 60);
     }
+  }
+
+  TEST_CASE("a narrow table names the columns it hid and how to see them") {
+    std::size_t full_width = 0; // the widest line of the table with every column
+    for (const auto& line :
+         table_lines(render_compare_table(sample_result(), TableStyle{.columns = 200}))) {
+      full_width = std::max(full_width, display_width(line));
+    }
+    const std::string narrow = render_compare_table(sample_result(), TableStyle{.columns = 60});
+    std::string unwrapped = narrow; // the note wraps: join its lines again
+    for (auto at = unwrapped.find("\n  "); at != std::string::npos; at = unwrapped.find("\n  ")) {
+      unwrapped.replace(at, 3, " ");
+    }
+    CAPTURE(narrow);
+    CHECK(
+        unwrapped.find("Hidden to fit 60 columns: product, instance, region, $/hour, job time, "
+                       "cold start, $/month, margin, price age; cut short: gpu. --wide shows every "
+                       "column, or COLUMNS="
+                       + std::to_string(full_width) + " fits them.")
+        != std::string::npos);
+    for (const auto& line : lines_of(narrow)) {
+      CHECK(display_width(line) <= 60);
+    }
+    CHECK(render_compare_table(sample_result(), TableStyle{.columns = 200}).find("Hidden to fit")
+          == std::string::npos);
+  }
+
+  TEST_CASE("--wide shows every column however narrow the terminal, and wraps the prose") {
+    const auto wide =
+        render_compare_table(sample_result(), TableStyle{.columns = 60, .wide = true});
+    CHECK(table_lines(wide)[0]
+          == table_lines(render_compare_table(sample_result(), TableStyle{.columns = 200}))[0]);
+    CHECK(wide.find("Hidden to fit") == std::string::npos);
+    CHECK(wide.find("Cut short") == std::string::npos);
   }
 
   TEST_CASE("columns come back when a less useful one frees enough space") {
@@ -323,6 +361,34 @@ void reference_truncate(std::vector<gpucost::render::Column>& columns, std::size
 }
 
 } // namespace
+
+TEST_CASE("describe_fit: cut-only tables, and tables too wide for any COLUMNS") {
+  using gpucost::render::Column;
+  Column name;
+  name.header = "name";
+  name.cells = {std::string(60, 'x')};
+  Column price;
+  price.header = "$/hour";
+  price.align = gpucost::render::Align::right;
+  price.cells = {"1.00"};
+  std::vector<Column> columns = {name, price};
+  const auto fit = gpucost::render::fit_columns(columns, TableStyle{.columns = 40});
+  CHECK(fit.hidden.empty());
+  CHECK(fit.cut == std::vector<std::string>{"name"});
+  CHECK(fit.full_width == 60 + 2 + 6);
+  CHECK(gpucost::render::describe_fit(fit)
+        == "Cut short to fit 40 columns: name.\n"
+           "  --wide shows every column, or\n"
+           "  COLUMNS=68 fits them.\n");
+  std::vector<Column> huge = {name, price};
+  huge[0].cells = {std::string(2000, 'x')};
+  const auto too_wide = gpucost::render::fit_columns(huge, TableStyle{.columns = 40});
+  CHECK(gpucost::render::describe_fit(too_wide)
+        == "Cut short to fit 40 columns: name.\n  --wide shows every column.\n");
+  std::vector<Column> fits = {price};
+  CHECK(gpucost::render::describe_fit(gpucost::render::fit_columns(fits, TableStyle{.columns = 40}))
+            .empty());
+}
 
 TEST_CASE("fitting columns cuts them as one column at a time would, wide characters included") {
   std::mt19937 random(7);

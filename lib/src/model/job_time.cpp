@@ -92,6 +92,13 @@ spec_speedup(WorkloadClass spec_class, const GpuSpec& reference, const GpuSpec& 
   return speedup;
 }
 
+// The NVENC engines one stream of `workload` runs on: all of them when the workload splits frames
+// and the GPU can (Ada and later with two or more engines), else one.
+double stream_engines(const Workload& workload, const GpuSpec& gpu, const BenchmarkFigure* figure) {
+  const bool splits = workload.split_frame && (figure == nullptr || figure->split_frame);
+  return splits ? static_cast<double>(*gpu.nvenc) : 1.0;
+}
+
 Expected<Speedup> encode_speedup(const Workload& workload,
                                  const GpuSpec& reference,
                                  const GpuSpec& gpu,
@@ -105,25 +112,34 @@ Expected<Speedup> encode_speedup(const Workload& workload,
         missing.name));
   }
   Speedup speedup;
-  if (workload.split_frame) {
-    speedup.ratio = static_cast<double>(*gpu.nvenc) / static_cast<double>(*reference.nvenc);
-    speedup.source = "NVENC engine count ratio, split-frame encoding (data/gpus.json)";
-    return speedup;
-  }
   const BenchmarkClass* table = benchmarks.find(WorkloadClass::encode);
   if (const auto pair = shared_figures(table, reference, gpu, gpus)) {
-    speedup.ratio = *pair->second->value / *pair->first->value;
+    const double base = *pair->first->value * stream_engines(workload, reference, pair->first);
+    const double target = *pair->second->value * stream_engines(workload, gpu, pair->second);
+    speedup.ratio = target / base;
     speedup.basis = JobSecondsBasis::benchmark;
-    speedup.source = fmt::format(
-        "{}: one stream runs on one NVENC engine ({})", pair->first->source_group, table->source);
+    speedup.source = fmt::format("{}: per-engine speed of each GPU's NVENC generation, {} ({})",
+                                 pair->first->source_group,
+                                 workload.split_frame ? "split-frame over the engines of Ada and "
+                                                        "later GPUs"
+                                                      : "one stream on one engine",
+                                 table->source);
     return speedup;
   }
-  speedup.source = "one NVENC engine per stream, per-engine speed taken equal (no sourced "
-                   "ratio between NVENC generations)";
-  speedup.fallback = fmt::format("encode: {} and these GPUs have NVENC engines of different "
-                                 "generations, whose per-engine speeds data/benchmarks.json does "
-                                 "not relate: one engine each, taken equally fast",
-                                 reference.name);
+  if (workload.split_frame) {
+    speedup.ratio =
+        stream_engines(workload, gpu, nullptr) / stream_engines(workload, reference, nullptr);
+    speedup.source = "NVENC engine count ratio, split-frame encoding (data/gpus.json)";
+  } else {
+    speedup.source = "one NVENC engine per stream, per-engine speed taken equal (no sourced "
+                     "per-engine figure)";
+  }
+  speedup.fallback =
+      fmt::format("encode: data/benchmarks.json has no NVENC figure of one "
+                  "source_group for both {} and these GPUs: one engine each, taken "
+                  "equally fast{}",
+                  reference.name,
+                  workload.split_frame ? ", times the engine count (split-frame)" : "");
   return speedup;
 }
 

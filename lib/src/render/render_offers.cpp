@@ -105,8 +105,11 @@ std::string render_offers_table(const OffersListing& listing, const TableStyle& 
     blocks.emplace_back("No offer matches.\n");
   } else {
     std::vector<Column> columns = offer_columns(listing);
-    render::fit_columns(columns, style);
+    const render::TableFit fit = render::fit_columns(columns, style);
     blocks.push_back(render::render_rows(columns, {}, style));
+    if (const std::string hidden = render::describe_fit(fit); !hidden.empty()) {
+      blocks.push_back(hidden);
+    }
   }
   if (!listing.warnings.empty()) {
     blocks.push_back(render::render_warnings(listing.warnings, style));

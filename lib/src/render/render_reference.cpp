@@ -53,9 +53,11 @@ render::Column column(std::string header, render::Align align, int drop_order = 
 }
 
 std::string table_of(std::vector<render::Column> columns, const TableStyle& style) {
-  render::fit_columns(columns, style);
+  const render::TableFit fit = render::fit_columns(columns, style);
   const std::size_t rows = columns.empty() ? 0 : columns.front().cells.size();
-  return render::render_rows(columns, std::vector<bool>(rows, false), style);
+  const std::string hidden = render::describe_fit(fit);
+  return render::render_rows(columns, std::vector<bool>(rows, false), style)
+         + (hidden.empty() ? std::string() : "\n" + hidden);
 }
 
 // A product's start-up as listed: its own, else its class default (and whether it is one).

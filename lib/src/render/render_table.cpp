@@ -13,7 +13,7 @@ namespace gpucost {
 std::string render_compare_table(const CompareResult& result, const TableStyle& style) {
   const render::NoteIndex notes = render::number_notes(result.options);
   std::vector<render::Column> columns = render::build_columns(result, notes);
-  render::fit_columns(columns, style);
+  const render::TableFit fit = render::fit_columns(columns, style);
   std::vector<bool> highlighted;
   for (const auto& option : result.options) {
     highlighted.push_back(option.rank == 1);
@@ -26,6 +26,9 @@ std::string render_compare_table(const CompareResult& result, const TableStyle& 
       style.color));
   blocks.push_back(result.options.empty() ? std::string("No option can run this workload.\n")
                                           : render::render_rows(columns, highlighted, style));
+  if (const std::string hidden = render::describe_fit(fit); !hidden.empty()) {
+    blocks.push_back(hidden);
+  }
   if (!notes.notes.empty()) {
     blocks.push_back(render::render_notes(notes, style.columns));
   }

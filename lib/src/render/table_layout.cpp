@@ -44,8 +44,9 @@ std::size_t shown_width(const std::vector<std::size_t>& widths, const std::vecto
 }
 
 // Drops the least useful columns (lowest drop_order first) until the table fits `limit`, then
-// puts back, most useful first, any dropped column that still fits in the space left over.
-void drop_columns_to_fit(std::vector<Column>& columns, std::size_t limit) {
+// puts back, most useful first, any dropped column that still fits in the space left over. Returns
+// the headers of the columns left out, in table order.
+std::vector<std::string> drop_columns_to_fit(std::vector<Column>& columns, std::size_t limit) {
   std::vector<std::size_t> widths;
   std::vector<std::size_t> droppable;
   for (std::size_t i = 0; i < columns.size(); ++i) {
@@ -71,12 +72,16 @@ void drop_columns_to_fit(std::vector<Column>& columns, std::size_t limit) {
     shown[*it] = shown_width(widths, shown) <= limit;
   }
   std::vector<Column> kept;
+  std::vector<std::string> hidden;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (shown[i]) {
       kept.push_back(std::move(columns[i]));
+    } else {
+      hidden.push_back(columns[i].header);
     }
   }
   columns = std::move(kept);
+  return hidden;
 }
 
 // The width of `column` once its header and cells are cut to `target` columns.
@@ -94,8 +99,9 @@ std::size_t truncated_width(const Column& column, std::size_t target) {
 // Cutting a text to one width and then to a smaller one gives what cutting it to the smaller one
 // gives at once, so the cuts are worked out on widths and made once at the end. A column with a
 // text of one-column characters wider than the cut is exactly the cut wide afterwards; only other
-// columns (wide characters at the cut) are measured again. Linear in the cells' length.
-void truncate_columns_to_fit(std::vector<Column>& columns, std::size_t limit) {
+// columns (wide characters at the cut) are measured again. Linear in the cells' length. Returns
+// the headers (as they were before the cut) of the columns cut, in table order.
+std::vector<std::string> truncate_columns_to_fit(std::vector<Column>& columns, std::size_t limit) {
   std::vector<std::size_t> widths;
   std::vector<std::size_t> widest_narrow; // widest text of one-column characters, per column
   std::vector<std::size_t> targets(columns.size(), 0); // 0: not cut
@@ -142,15 +148,18 @@ void truncate_columns_to_fit(std::vector<Column>& columns, std::size_t limit) {
     widths[widest] =
         widest_narrow[widest] > target ? target : truncated_width(columns[widest], target);
   }
+  std::vector<std::string> cut;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (targets[i] == 0) {
       continue;
     }
+    cut.push_back(columns[i].header);
     columns[i].header = render::truncate_to_width(columns[i].header, targets[i]);
     for (auto& cell : columns[i].cells) {
       cell = render::truncate_to_width(cell, targets[i]);
     }
   }
+  return cut;
 }
 
 std::string pad(const std::string& text, std::size_t width, Align align) {
@@ -342,12 +351,40 @@ std::string render_sources(const CatalogInfo& catalog, std::string_view generate
   return out;
 }
 
-void fit_columns(std::vector<Column>& columns, const TableStyle& style) {
-  if (style.columns > 0) {
-    const auto limit = static_cast<std::size_t>(style.columns);
-    drop_columns_to_fit(columns, limit);
-    truncate_columns_to_fit(columns, limit);
+TableFit fit_columns(std::vector<Column>& columns, const TableStyle& style) {
+  TableFit fit;
+  fit.columns = style.columns;
+  for (const auto& column : columns) {
+    fit.full_width += column_width(column);
   }
+  fit.full_width += columns.empty() ? 0 : k_gap * (columns.size() - 1);
+  if (style.columns > 0 && !style.wide) {
+    const auto limit = static_cast<std::size_t>(style.columns);
+    fit.hidden = drop_columns_to_fit(columns, limit);
+    fit.cut = truncate_columns_to_fit(columns, limit);
+  }
+  return fit;
+}
+
+std::string describe_fit(const TableFit& fit) {
+  if (fit.hidden.empty() && fit.cut.empty()) {
+    return {};
+  }
+  std::string what;
+  if (!fit.hidden.empty()) {
+    what = fmt::format("Hidden to fit {} columns: {}", fit.columns, join(fit.hidden, ", "));
+  }
+  if (!fit.cut.empty()) {
+    what += what.empty() ? fmt::format("Cut short to fit {} columns: ", fit.columns)
+                         : std::string("; cut short: ");
+    what += join(fit.cut, ", ");
+  }
+  // COLUMNS counts only up to k_max_table_columns; a wider table needs --wide.
+  const std::string how =
+      fit.full_width <= static_cast<std::size_t>(k_max_table_columns)
+          ? fmt::format("--wide shows every column, or COLUMNS={} fits them", fit.full_width)
+          : std::string("--wide shows every column");
+  return wrap(fmt::format("{}. {}.", what, how), "", "  ", fit.columns);
 }
 
 // Text made inert for GitHub markdown: `|` would end a table cell, `\ * _ ~ ` [ ] < > & $` would

@@ -18,6 +18,7 @@ struct BenchmarkFigure {
   std::string gpu;             // GPU name as written in the file (resolved by the caller)
   std::optional<double> value; // relative throughput; empty when the GPU cannot run the class
   std::optional<bool> nvenc;   // encode: whether the GPU has an NVENC engine
+  bool split_frame = false;    // encode: one stream can be split over the GPU's engines (Ada+)
   std::string source;          // repository and path, or URL
   std::string as_of;           // date of the figure
   std::string source_group;    // figures are compared only within one group

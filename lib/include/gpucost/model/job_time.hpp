@@ -33,8 +33,10 @@ WorkloadClass spec_fallback(WorkloadClass workload_class);
 // The seconds one job takes on `gpu` (docs/cost-model.md "Job time"): measured when the workload
 // has a figure for it (or `gpu` is the reference), else the reference time scaled by the speed-up
 // S_ref / S = speedup, tempered by gpu_bound_fraction f: S = S_ref (1 - f) + S_ref f / speedup.
-// The speed-up is the ratio of two data/benchmarks.json figures of one source_group, else the
-// spec ratio (compute, memory; encode: one NVENC engine per stream). Fails with the reason when
+// The speed-up is the ratio of two data/benchmarks.json figures of one source_group (encode: the
+// per-engine speed of each GPU's NVENC generation, one engine per stream unless split_frame spreads
+// it over an Ada-or-later GPU's engines), else the spec ratio (compute, memory; encode: engines
+// taken equally fast). Fails with the reason when
 // the time cannot be known (no NVENC for encode, another vendor, a missing spec figure).
 Expected<JobTime> job_time_on(const Workload& workload,
                               const GpuSpec& gpu,

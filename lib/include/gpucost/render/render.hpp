@@ -7,10 +7,16 @@
 
 namespace gpucost {
 
-// How a table is drawn: the terminal width and whether ANSI colour is allowed.
+// The narrowest and widest terminal a table is fitted to (COLUMNS outside is clamped).
+inline constexpr int k_min_table_columns = 40;
+inline constexpr int k_max_table_columns = 1000;
+
+// How a table is drawn: the terminal width, whether ANSI colour is allowed, and whether every
+// column is shown however wide.
 struct TableStyle {
   int columns = 100; // terminal width; columns are dropped (least useful first) to fit
   bool color = false;
+  bool wide = false; // every column, however wide: none dropped or cut (text still wraps)
 };
 
 // Renders a compare result as an aligned text table that fits style.columns. Pure.

@@ -16,9 +16,22 @@ namespace gpucost::render {
 // The ANSI code for bold text.
 inline constexpr std::string_view k_bold = "\x1b[1m";
 
+// What fit_columns did to a table: the columns it hid and cut, by header, in table order.
+struct TableFit {
+  std::vector<std::string> hidden; // columns dropped
+  std::vector<std::string> cut;    // columns whose text was cut short
+  std::size_t full_width = 0;      // display columns the table needs with every column uncut
+  int columns = 0;                 // the width it was fitted to
+};
+
 // Drops the least useful columns (lowest drop_order first) and then cuts the widest text columns
-// until the table fits style.columns; does nothing when style.columns is not positive.
-void fit_columns(std::vector<Column>& columns, const TableStyle& style);
+// until the table fits style.columns, and says what it did; does nothing when style.columns is
+// not positive or style.wide is set.
+TableFit fit_columns(std::vector<Column>& columns, const TableStyle& style);
+
+// A wrapped sentence naming the columns `fit` hid or cut and how to see them (--wide, or COLUMNS
+// when the whole table fits in k_max_table_columns); empty when nothing was hidden or cut.
+std::string describe_fit(const TableFit& fit);
 
 // `text` in the ANSI `colour` when enabled, line by line, so no escape code straddles a line break.
 std::string paint(const std::string& text, std::string_view colour, bool enabled);
