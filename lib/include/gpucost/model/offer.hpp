@@ -1,25 +1,67 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 namespace gpucost {
 
-// What kind of thing an offer rents: it decides which deployment modes the offer has.
-enum class Product { pod, vm, serverless, dedicated };
+// What kind of thing an offer rents: it decides which deployment modes the offer has. `api` is
+// a service priced per unit of work (a transcription API per audio minute): no GPU, one per-job
+// row (docs/cost-model.md "API offers").
+enum class Product { pod, vm, serverless, dedicated, api };
 
-// The catalog spelling of a product ("pod", "vm", "serverless", "dedicated").
+// The catalog spelling of a product ("pod", "vm", "serverless", "dedicated", "api").
 std::string_view to_string(Product product);
 
-// Parses a catalog product name; nullopt when it is not one of the four.
+// Parses a catalog product name; nullopt when it is not one of the five.
 std::optional<Product> parse_product(std::string_view name);
+
+// The products as a message lists them: "pod, vm, serverless, dedicated or api".
+std::string_view product_names();
+
+// The closed list of units an api offer is priced in (docs/catalog-format.md): minutes of input
+// audio, thousands of input characters, millions of tokens, images made, seconds of generated
+// output (audio or video), calls.
+enum class WorkUnit : std::uint8_t {
+  audio_minute,
+  character_1k,
+  token_1m,
+  image,
+  output_second,
+  call
+};
+
+// The catalog and flag spelling of a unit ("audio_minute", ...).
+std::string_view to_string(WorkUnit unit);
+
+// Parses a unit spelling; nullopt when it is not one of the six.
+std::optional<WorkUnit> parse_work_unit(std::string_view name);
+
+// Every unit, in documented order.
+std::span<const WorkUnit> all_work_units();
+
+// The units as a message lists them: "audio_minute, character_1k, ... or call".
+std::string work_unit_names();
+
+// An api offer's price per unit of work, with the provider's own terms; every member is unknown
+// when empty (and all are empty on a GPU offer). The minimum and the rounding apply to each call.
+struct UnitPrice {
+  std::optional<WorkUnit> unit;                // what one unit is
+  std::optional<double> price_per_unit;        // USD per unit, > 0
+  std::optional<double> minimum_charge;        // USD a call is billed at least, >= 0
+  std::optional<double> unit_increment;        // a call's units are rounded up to a multiple
+  std::optional<double> max_units_per_call;    // a job larger than this takes several calls
+  std::optional<double> rate_limit_per_minute; // calls a minute the provider allows an account
+};
 
 // One rentable configuration at one price, in the catalog format (docs/catalog-format.md).
 // Every optional field is unknown when empty: an unknown price is never zero.
 struct Offer {
   std::string provider;                           // provider id, e.g. "runpod"
-  Product product = Product::vm;                  // pod, vm, serverless or dedicated
+  Product product = Product::vm;                  // pod, vm, serverless, dedicated or api
   std::string name;                               // instance type or SKU, may be empty
   std::string gpu;                                // canonical GPU name (data/gpus.json)
   int gpu_count = 1;                              // GPUs in the instance, >= 1
@@ -42,6 +84,7 @@ struct Offer {
   std::string source;                             // where the price came from (URL or file)
   std::string fetched_at;                         // ISO 8601 UTC time the price was read
   std::string notes;                              // how the price was derived, caveats
+  UnitPrice per_unit;                             // product api only: the price per unit of work
 };
 
 } // namespace gpucost
