@@ -298,7 +298,7 @@ TEST_SUITE("parse_catalog errors") {
   TEST_CASE("unknown product, with the accepted ones as a hint") {
     CHECK(
         error_of(second_offer_is(with(base_offer(), "product", R"("container")")))
-        == R"(c.json:28: offers[1].product: unknown product "container" (expected pod, vm, serverless or dedicated))");
+        == R"(c.json:28: offers[1].product: unknown product "container" (expected pod, vm, serverless, dedicated or api))");
   }
 
   TEST_CASE("gpu_count is a whole number >= 1") {

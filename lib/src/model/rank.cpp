@@ -324,7 +324,7 @@ CompareResult rank_options(const std::vector<Offer>& offers,
       units.push_back(fmt::format("{} ({})", to_string(unit), offers_of_unit));
     }
     result.warnings.push_back(fmt::format(
-        "left out {} api offer{} priced per a unit the workload does not give: {} (say how many "
+        "left out {} api offer{} whose unit of work the workload does not give: {} (say how many "
         "units one job is with --units UNIT=N, or units_per_job in the workload file)",
         count,
         count == 1 ? "" : "s",
