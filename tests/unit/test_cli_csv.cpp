@@ -414,7 +414,9 @@ TEST_SUITE("csv exports") {
                                        "reliability",
                                        "price_age_s",
                                        "source",
-                                       "fetched_at"},
+                                       "fetched_at",
+                                       "unit",
+                                       "price_per_unit_usd"},
                                       rows);
     CHECK(tally.numbers > 3 * 3 * 4);
     CHECK(tally.empty > 0);
