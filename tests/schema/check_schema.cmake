@@ -35,7 +35,8 @@ message(STATUS "${out}")
 # The CSV of the same command, read back by Python's csv module, carries the JSON's values.
 foreach(format csv json)
   execute_process(COMMAND ${BINARY} compare --ref-gpu L4 --job-seconds 420 --jobs-per-month 3000
-                          --output-gb 0.5 --interruptions-per-hour 0.1 --format ${format}
+                          --output-gb 0.5 --interruptions-per-hour 0.1 --units audio_minute=71
+                          --units character_1k=25 --format ${format}
                   OUTPUT_FILE ${OUT}/same.${format} RESULT_VARIABLE code)
   if(NOT code EQUAL 0)
     message(FATAL_ERROR "gpucost compare --format ${format} exited ${code}")
