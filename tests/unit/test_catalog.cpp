@@ -923,6 +923,28 @@ TEST_SUITE("parse_catalog api offers") {
              "priced per unit (price_per_unit, minimum_charge, unit_increment)");
   }
 
+  TEST_CASE("--add-offers: an api offer replaces the one of the same unit and name only") {
+    const auto make = [](std::string name, gpucost::WorkUnit unit, double price) {
+      Offer o;
+      o.provider = "mistral";
+      o.product = Product::api;
+      o.gpu_count = 0;
+      o.name = std::move(name);
+      o.per_unit.unit = unit;
+      o.per_unit.price_per_unit = price;
+      return o;
+    };
+    const std::vector<Offer> base = {make("batch", gpucost::WorkUnit::audio_minute, 0.003),
+                                     make("realtime", gpucost::WorkUnit::audio_minute, 0.006),
+                                     make("speech", gpucost::WorkUnit::character_1k, 0.1)};
+    const auto merged =
+        gpucost::merge_offers(base, {make("batch", gpucost::WorkUnit::audio_minute, 0.002)});
+    REQUIRE(merged.size() == 3);
+    CHECK(merged[0].name == "realtime");
+    CHECK(merged[1].name == "speech");
+    CHECK(show(merged[2].per_unit.price_per_unit) == "0.002");
+  }
+
   TEST_CASE("a GPU offer has none of the api fields") {
     CHECK(api_error(with(base_offer(), "unit", R"("image")"))
           == R"(c.json:46: offers[1].unit: applies only to an offer of product "api")");

@@ -138,8 +138,16 @@ Expected<Offer> read_offer(const JsonReader& item, const std::vector<FxRate>& ra
   return offer;
 }
 
+// An api offer has no GPU: its unit and name tell two of one provider apart.
 auto merge_key(const Offer& offer) {
-  return std::tie(offer.provider, offer.product, offer.gpu, offer.gpu_count, offer.region);
+  const bool api = offer.product == Product::api;
+  return std::make_tuple(std::string_view(offer.provider),
+                         offer.product,
+                         std::string_view(offer.gpu),
+                         offer.gpu_count,
+                         std::string_view(offer.region),
+                         api && offer.per_unit.unit ? static_cast<int>(*offer.per_unit.unit) : -1,
+                         api ? std::string_view(offer.name) : std::string_view());
 }
 
 } // namespace
