@@ -21,6 +21,12 @@ ModelWorkload model_workload(const Workload& workload, double job_seconds) {
 
 std::optional<double>
 monthly_cost(const BreakevenOption& option, const Workload& workload, double jobs_per_month) {
+  if (option.curve.usd_per_job) {
+    const bool carried =
+        !option.curve.max_jobs_per_month || jobs_per_month <= *option.curve.max_jobs_per_month;
+    return carried ? std::optional<double>(*option.curve.usd_per_job * jobs_per_month)
+                   : std::nullopt;
+  }
   ModelWorkload at = model_workload(workload, option.row.estimate.job_seconds);
   at.jobs_per_month = jobs_per_month;
   auto estimate = estimate_cost(option.curve.mode, option.curve.pricing, option.curve.option, at);
@@ -52,7 +58,14 @@ BreakevenResult compute_breakeven(const PricedSet& set, int top, const CrossingS
     option.curve = CostCurve{row.estimate.mode == Mode::per_job ? Mode::per_job : row.model_mode,
                              row.estimate.pricing,
                              row.option,
-                             row.estimate.job_seconds};
+                             row.estimate.job_seconds,
+                             std::nullopt,
+                             std::nullopt};
+    if (row.offer.product == Product::api) {
+      // Price x units: the same cost a job at any volume, up to what the rate limit carries.
+      option.curve.usd_per_job = row.estimate.cost_per_job;
+      option.curve.max_jobs_per_month = row.estimate.capacity_jobs_per_month;
+    }
     if (row.model_mode == Mode::always_on) {
       ModelWorkload at = model_workload(set.workload, row.estimate.job_seconds);
       at.jobs_per_month.reset();

@@ -48,6 +48,13 @@ CompareResult reprice(const PricedSet& set, const Workload& workload) {
 
 std::string option_label(const RankedOption& option) {
   const Offer& offer = option.offer;
+  if (offer.product == Product::api) {
+    // No GPU: the unit it is priced in says what it is ("mistral api audio_minute per-job").
+    return fmt::format("{} api {} {}",
+                       offer.provider,
+                       offer.per_unit.unit ? to_string(*offer.per_unit.unit) : "-",
+                       to_string(option.estimate.mode));
+  }
   std::string gpu =
       offer.gpu_count > 1 ? fmt::format("{}x {}", offer.gpu_count, offer.gpu) : offer.gpu;
   std::string label = fmt::format("{} {} {} {}",
@@ -116,11 +123,12 @@ std::vector<Criterion> computed_criteria(const std::vector<RankedOption>& option
       return o.estimate.monthly_cost;
     });
   }
+  // An api row has no hourly rate, and its latency is not modelled (none is invented): unknown.
   add("usd_per_hour", "USD/h", Better::less, [](const RankedOption& o) -> Value {
-    return o.usd_per_hour;
+    return o.offer.product == Product::api ? Value() : Value(o.usd_per_hour);
   });
   add("mean_added_latency_s", "s", Better::less, [](const RankedOption& o) -> Value {
-    return o.estimate.mean_added_latency_s;
+    return o.offer.product == Product::api ? Value() : Value(o.estimate.mean_added_latency_s);
   });
   add("p_cold", "", Better::less, [](const RankedOption& o) -> Value { return o.estimate.p_cold; });
   add("reliability", "", Better::more, [](const RankedOption& o) -> Value {

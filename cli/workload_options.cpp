@@ -5,6 +5,7 @@
 #include <gpucost/data/workload_file.hpp>
 #include <gpucost/model/units.hpp>
 #include <gpucost/util/error.hpp>
+#include <gpucost/util/strings.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -57,6 +58,11 @@ void add_workload_options(CLI::App& command, WorkloadOptions& options) {
   command.add_flag("--cross-vendor",
                    options.cross_vendor,
                    "Scale the job time to GPUs of other vendors too (e.g. NVIDIA to AMD)");
+  command.add_option("--units",
+                     options.units,
+                     fmt::format("Units of work one job is, for api offers priced per unit: "
+                                 "UNIT=N (repeatable); UNIT is {}",
+                                 work_unit_names()));
 }
 
 namespace {
@@ -111,6 +117,29 @@ void apply_overrides(std::string_view flag,
     const std::string key = value.substr(0, eq);
     check_override_key(flag, key, data);
     by_provider[key] = parse_seconds(flag, value.substr(eq + 1));
+  }
+}
+
+// Applies "UNIT=N" values of --units over the workload file's units_per_job.
+void apply_units(const std::vector<std::string>& values, std::map<WorkUnit, double>& units) {
+  for (const auto& value : values) {
+    const auto eq = value.find('=');
+    const auto unit = parse_work_unit(value.substr(0, eq));
+    if (eq == std::string::npos || !unit) {
+      throw Error(fmt::format("--units: unknown unit \"{}\" in \"{}\" (give UNIT=N; UNIT is {})",
+                              value.substr(0, eq),
+                              value,
+                              work_unit_names()));
+    }
+    const auto number = parse_finite_number(std::string_view(value).substr(eq + 1));
+    if (!number || !(*number > 0 && *number <= k_max_units_per_job)) {
+      throw Error(fmt::format(
+          "--units: \"{}\" is not a number of units greater than 0 and at most {} in \"{}\"",
+          value.substr(eq + 1),
+          k_max_units_per_job,
+          value));
+    }
+    units[*unit] = *number;
   }
 }
 
@@ -202,6 +231,7 @@ Workload build_workload(const WorkloadOptions& options, const DataSet& data) {
   if (options.split_frame) {
     workload.split_frame = true;
   }
+  apply_units(options.units, workload.units_per_job);
   value_or_throw(validate_workload(workload));
 
   // Resolve GPU names to canonical ones now, so a typo is an error, not an empty ranking.

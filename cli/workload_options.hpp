@@ -32,12 +32,13 @@ struct WorkloadOptions {
   bool cross_vendor = false;
   std::optional<double> gpu_bound_fraction;
   bool split_frame = false;
+  std::vector<std::string> units; // "UNIT=N" units of work per job, repeatable
 };
 
 // Adds --workload, --ref-gpu, --job-seconds, --workload-class, --gpus-per-job, --jobs-per-month,
 // --traffic, --idle-timeout, --cold-start, --max-utilization, --max-workers, --revenue-per-job,
-// --output-gb, --interruptions-per-hour, --cross-vendor, --gpu-bound-fraction and --split-frame
-// to `command`.
+// --output-gb, --interruptions-per-hour, --cross-vendor, --gpu-bound-fraction, --split-frame and
+// --units to `command`.
 void add_workload_options(CLI::App& command, WorkloadOptions& options);
 
 // The workload from the file (if any) with every flag applied over it, its GPU names resolved to

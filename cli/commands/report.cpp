@@ -103,7 +103,8 @@ std::string render_report(const PricedSet& set, const ReportOptions& options) {
     rows.push_back(
         {std::to_string(option.rank),
          option_label(option),
-         render::format_fixed(option.usd_per_hour, 4),
+         option.offer.product == Product::api ? std::string("-") // priced per unit, no rate
+                                              : render::format_fixed(option.usd_per_hour, 4),
          render::format_fixed(option.estimate.cost_per_job, 6),
          money(option.estimate.monthly_cost, 2),
          render::format_fixed(option.estimate.p_cold, 3),

@@ -179,8 +179,13 @@ std::vector<SimTarget> select_targets(const SimulateOptions& options, Context& c
 
   std::vector<SimTarget> targets;
   std::map<std::string, std::size_t> by_label;
+  std::size_t api_rows = 0;
   for (const RankedOption& row : ranked.options) {
     if (!options.option_name.empty() && !names_offer(row.offer, options.option_name)) {
+      continue;
+    }
+    if (row.offer.product == Product::api) {
+      ++api_rows; // no workers, queue or start-up to simulate
       continue;
     }
     const std::string label = offer_label(row.offer);
@@ -241,6 +246,15 @@ std::vector<SimTarget> select_targets(const SimulateOptions& options, Context& c
                                : std::size_t{1};
   if (targets.size() > keep) {
     targets.resize(keep);
+  }
+  if (api_rows > 0) {
+    print_warnings(context,
+                   {fmt::format("left out {} api row{}: an api is priced per unit of work and "
+                                "has no workers, queue or start-up to simulate (gpucost compare "
+                                "ranks {})",
+                                api_rows,
+                                api_rows == 1 ? "" : "s",
+                                api_rows == 1 ? "it" : "them")});
   }
   return targets;
 }

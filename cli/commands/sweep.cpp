@@ -120,7 +120,9 @@ void scale_prices(std::vector<Offer>& offers, const std::string& provider, doubl
     for (auto* price : {&offer.price_per_hour,
                         &offer.spot_price_per_hour,
                         &offer.monthly_price,
-                        &offer.always_on_price_per_hour}) {
+                        &offer.always_on_price_per_hour,
+                        &offer.per_unit.price_per_unit, // an api offer's price, and its minimum
+                        &offer.per_unit.minimum_charge}) {
       if (*price) {
         **price *= factor;
       }

@@ -20,7 +20,13 @@ import sys
 import tempfile
 
 HOURS_PER_MONTH = 730.0
-PRODUCTS = {"pod", "vm", "serverless", "dedicated", "training", "prediction"}
+PRODUCTS = {"pod", "vm", "serverless", "dedicated", "training", "prediction", "api"}
+UNITS = {"audio_minute", "character_1k", "token_1m", "image", "output_second", "call"}
+API_FIELDS = ("unit", "price_per_unit", "minimum_charge", "unit_increment", "max_units_per_call",
+              "rate_limit_per_minute")
+GPU_ONLY_FIELDS = ("gpu", "gpu_count", "gpu_memory_gb", "vcpus", "ram_gb", "price_per_hour", "spot_price_per_hour",
+                   "monthly_price", "always_on_price_per_hour", "billing_granularity_s", "billing_minimum_s",
+                   "cold_start_s", "cold_start_billed", "idle_timeout_s", "interruptions_per_hour")
 TIERS = {"marketplace", "specialist", "hyperscaler", "dedicated"}
 WORKLOAD_CLASSES = {"compute", "memory", "encode"}
 DROP_PREFIX = {"nvidia", "geforce", "tesla"}
@@ -30,6 +36,7 @@ OFFER_FIELDS = {
     "price_per_hour", "spot_price_per_hour", "monthly_price", "always_on_price_per_hour", "currency",
     "billing_granularity_s", "billing_minimum_s", "cold_start_s", "cold_start_billed", "idle_timeout_s",
     "interruptions_per_hour", "egress_per_gb", "reliability", "source", "fetched_at", "notes",
+    "unit", "price_per_unit", "minimum_charge", "unit_increment", "max_units_per_call", "rate_limit_per_minute",
 }
 PRICE_FIELDS = ("price_per_hour", "spot_price_per_hour", "monthly_price", "always_on_price_per_hour")
 GPU_FIGURES = ("memory_gb", "fp16_tflops", "fp32_tflops", "memory_bandwidth_gbs", "nvenc")
@@ -75,6 +82,7 @@ class Checker:
         self.errors = []
         self.gpu_index = {}
         self.currencies = {"USD"}
+        self.provider_products = None  # provider id -> products, once providers.json is read
 
     def err(self, path, where, msg):
         rel = os.path.relpath(path, self.data_dir)
@@ -224,6 +232,8 @@ class Checker:
         if not isinstance(providers, dict) or not providers:
             self.err(path, "providers", "must be a non-empty object")
             return
+        self.provider_products = {pid: set((p.get("products") or {}) if isinstance(p, dict) else ())
+                                  for pid, p in providers.items()}
         for pid, p in providers.items():
             where = f"providers.{pid}"
             if not isinstance(p, dict):
@@ -327,6 +337,12 @@ class Checker:
             for field in o:
                 if field not in OFFER_FIELDS:
                     self.err(path, f"{where}.{field}", "unknown field (misspelled?)")
+            if o.get("product") == "api":
+                self.check_api_offer(path, where, o)
+                continue
+            for field in API_FIELDS:
+                if o.get(field) is not None:
+                    self.err(path, f"{where}.{field}", "applies only to an offer of product 'api'")
             for field in ("provider", "product", "gpu", "source", "fetched_at"):
                 if not isinstance(o.get(field), str) or not o[field].strip():
                     self.err(path, f"{where}.{field}", "required")
@@ -378,6 +394,33 @@ class Checker:
             v = o.get("cold_start_billed")
             if v is not None and not isinstance(v, bool):
                 self.err(path, f"{where}.cold_start_billed", f"must be true, false or null, found {v!r}")
+
+    def check_api_offer(self, path, where, o):
+        """An api offer: a unit of the closed list, a price per unit, dated and sourced, and no GPU fields."""
+        for field in ("provider", "source", "fetched_at"):
+            if not isinstance(o.get(field), str) or not o[field].strip():
+                self.err(path, f"{where}.{field}", "required")
+        if o.get("unit") not in UNITS:
+            self.err(path, f"{where}.unit", f"must be one of {sorted(UNITS)}, found {o.get('unit')!r}")
+        v = o.get("price_per_unit")
+        if not is_number(v) or v <= 0:
+            self.err(path, f"{where}.price_per_unit", f"must be a number > 0 (never 0), found {v!r}")
+        for field in ("unit_increment", "max_units_per_call", "rate_limit_per_minute"):
+            v = o.get(field)
+            if v is not None and (not is_number(v) or v <= 0):
+                self.err(path, f"{where}.{field}", f"must be > 0 or null, found {v!r}")
+        v = o.get("minimum_charge")
+        if v is not None and (not is_number(v) or v < 0):
+            self.err(path, f"{where}.minimum_charge", f"must be >= 0 or null, found {v!r}")
+        for field in GPU_ONLY_FIELDS:
+            if o.get(field) is not None:
+                self.err(path, f"{where}.{field}", "an api offer has no GPU or hourly fields")
+        if isinstance(o.get("source"), str) and not is_url_or_file(o["source"]):
+            self.err(path, f"{where}.source", "must be a URL or file path")
+        if isinstance(o.get("fetched_at"), str) and not ISO_TIME.match(o["fetched_at"]):
+            self.err(path, f"{where}.fetched_at", f"must be ISO 8601, found {o['fetched_at']!r}")
+        if self.provider_products is not None and o.get("provider") not in self.provider_products:
+            self.err(path, f"{where}.provider", f"{o.get('provider')!r} is not in providers.json")
 
     # --- examples/*.json -------------------------------------------------------------------------
     def check_examples(self):
@@ -595,6 +638,14 @@ def self_test(data_dir):
          "price_per_huor"),
         ("currency without rate", first, offer0(lambda o: o.__setitem__("currency", "GBP")), "offers[0]",
          "currency"),
+        ("api offer with a gpu", os.path.join("catalog", "mistral.json"),
+         offer0(lambda o: o.__setitem__("gpu", "L4")), "offers[0]", "no GPU"),
+        ("api offer with an unknown unit", os.path.join("catalog", "mistral.json"),
+         offer0(lambda o: o.__setitem__("unit", "minute")), "offers[0]", "unit"),
+        ("api offer priced 0", os.path.join("catalog", "mistral.json"),
+         offer0(lambda o: o.__setitem__("price_per_unit", 0)), "offers[0]", "price_per_unit"),
+        ("api field on a gpu offer", first, offer0(lambda o: o.__setitem__("unit", "image")), "offers[0]",
+         "only to an offer of product 'api'"),
         ("gpu figure without source", "gpus.json", fig_without_source, "gpus[", "without a source"),
         ("product without source", "providers.json", lambda d: first_product(d).pop("source"), "products.",
          "source"),

@@ -35,6 +35,10 @@ COLUMNS = {
     "margin": ("margin",),
     "source": ("source",),
     "fetched_at": ("fetched_at",),
+    # Api rows only (absent from a GPU row's JSON, empty in its CSV).
+    "unit": ("unit",),
+    "price_per_unit_usd": ("price_per_unit",),
+    "units_per_job": ("api", "units_per_job"),
 }
 
 
@@ -53,7 +57,7 @@ def main():
         for column, path in COLUMNS.items():
             expected = option
             for key in path:
-                expected = expected[key]
+                expected = expected.get(key) if isinstance(expected, dict) else None
             cell = row[column]
             if expected is None:
                 if cell != "":

@@ -9,6 +9,7 @@ file(MAKE_DIRECTORY ${OUT})
 set(runs
   "compare|--workload|${SOURCE}/data/examples/video-render.json|--format|json"
   "compare|--workload|${SOURCE}/data/examples/whisperx-transcription.json|--revenue-per-job|14|--format|json"
+  "compare|--workload|${SOURCE}/data/examples/whisperx-transcription.json|--units|audio_minute=71|--units|character_1k=30|--top|0|--format|json"
   "compare|--catalog|${SOURCE}/tests/golden/cases/r3.catalog.json|--ref-gpu|RTX 3060|--job-seconds|60|--idle-timeout|300|--jobs-per-month|1000|--format|json"
   "compare|--ref-gpu|L4|--job-seconds|420|--jobs-per-month|3000|--output-gb|0.5|--interruptions-per-hour|0.1|--format|json")
 set(index 0)
@@ -34,7 +35,8 @@ message(STATUS "${out}")
 # The CSV of the same command, read back by Python's csv module, carries the JSON's values.
 foreach(format csv json)
   execute_process(COMMAND ${BINARY} compare --ref-gpu L4 --job-seconds 420 --jobs-per-month 3000
-                          --output-gb 0.5 --interruptions-per-hour 0.1 --format ${format}
+                          --output-gb 0.5 --interruptions-per-hour 0.1 --units audio_minute=71
+                          --units character_1k=25 --format ${format}
                   OUTPUT_FILE ${OUT}/same.${format} RESULT_VARIABLE code)
   if(NOT code EQUAL 0)
     message(FATAL_ERROR "gpucost compare --format ${format} exited ${code}")

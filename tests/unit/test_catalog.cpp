@@ -298,7 +298,7 @@ TEST_SUITE("parse_catalog errors") {
   TEST_CASE("unknown product, with the accepted ones as a hint") {
     CHECK(
         error_of(second_offer_is(with(base_offer(), "product", R"("container")")))
-        == R"(c.json:28: offers[1].product: unknown product "container" (expected pod, vm, serverless or dedicated))");
+        == R"(c.json:28: offers[1].product: unknown product "container" (expected pod, vm, serverless, dedicated, training, prediction or api))");
   }
 
   TEST_CASE("gpu_count is a whole number >= 1") {
@@ -491,32 +491,40 @@ namespace {
 
 // Every field of an offer, doubles in shortest round-trip form (so "-0" and "0" differ).
 std::string describe(const Offer& offer) {
-  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
-                     offer.provider,
-                     to_string(offer.product),
-                     offer.name,
-                     offer.gpu,
-                     offer.gpu_count,
-                     show(offer.gpu_memory_gb),
-                     show(offer.vcpus),
-                     show(offer.ram_gb),
-                     offer.region,
-                     show(offer.price_per_hour),
-                     show(offer.spot_price_per_hour),
-                     show(offer.monthly_price),
-                     show(offer.always_on_price_per_hour),
-                     show(offer.billing_granularity_s),
-                     show(offer.billing_minimum_s),
-                     show(offer.cold_start_s),
-                     offer.cold_start_billed ? (*offer.cold_start_billed ? "true" : "false")
-                                             : "null",
-                     show(offer.idle_timeout_s),
-                     show(offer.interruptions_per_hour),
-                     show(offer.egress_per_gb),
-                     show(offer.reliability),
-                     offer.source,
-                     offer.fetched_at,
-                     offer.notes);
+  const gpucost::UnitPrice& terms = offer.per_unit;
+  return fmt::format(
+      "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|"
+      "{}|{}|{}",
+      offer.provider,
+      to_string(offer.product),
+      offer.name,
+      offer.gpu,
+      offer.gpu_count,
+      show(offer.gpu_memory_gb),
+      show(offer.vcpus),
+      show(offer.ram_gb),
+      offer.region,
+      show(offer.price_per_hour),
+      show(offer.spot_price_per_hour),
+      show(offer.monthly_price),
+      show(offer.always_on_price_per_hour),
+      show(offer.billing_granularity_s),
+      show(offer.billing_minimum_s),
+      show(offer.cold_start_s),
+      offer.cold_start_billed ? (*offer.cold_start_billed ? "true" : "false") : "null",
+      show(offer.idle_timeout_s),
+      show(offer.interruptions_per_hour),
+      show(offer.egress_per_gb),
+      show(offer.reliability),
+      offer.source,
+      offer.fetched_at,
+      offer.notes,
+      terms.unit ? to_string(*terms.unit) : "null",
+      show(terms.price_per_unit),
+      show(terms.minimum_charge),
+      show(terms.unit_increment),
+      show(terms.max_units_per_call),
+      show(terms.rate_limit_per_minute));
 }
 
 // Picks from `choices` with `random`.
@@ -554,8 +562,47 @@ const std::vector<std::string> k_names = {
     R"("\u007f\u0080\u07ff\u0800\uffff")",
     "\"del \x7f and a long name that runs past sixteen bytes\""};
 
+std::string offer_text(std::mt19937& random,
+                       std::vector<std::pair<std::string, std::string>> fields);
+
+// A valid api offer after `fields` (its provider): a unit and a price per unit, the other api
+// fields absent, null or set, GPU fields absent or null; `maybe` adds a field that way.
+template<typename Maybe>
+std::string random_api_offer(std::mt19937& random,
+                             std::vector<std::pair<std::string, std::string>> fields,
+                             const Maybe& maybe) {
+  fields.emplace_back("product", R"("api")");
+  maybe("name", k_names);
+  fields.emplace_back("unit",
+                      pick(random,
+                           std::vector<std::string>{R"("audio_minute")",
+                                                    R"("character_1k")",
+                                                    R"("token_1m")",
+                                                    R"("image")",
+                                                    R"("output_second")",
+                                                    R"("call")"}));
+  fields.emplace_back("price_per_unit", pick(random, k_positive));
+  maybe("minimum_charge", k_non_negative);
+  maybe("unit_increment", k_positive);
+  maybe("max_units_per_call", k_positive);
+  maybe("rate_limit_per_minute", k_positive);
+  maybe("currency", {R"("USD")", R"("EUR")"});
+  maybe("region", k_names);
+  maybe("egress_per_gb", k_non_negative);
+  for (const char* gpu_field : {"gpu", "gpu_count", "price_per_hour", "cold_start_s"}) {
+    if (random() % 4 == 0) {
+      fields.emplace_back(gpu_field, "null"); // null is absent: allowed on an api offer
+    }
+  }
+  fields.emplace_back("source", R"("https://x.example/api")");
+  fields.emplace_back("fetched_at", R"("2026-11-20")");
+  maybe("notes", k_names);
+  return offer_text(random, std::move(fields));
+}
+
 // A varied but valid offer: every field may be absent, null or oddly spelled, keys may come in
-// any order or twice, and unknown fields hold nested values.
+// any order or twice, and unknown fields hold nested values. Every fifth offer (from the third) is
+// an api offer.
 std::string random_offer(std::mt19937& random, std::size_t index) {
   std::vector<std::pair<std::string, std::string>> fields;
   const auto maybe = [&](const std::string& key, const std::vector<std::string>& values) {
@@ -571,6 +618,9 @@ std::string random_offer(std::mt19937& random, std::size_t index) {
   };
   fields.emplace_back("provider",
                       index % 7 == 0 ? R"("p\u00e9")" : fmt::format("\"p{}\"", index % 40));
+  if (index % 5 == 2) { // the mutation test's three-offer catalog has one too
+    return random_api_offer(random, std::move(fields), maybe);
+  }
   fields.emplace_back(
       "product",
       pick(random,
@@ -611,11 +661,20 @@ std::string random_offer(std::mt19937& random, std::size_t index) {
   maybe("notes", k_names);
   maybe("x_vendor_extension_data",
         {R"({"a": [1, 2.5, {"b": null}], "c": "\u00e9"})", "[]", "{}", R"([[["deep"]]])", "true"});
+  return offer_text(random, std::move(fields));
+}
+
+// The text of an offer of `fields`, shuffled at times, with varied white space.
+std::string offer_text(std::mt19937& random,
+                       std::vector<std::pair<std::string, std::string>> fields) {
   if (random() % 5 == 0) {
     // A second copy of a field: the last one wins, as in the DOM.
     auto duplicate = fields[random() % fields.size()];
+    const bool api = std::any_of(fields.begin(), fields.end(), [](const auto& field) {
+      return field.first == "product" && field.second == R"("api")";
+    });
     if (duplicate.first == "gpu_count") {
-      duplicate.second = "3";
+      duplicate.second = api ? "null" : "3"; // an api offer has no GPU count
     } else if (duplicate.first == "name" || duplicate.first == "region"
                || duplicate.first == "notes") {
       duplicate.second = random() % 2 == 0 ? "null" : pick(random, k_names);
@@ -760,6 +819,138 @@ TEST_SUITE("parse_catalog fast path") {
     MESSAGE(accepted << " of " << rounds
                      << " mutated catalogs were valid and read by the fast reader");
     CHECK(accepted > static_cast<std::size_t>(rounds / 200));
+  }
+}
+
+namespace {
+
+// An api offer as docs/catalog-format.md shows it.
+Fields api_offer() {
+  return {{"provider", R"("mistral")"},
+          {"product", R"("api")"},
+          {"name", R"("voxtral-mini-2602")"},
+          {"unit", R"("audio_minute")"},
+          {"price_per_unit", "0.003"},
+          {"minimum_charge", "null"},
+          {"unit_increment", "null"},
+          {"max_units_per_call", "null"},
+          {"rate_limit_per_minute", "null"},
+          {"source", R"("https://openrouter.ai/mistralai/voxtral-mini-transcribe")"},
+          {"fetched_at", R"("2026-02-04T00:00:00Z")"}};
+}
+
+// The error of a catalog whose offers[1] is `second`, after both readers refuse it.
+std::string api_error(const Fields& second) {
+  const std::string text = second_offer_is(second);
+  CHECK(!gpucost::parse_catalog_fast(text, k_rates).has_value());
+  return error_of(text);
+}
+
+} // namespace
+
+TEST_SUITE("parse_catalog api offers") {
+  TEST_CASE("reads an api offer: a unit and a price per unit, no GPU") {
+    const auto offers = offers_of(
+        catalog_of({with(with(with(api_offer(), "minimum_charge", "0.01"), "unit_increment", "0.5"),
+                         "rate_limit_per_minute",
+                         "600")}));
+    REQUIRE(offers.size() == 1);
+    const Offer& offer = offers[0];
+    CHECK(offer.product == Product::api);
+    CHECK(offer.gpu.empty());
+    CHECK(offer.gpu_count == 0);
+    CHECK(!offer.price_per_hour);
+    REQUIRE(offer.per_unit.unit);
+    CHECK(*offer.per_unit.unit == gpucost::WorkUnit::audio_minute);
+    CHECK(show(offer.per_unit.price_per_unit) == "0.003");
+    CHECK(show(offer.per_unit.minimum_charge) == "0.01");
+    CHECK(show(offer.per_unit.unit_increment) == "0.5");
+    CHECK(show(offer.per_unit.max_units_per_call) == "null");
+    CHECK(show(offer.per_unit.rate_limit_per_minute) == "600");
+    // A GPU offer has none of the api fields.
+    const auto gpu = offers_of(catalog_of({base_offer()}));
+    CHECK(!gpucost::has_unit_terms(gpu[0].per_unit));
+  }
+
+  TEST_CASE("both readers read api offers alike, and they round-trip") {
+    const std::string text = catalog_of(
+        {base_offer(),
+         api_offer(),
+         with(with(api_offer(), "gpu", "null"), "gpu_count", "null"),
+         with(with(api_offer(), "unit", R"("character_1k")"), "max_units_per_call", "10"),
+         with(api_offer(), "currency", R"("EUR")")});
+    CHECK(same_as_checked(text));
+    const auto offers = offers_of(text);
+    CHECK(same_as_checked(gpucost::serialize_catalog(offers)));
+    CHECK(describe(offers_of(gpucost::serialize_catalog(offers))[1]) == describe(offers[1]));
+    // Prices in another currency are converted, the per-call minimum too.
+    const auto eur = offers_of(
+        catalog_of({with(with(api_offer(), "currency", R"("EUR")"), "minimum_charge", "1")}));
+    CHECK(show(eur[0].per_unit.price_per_unit) == fmt::format("{}", 0.003 * 1.1761));
+    CHECK(show(eur[0].per_unit.minimum_charge) == "1.1761");
+  }
+
+  TEST_CASE("an api offer needs a unit of the closed list and a price per unit") {
+    CHECK(api_error(without(api_offer(), "unit"))
+          == "c.json:26: offers[1].unit: is required for an api offer (audio_minute, "
+             "character_1k, token_1m, image, output_second or call)");
+    CHECK(api_error(with(api_offer(), "unit", R"("minute")"))
+          == R"(c.json:30: offers[1].unit: unknown unit "minute" (expected audio_minute, )"
+             "character_1k, token_1m, image, output_second or call)");
+    CHECK(api_error(with(api_offer(), "unit", "3"))
+          == "c.json:30: offers[1].unit: must be a string (got 3)");
+    CHECK(api_error(without(api_offer(), "price_per_unit"))
+          == "c.json:26: offers[1].price_per_unit: is required for an api offer (USD per unit)");
+    CHECK(api_error(with(api_offer(), "price_per_unit", "0"))
+          == "c.json:31: offers[1].price_per_unit: must be > 0 (got 0)");
+    CHECK(api_error(with(api_offer(), "minimum_charge", "-1"))
+          == "c.json:32: offers[1].minimum_charge: must be >= 0 (got -1)");
+    CHECK(api_error(with(api_offer(), "unit_increment", "0"))
+          == "c.json:33: offers[1].unit_increment: must be > 0 (got 0)");
+  }
+
+  TEST_CASE("an api offer has no GPU and no hourly price or trait") {
+    CHECK(api_error(with(api_offer(), "gpu", R"("L4")"))
+          == "c.json:38: offers[1].gpu: an api offer has no GPU: leave the field out (or null)");
+    CHECK(api_error(with(api_offer(), "gpu_count", "1"))
+          == "c.json:38: offers[1].gpu_count: an api offer has no GPU: leave the field out (or "
+             "null)");
+    CHECK(api_error(with(api_offer(), "price_per_hour", "0.5"))
+          == "c.json:38: offers[1].price_per_hour: does not apply to an api offer, which is "
+             "priced per unit (price_per_unit, minimum_charge, unit_increment)");
+    CHECK(api_error(with(api_offer(), "cold_start_s", "5"))
+          == "c.json:38: offers[1].cold_start_s: does not apply to an api offer, which is "
+             "priced per unit (price_per_unit, minimum_charge, unit_increment)");
+  }
+
+  TEST_CASE("--add-offers: an api offer replaces the one of the same unit and name only") {
+    const auto make = [](std::string name, gpucost::WorkUnit unit, double price) {
+      Offer o;
+      o.provider = "mistral";
+      o.product = Product::api;
+      o.gpu_count = 0;
+      o.name = std::move(name);
+      o.per_unit.unit = unit;
+      o.per_unit.price_per_unit = price;
+      return o;
+    };
+    const std::vector<Offer> base = {make("batch", gpucost::WorkUnit::audio_minute, 0.003),
+                                     make("realtime", gpucost::WorkUnit::audio_minute, 0.006),
+                                     make("speech", gpucost::WorkUnit::character_1k, 0.1)};
+    const auto merged =
+        gpucost::merge_offers(base, {make("batch", gpucost::WorkUnit::audio_minute, 0.002)});
+    REQUIRE(merged.size() == 3);
+    CHECK(merged[0].name == "realtime");
+    CHECK(merged[1].name == "speech");
+    CHECK(show(merged[2].per_unit.price_per_unit) == "0.002");
+  }
+
+  TEST_CASE("a GPU offer has none of the api fields") {
+    CHECK(api_error(with(base_offer(), "unit", R"("image")"))
+          == R"(c.json:46: offers[1].unit: applies only to an offer of product "api")");
+    CHECK(
+        api_error(with(base_offer(), "rate_limit_per_minute", "600"))
+        == R"(c.json:46: offers[1].rate_limit_per_minute: applies only to an offer of product "api")");
   }
 }
 

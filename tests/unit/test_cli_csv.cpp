@@ -363,7 +363,10 @@ TEST_SUITE("csv exports") {
                                        "defaulted",
                                        "notes",
                                        "source",
-                                       "fetched_at"},
+                                       "fetched_at",
+                                       "unit",
+                                       "price_per_unit_usd",
+                                       "units_per_job"},
                                       rows);
     CHECK(tally.numbers > 3 * 5 * 10);
     CHECK(tally.empty > 0);
@@ -411,7 +414,9 @@ TEST_SUITE("csv exports") {
                                        "reliability",
                                        "price_age_s",
                                        "source",
-                                       "fetched_at"},
+                                       "fetched_at",
+                                       "unit",
+                                       "price_per_unit_usd"},
                                       rows);
     CHECK(tally.numbers > 3 * 3 * 4);
     CHECK(tally.empty > 0);

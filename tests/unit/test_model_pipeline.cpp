@@ -1,6 +1,7 @@
 // The pricing pipeline's pieces, each on its own: trait precedence, row plans, job time scaling
 // (the cross-vendor rule), every filter, ranking's tie-breaks and limit, the offers listing.
 
+#include <gpucost/model/api_price.hpp>
 #include <gpucost/model/filters.hpp>
 #include <gpucost/model/job_time.hpp>
 #include <gpucost/model/offer_listing.hpp>
@@ -286,6 +287,169 @@ TEST_SUITE("model pipeline: ranking") {
     REQUIRE(result.options.size() == 2); // per-job and always-on: no timeout is known
     const auto& defaulted = result.options[0].defaulted;
     CHECK(std::find(defaulted.begin(), defaulted.end(), "cold_start_s") != defaulted.end());
+  }
+}
+
+namespace {
+
+// An api offer of `provider` at `usd_per_unit` a unit.
+Offer api_offer(std::string provider, gpucost::WorkUnit unit, double usd_per_unit) {
+  Offer o;
+  o.provider = std::move(provider);
+  o.product = Product::api;
+  o.gpu_count = 0;
+  o.per_unit.unit = unit;
+  o.per_unit.price_per_unit = usd_per_unit;
+  o.fetched_at = "2026-11-20T00:00:00Z";
+  return o;
+}
+
+} // namespace
+
+TEST_SUITE("model pipeline: api offers") {
+  using gpucost::WorkUnit;
+
+  TEST_CASE("price times units; no cold start, idle, job time or utilization") {
+    const auto estimate = gpucost::estimate_api_cost(
+        api_offer("m", WorkUnit::audio_minute, 0.003).per_unit, 71, 2700.0, 14.0, 0);
+    REQUIRE(estimate);
+    CHECK(estimate->mode == Mode::per_job);
+    CHECK(estimate->cost_per_job == doctest::Approx(0.213));
+    CHECK(estimate->split.execution == doctest::Approx(0.213));
+    CHECK(estimate->split.rounding == 0);
+    CHECK(estimate->split.cold_start == 0);
+    CHECK(estimate->split.idle == 0);
+    CHECK(estimate->p_cold == 0);
+    CHECK(estimate->job_seconds == 0);
+    CHECK(estimate->billed_seconds_per_job == 0);
+    CHECK(estimate->monthly_cost.value() == doctest::Approx(0.213 * 2700));
+    CHECK(estimate->margin.value() == doctest::Approx(1 - 0.213 / 14));
+  }
+
+  TEST_CASE("the provider's rounding and minimum apply to each call, in rounding") {
+    gpucost::UnitPrice terms = api_offer("m", WorkUnit::audio_minute, 0.006).per_unit;
+    terms.unit_increment = 1; // billed per started minute
+    auto estimate = gpucost::estimate_api_cost(terms, 70.2, std::nullopt, std::nullopt, 0);
+    REQUIRE(estimate);
+    CHECK(estimate->cost_per_job == doctest::Approx(71 * 0.006));
+    CHECK(estimate->split.execution == doctest::Approx(70.2 * 0.006));
+    CHECK(estimate->split.rounding == doctest::Approx(0.8 * 0.006));
+    // A whole number of increments is not rounded up (0.3 / 0.1 is 2.9999... in doubles).
+    terms.unit_increment = 0.1;
+    estimate = gpucost::estimate_api_cost(terms, 0.3, std::nullopt, std::nullopt, 0);
+    CHECK(estimate->split.rounding == doctest::Approx(0).epsilon(1e-12));
+    // A minimum of $0.50 a call beats 71 x $0.006 = $0.426.
+    terms.unit_increment.reset();
+    terms.minimum_charge = 0.5;
+    estimate = gpucost::estimate_api_cost(terms, 71, std::nullopt, std::nullopt, 0);
+    CHECK(estimate->cost_per_job == doctest::Approx(0.5));
+    CHECK(estimate->split.rounding == doctest::Approx(0.5 - 0.426));
+    // 25 thousand characters at most 10 a call: three calls, each billed at least $0.5.
+    gpucost::UnitPrice speech = api_offer("x", WorkUnit::character_1k, 0.1).per_unit;
+    speech.max_units_per_call = 10;
+    speech.minimum_charge = 0.5;
+    const gpucost::ApiJob job = gpucost::api_job(speech, 25);
+    CHECK(job.calls == 3);
+    CHECK(job.billed_units == 25);
+    estimate = gpucost::estimate_api_cost(speech, 25, std::nullopt, std::nullopt, 0);
+    CHECK(estimate->cost_per_job == doctest::Approx(1.0 + 1.0 + 0.5));
+  }
+
+  TEST_CASE("a rate limit caps the volume; over it the row cannot be priced") {
+    gpucost::UnitPrice terms = api_offer("r", WorkUnit::character_1k, 0.06).per_unit;
+    terms.rate_limit_per_minute = 6;
+    terms.max_units_per_call = 10;
+    // 25 units are 3 calls: 6 x 60 x 730 / 3 = 87,600 jobs a month.
+    const auto fits = gpucost::estimate_api_cost(terms, 25, 87600.0, std::nullopt, 0);
+    REQUIRE(fits);
+    CHECK(fits->capacity_jobs_per_month.value() == 87600);
+    const auto over = gpucost::estimate_api_cost(terms, 25, 87601.0, std::nullopt, 0);
+    REQUIRE(!over);
+    CHECK(over.error().message
+          == "the volume needs more calls than the rate limit of 6 a minute allows (at most 87600 "
+             "jobs a month at 3 calls a job)");
+  }
+
+  TEST_CASE("api rows rank beside GPU rows; missing units are one grouped note") {
+    const auto db = gpus();
+    gpucost::Workload w = workload(); // 100 s on an L4
+    w.units_per_job[WorkUnit::audio_minute] = 71;
+    gpucost::OfferFilters per_job;
+    per_job.mode = Mode::per_job;
+    const std::vector<Offer> offers = {offer("gpu", Product::vm, "L4", 3.6), // $0.10 a job
+                                       api_offer("cheap", WorkUnit::audio_minute, 0.001),
+                                       api_offer("dear", WorkUnit::audio_minute, 0.003),
+                                       api_offer("tts", WorkUnit::character_1k, 0.1),
+                                       api_offer("tts2", WorkUnit::character_1k, 0.06),
+                                       api_offer("art", WorkUnit::image, 0.04)};
+    const auto result =
+        gpucost::rank_options(offers, db, {}, gpucost::BenchmarkTable{}, w, per_job, 0);
+    REQUIRE(result.options.size() == 3);
+    CHECK(result.options[0].offer.provider == "cheap");
+    CHECK(result.options[0].estimate.cost_per_job == doctest::Approx(0.071));
+    CHECK(result.options[1].offer.provider == "gpu");
+    CHECK(result.options[2].offer.provider == "dear");
+    CHECK(result.options[2].key == "dear/api/audio_minute/-/per-job/on-demand");
+    const auto& defaulted = result.options[0].defaulted;
+    CHECK(defaulted
+          == std::vector<std::string>{"minimum_charge", "unit_increment", "rate_limit_per_minute"});
+    const auto grouped = std::count_if(
+        result.warnings.begin(), result.warnings.end(), [](const std::string& warning) {
+          return warning.find("api offer") != std::string::npos;
+        });
+    CHECK(grouped == 1);
+    CHECK(std::find(result.warnings.begin(),
+                    result.warnings.end(),
+                    "left out 3 api offers whose unit of work the workload does not give: "
+                    "character_1k (2), image (1) (say how many units one job is with --units "
+                    "UNIT=N, or units_per_job in the workload file)")
+          != result.warnings.end());
+  }
+
+  TEST_CASE("filters: a GPU, region, memory or hourly-price filter leaves api rows out") {
+    const auto db = gpus();
+    gpucost::Workload w = workload();
+    w.units_per_job[WorkUnit::image] = 4;
+    const std::vector<Offer> offers = {api_offer("art", WorkUnit::image, 0.04)};
+    const auto rows = [&](const gpucost::OfferFilters& filters) {
+      return gpucost::rank_options(offers, db, {}, gpucost::BenchmarkTable{}, w, filters, 0)
+          .options.size();
+    };
+    CHECK(rows({}) == 1);
+    gpucost::OfferFilters filters;
+    filters.gpus = {"L4"};
+    CHECK(rows(filters) == 0);
+    filters = {};
+    filters.max_price_per_hour = 100;
+    CHECK(rows(filters) == 0);
+    filters = {};
+    filters.mode = Mode::always_on;
+    CHECK(rows(filters) == 0);
+    filters = {};
+    filters.products = {Product::api};
+    CHECK(rows(filters) == 1);
+  }
+
+  TEST_CASE("a workload with units and no job time prices api offers only, and says so") {
+    const auto db = gpus();
+    gpucost::Workload w;
+    w.units_per_job[WorkUnit::image] = 4;
+    CHECK(gpucost::validate_workload(w));
+    const std::vector<Offer> offers = {offer("gpu", Product::vm, "L4", 1.0),
+                                       api_offer("art", WorkUnit::image, 0.04)};
+    const auto result = gpucost::rank_options(offers, db, {}, gpucost::BenchmarkTable{}, w, {}, 0);
+    REQUIRE(result.options.size() == 1);
+    CHECK(result.options[0].estimate.cost_per_job == doctest::Approx(0.16));
+    CHECK(std::find(result.warnings.begin(),
+                    result.warnings.end(),
+                    "left out 1 GPU offer: the workload gives no job time (give --job-seconds with "
+                    "--ref-gpu, or measured_seconds in the workload file)")
+          != result.warnings.end());
+    w.units_per_job[WorkUnit::image] = 0;
+    CHECK(gpucost::validate_workload(w).error().message
+          == "invalid workload: units_per_job[\"image\"] must be greater than 0 and at most "
+             "1000000000000 "
+             "(got 0)");
   }
 }
 

@@ -31,7 +31,8 @@ constexpr std::string_view k_header =
     "price_per_hour_usd,job_seconds,job_seconds_basis,job_seconds_source,billed_seconds_per_job,"
     "cost_per_job_usd,execution_usd,"
     "cold_start_usd,idle_usd,rounding_usd,rerun_usd,egress_usd,monthly_cost_usd,"
-    "capacity_jobs_per_month,p_cold,utilization,margin,defaulted,notes,source,fetched_at";
+    "capacity_jobs_per_month,p_cold,utilization,margin,defaulted,notes,source,fetched_at,"
+    "unit,price_per_unit_usd,units_per_job";
 
 std::vector<Record> parse_csv(const std::string& text) {
   auto records = gpucost::test::read_csv(text);
@@ -72,7 +73,7 @@ TEST_SUITE("render_csv") {
     const auto records = parse_csv(csv);
     REQUIRE(records.size() == 5);
     for (const auto& record : records) {
-      CHECK(record.size() == 33);
+      CHECK(record.size() == 36);
     }
     CHECK(records[0] == header_names());
   }
@@ -100,7 +101,7 @@ TEST_SUITE("render_csv") {
           == "1,runpod,pod,per-job,on-demand,,RTX 4090,1,24,16,62,EU-RO-1,0.74,15,measured,"
              "job_seconds on RTX 4090,15,"
              "0.0030833333333333333,0.0030833333333333333,0,0,0,0,0,3.0833333333333335,,1,1,"
-             "0.22916666666666663,,,data/catalog/runpod.json,2026-11-20T00:00:00Z");
+             "0.22916666666666663,,,data/catalog/runpod.json,2026-11-20T00:00:00Z,,,");
   }
 
   TEST_CASE("numbers at full precision, unknown as an empty cell") {

@@ -77,6 +77,35 @@ Status read_traits(const JsonReader& node, RankedOption& row) {
   return Ok{};
 }
 
+// An api row's unit, price per unit and the "api" terms it was priced on (all required: a
+// baseline api row without them cannot be priced again).
+Status read_api_terms(const JsonReader& node, UnitPrice& terms) {
+  std::string unit;
+  GPUCOST_TRY(node.string_field("unit", unit, Presence::required));
+  terms.unit = parse_work_unit(unit);
+  if (!terms.unit) {
+    return Unexpected{node.error(
+        "unit", fmt::format("unknown unit \"{}\" (expected {})", unit, work_unit_names()))};
+  }
+  GPUCOST_TRY(
+      node.number_field("price_per_unit", terms.price_per_unit, {.minimum = 0, .exclusive = true}));
+  if (!terms.price_per_unit) {
+    return Unexpected{node.error("price_per_unit", "is required (an api row has a unit price)")};
+  }
+  GPUCOST_TRY_ASSIGN(const auto api, node.object("api"));
+  if (!api) {
+    return Unexpected{node.error("api", "is required (the terms an api row was priced on)")};
+  }
+  GPUCOST_TRY(api->number_field("minimum_charge", terms.minimum_charge, 0));
+  GPUCOST_TRY(
+      api->number_field("unit_increment", terms.unit_increment, {.minimum = 0, .exclusive = true}));
+  GPUCOST_TRY(api->number_field(
+      "max_units_per_call", terms.max_units_per_call, {.minimum = 0, .exclusive = true}));
+  GPUCOST_TRY(api->number_field(
+      "rate_limit_per_minute", terms.rate_limit_per_minute, {.minimum = 0, .exclusive = true}));
+  return Ok{};
+}
+
 Expected<RankedOption> read_option(const JsonReader& node, const ProviderTable& providers) {
   RankedOption row;
   Offer& offer = row.offer;
@@ -107,17 +136,22 @@ Expected<RankedOption> read_option(const JsonReader& node, const ProviderTable& 
   }
   estimate.pricing = *pricing;
   GPUCOST_TRY(node.string_field("name", offer.name, Presence::optional));
-  GPUCOST_TRY(node.string_field("gpu", offer.gpu, Presence::required));
+  const bool api = offer.product == Product::api;
+  GPUCOST_TRY(node.string_field("gpu", offer.gpu, api ? Presence::optional : Presence::required));
   GPUCOST_TRY(node.int_field("gpu_count", integer, 1));
-  offer.gpu_count = integer.value_or(1);
+  offer.gpu_count = api ? 0 : integer.value_or(1);
   GPUCOST_TRY(node.number_field("gpu_memory_gb", offer.gpu_memory_gb, 0));
   GPUCOST_TRY(node.string_field("region", offer.region, Presence::optional));
   std::optional<double> value;
-  GPUCOST_TRY(node.number_field("price_per_hour", value, 0));
-  if (!value) {
-    return Unexpected{node.error("price_per_hour", "is required (a baseline row has a rate)")};
+  if (api) {
+    GPUCOST_TRY(read_api_terms(node, offer.per_unit));
+  } else {
+    GPUCOST_TRY(node.number_field("price_per_hour", value, 0));
+    if (!value) {
+      return Unexpected{node.error("price_per_hour", "is required (a baseline row has a rate)")};
+    }
+    row.usd_per_hour = *value;
   }
-  row.usd_per_hour = *value;
   GPUCOST_TRY(node.number_field("cost_per_job", value, 0));
   if (!value) {
     // A row without a cost is never read as $0.

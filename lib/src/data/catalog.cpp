@@ -25,6 +25,39 @@ Status read_time(const JsonReader& item, std::string_view key, std::string& out)
   return Ok{};
 }
 
+// The api fields: "unit" (one of the closed list), "price_per_unit", "minimum_charge",
+// "unit_increment", "max_units_per_call", "rate_limit_per_minute".
+Status read_unit_price(const JsonReader& item, UnitPrice& out) {
+  std::string unit;
+  GPUCOST_TRY(item.string_field("unit", unit, Presence::optional));
+  if (item.node().contains("unit") && !item.node()["unit"].is_null()) {
+    out.unit = parse_work_unit(unit);
+    if (!out.unit) {
+      return Unexpected{item.error(
+          "unit", fmt::format("unknown unit \"{}\" (expected {})", unit, work_unit_names()))};
+    }
+  }
+  GPUCOST_TRY(
+      item.number_field("price_per_unit", out.price_per_unit, {.minimum = 0, .exclusive = true}));
+  GPUCOST_TRY(item.number_field("minimum_charge", out.minimum_charge, 0));
+  GPUCOST_TRY(
+      item.number_field("unit_increment", out.unit_increment, {.minimum = 0, .exclusive = true}));
+  GPUCOST_TRY(item.number_field(
+      "max_units_per_call", out.max_units_per_call, {.minimum = 0, .exclusive = true}));
+  GPUCOST_TRY(item.number_field(
+      "rate_limit_per_minute", out.rate_limit_per_minute, {.minimum = 0, .exclusive = true}));
+  return Ok{};
+}
+
+// An api offer has a unit and a price per unit and none of a GPU offer's fields; a GPU offer has
+// none of the api fields. The message names the first field out of place (offer_field_rule).
+Status check_api_fields(const JsonReader& item, const Offer& offer, bool has_gpu_count) {
+  if (const auto misplaced = misplaced_offer_field(offer, has_gpu_count)) {
+    return Unexpected{item.error(misplaced->field, std::string(misplaced->message))};
+  }
+  return Ok{};
+}
+
 Expected<Offer> read_offer(const JsonReader& item, const std::vector<FxRate>& rates) {
   GPUCOST_TRY(item.check_keys(offer_field_names()));
   Offer offer;
@@ -33,20 +66,24 @@ Expected<Offer> read_offer(const JsonReader& item, const std::vector<FxRate>& ra
   GPUCOST_TRY(item.string_field("product", product, Presence::required));
   const auto parsed_product = parse_product(product);
   if (!parsed_product) {
-    return Unexpected{
-        item.error("product",
-                   fmt::format("unknown product \"{}\" (expected pod, vm, serverless or dedicated)",
-                               product))};
+    return Unexpected{item.error(
+        "product",
+        fmt::format("unknown product \"{}\" (expected pod, vm, serverless, dedicated, training, prediction or api)",
+                    product))};
   }
   offer.product = *parsed_product;
+  const bool api = offer.product == Product::api;
   GPUCOST_TRY(item.string_field("name", offer.name, Presence::optional));
-  GPUCOST_TRY(item.string_field("gpu", offer.gpu, Presence::required));
+  GPUCOST_TRY(item.string_field("gpu", offer.gpu, api ? Presence::optional : Presence::required));
   std::optional<int> gpu_count;
   GPUCOST_TRY(item.int_field("gpu_count", gpu_count, 1));
-  if (!gpu_count) {
+  if (api) {
+    offer.gpu_count = 0;
+  } else if (!gpu_count) {
     return Unexpected{item.error("gpu_count", "is required (a whole number >= 1)")};
+  } else {
+    offer.gpu_count = *gpu_count;
   }
-  offer.gpu_count = *gpu_count;
   GPUCOST_TRY(
       item.number_field("gpu_memory_gb", offer.gpu_memory_gb, {.minimum = 0, .exclusive = true}));
   GPUCOST_TRY(item.number_field("vcpus", offer.vcpus, {.minimum = 0, .exclusive = true}));
@@ -73,8 +110,12 @@ Expected<Offer> read_offer(const JsonReader& item, const std::vector<FxRate>& ra
   GPUCOST_TRY(item.string_field("source", offer.source, Presence::required));
   GPUCOST_TRY(read_time(item, "fetched_at", offer.fetched_at));
   GPUCOST_TRY(item.string_field("notes", offer.notes, Presence::optional));
+  GPUCOST_TRY(read_unit_price(item, offer.per_unit));
+  if (api || has_unit_terms(offer.per_unit)) {
+    GPUCOST_TRY(check_api_fields(item, offer, gpu_count.has_value()));
+  }
 
-  if (!has_price(offer)) {
+  if (!api && !has_price(offer)) {
     return Unexpected{item.error(
         "price_per_hour",
         "the offer has no price (give price_per_hour, spot_price_per_hour, monthly_price or "
@@ -97,8 +138,16 @@ Expected<Offer> read_offer(const JsonReader& item, const std::vector<FxRate>& ra
   return offer;
 }
 
+// An api offer has no GPU: its unit and name tell two of one provider apart.
 auto merge_key(const Offer& offer) {
-  return std::tie(offer.provider, offer.product, offer.gpu, offer.gpu_count, offer.region);
+  const bool api = offer.product == Product::api;
+  return std::make_tuple(std::string_view(offer.provider),
+                         offer.product,
+                         std::string_view(offer.gpu),
+                         offer.gpu_count,
+                         std::string_view(offer.region),
+                         api && offer.per_unit.unit ? static_cast<int>(*offer.per_unit.unit) : -1,
+                         api ? std::string_view(offer.name) : std::string_view());
 }
 
 } // namespace

@@ -48,6 +48,12 @@ enum class Field : std::uint8_t {
   source,
   fetched_at,
   notes,
+  unit,
+  price_per_unit,
+  minimum_charge,
+  unit_increment,
+  max_units_per_call,
+  rate_limit_per_minute,
   unknown,
 };
 
@@ -77,13 +83,29 @@ constexpr std::array<std::string_view, k_field_count> k_field_names = {"provider
                                                                        "reliability",
                                                                        "source",
                                                                        "fetched_at",
-                                                                       "notes"};
+                                                                       "notes",
+                                                                       "unit",
+                                                                       "price_per_unit",
+                                                                       "minimum_charge",
+                                                                       "unit_increment",
+                                                                       "max_units_per_call",
+                                                                       "rate_limit_per_minute"};
 
-// The range a number field must be in: > 0 when `exclusive`, else >= 0; at most `maximum`.
+// The range a number field must be in: > 0 when `exclusive`, else >= 0; at most `maximum`. The
+// value goes to `member` of the offer, or to `unit_member` of its per_unit price.
 struct NumberRule {
   std::optional<double> Offer::*member = nullptr;
   bool exclusive = false;
   double maximum = std::numeric_limits<double>::max();
+  std::optional<double> UnitPrice::*unit_member = nullptr;
+
+  // Whether the field is a number field at all.
+  bool known() const { return member != nullptr || unit_member != nullptr; }
+
+  // The value the field sets in `offer`.
+  std::optional<double>& in(Offer& offer) const {
+    return member != nullptr ? offer.*member : offer.per_unit.*unit_member;
+  }
 };
 
 // The same ranges as read_offer in catalog.cpp gives JsonReader::number_field.
@@ -117,6 +139,16 @@ NumberRule number_rule(Field field) {
     return {&Offer::egress_per_gb};
   case Field::reliability:
     return {&Offer::reliability, false, 1.0};
+  case Field::price_per_unit:
+    return {nullptr, true, std::numeric_limits<double>::max(), &UnitPrice::price_per_unit};
+  case Field::minimum_charge:
+    return {nullptr, false, std::numeric_limits<double>::max(), &UnitPrice::minimum_charge};
+  case Field::unit_increment:
+    return {nullptr, true, std::numeric_limits<double>::max(), &UnitPrice::unit_increment};
+  case Field::max_units_per_call:
+    return {nullptr, true, std::numeric_limits<double>::max(), &UnitPrice::max_units_per_call};
+  case Field::rate_limit_per_minute:
+    return {nullptr, true, std::numeric_limits<double>::max(), &UnitPrice::rate_limit_per_minute};
   default:
     return {};
   }
@@ -187,11 +219,20 @@ public:
     case Field::cold_start_billed:
       m_offer->cold_start_billed.reset();
       return true;
+    case Field::gpu: // required of a GPU offer: finish() checks
+      m_offer->gpu.clear();
+      return true;
+    case Field::gpu_count:
+      m_gpu_count.reset();
+      return true;
+    case Field::unit:
+      m_offer->per_unit.unit.reset();
+      return true;
     case Field::unknown:
       return true;
     default:
-      if (const NumberRule rule = number_rule(m_field); rule.member != nullptr) {
-        (m_offer->*rule.member).reset();
+      if (const NumberRule rule = number_rule(m_field); rule.known()) {
+        rule.in(*m_offer).reset();
         return true;
       }
       return false; // a required field
@@ -218,7 +259,7 @@ public:
       return true;
     }
     const NumberRule rule = number_rule(m_field);
-    if (rule.member == nullptr) {
+    if (!rule.known()) {
       return m_field == Field::unknown;
     }
     const double value = number.value;
@@ -226,7 +267,7 @@ public:
     if (!in_range || !std::isfinite(value)) {
       return false;
     }
-    m_offer->*rule.member = value;
+    rule.in(*m_offer) = value;
     return true;
   }
 
@@ -271,6 +312,9 @@ public:
     case Field::notes:
       m_offer->notes.assign(text);
       return true;
+    case Field::unit:
+      m_offer->per_unit.unit = parse_work_unit(text);
+      return m_offer->per_unit.unit.has_value();
     case Field::unknown:
       return true;
     default:
@@ -284,11 +328,23 @@ public:
   // Completes the offer; false when it lacks a required field or a price, or its currency has no
   // rate.
   bool finish() {
-    if (m_offer->provider.empty() || !m_has_product || m_offer->gpu.empty() || !m_gpu_count
-        || m_offer->source.empty() || m_offer->fetched_at.empty() || !has_price(*m_offer)) {
+    if (m_offer->provider.empty() || !m_has_product || m_offer->source.empty()
+        || m_offer->fetched_at.empty()) {
       return false;
     }
-    m_offer->gpu_count = *m_gpu_count;
+    const bool api = m_offer->product == Product::api;
+    if ((api || has_unit_terms(m_offer->per_unit))
+        && misplaced_offer_field(*m_offer, m_gpu_count.has_value())) {
+      return false;
+    }
+    if (api) {
+      m_offer->gpu_count = 0;
+    } else {
+      if (m_offer->gpu.empty() || !m_gpu_count || !has_price(*m_offer)) {
+        return false;
+      }
+      m_offer->gpu_count = *m_gpu_count;
+    }
     if (m_currency != "USD") {
       const FxRate* rate = find_rate(m_rates, m_currency);
       if (rate == nullptr) {
@@ -905,7 +961,9 @@ void convert_to_usd(Offer& offer, const FxRate& rate) {
                       &offer.spot_price_per_hour,
                       &offer.monthly_price,
                       &offer.always_on_price_per_hour,
-                      &offer.egress_per_gb}) {
+                      &offer.egress_per_gb,
+                      &offer.per_unit.price_per_unit,
+                      &offer.per_unit.minimum_charge}) {
     if (*price) {
       **price *= rate.usd_per_unit;
     }
@@ -922,6 +980,71 @@ void convert_to_usd(Offer& offer, const FxRate& rate) {
 bool has_price(const Offer& offer) {
   return offer.price_per_hour || offer.spot_price_per_hour || offer.monthly_price
          || offer.always_on_price_per_hour;
+}
+
+bool has_unit_terms(const UnitPrice& terms) {
+  return terms.unit || terms.price_per_unit || terms.minimum_charge || terms.unit_increment
+         || terms.max_units_per_call || terms.rate_limit_per_minute;
+}
+
+std::optional<MisplacedField> misplaced_offer_field(const Offer& offer, bool has_gpu_count) {
+  const UnitPrice& terms = offer.per_unit;
+  if (offer.product != Product::api) {
+    constexpr std::string_view k_api_only = "applies only to an offer of product \"api\"";
+    const std::array<std::pair<std::string_view, bool>, 6> api_fields = {{
+        {"unit", terms.unit.has_value()},
+        {"price_per_unit", terms.price_per_unit.has_value()},
+        {"minimum_charge", terms.minimum_charge.has_value()},
+        {"unit_increment", terms.unit_increment.has_value()},
+        {"max_units_per_call", terms.max_units_per_call.has_value()},
+        {"rate_limit_per_minute", terms.rate_limit_per_minute.has_value()},
+    }};
+    for (const auto& [field, given] : api_fields) {
+      if (given) {
+        return MisplacedField{field, k_api_only};
+      }
+    }
+    return std::nullopt;
+  }
+  if (!terms.unit) {
+    return MisplacedField{"unit",
+                          "is required for an api offer (audio_minute, character_1k, token_1m, "
+                          "image, output_second or call)"};
+  }
+  if (!terms.price_per_unit) {
+    return MisplacedField{"price_per_unit", "is required for an api offer (USD per unit)"};
+  }
+  constexpr std::string_view k_no_gpu = "an api offer has no GPU: leave the field out (or null)";
+  if (!offer.gpu.empty()) {
+    return MisplacedField{"gpu", k_no_gpu};
+  }
+  if (has_gpu_count) {
+    return MisplacedField{"gpu_count", k_no_gpu};
+  }
+  constexpr std::string_view k_hourly =
+      "does not apply to an api offer, which is priced per unit (price_per_unit, minimum_charge, "
+      "unit_increment)";
+  const std::array<std::pair<std::string_view, bool>, 13> gpu_fields = {{
+      {"gpu_memory_gb", offer.gpu_memory_gb.has_value()},
+      {"vcpus", offer.vcpus.has_value()},
+      {"ram_gb", offer.ram_gb.has_value()},
+      {"price_per_hour", offer.price_per_hour.has_value()},
+      {"spot_price_per_hour", offer.spot_price_per_hour.has_value()},
+      {"monthly_price", offer.monthly_price.has_value()},
+      {"always_on_price_per_hour", offer.always_on_price_per_hour.has_value()},
+      {"billing_granularity_s", offer.billing_granularity_s.has_value()},
+      {"billing_minimum_s", offer.billing_minimum_s.has_value()},
+      {"cold_start_s", offer.cold_start_s.has_value()},
+      {"cold_start_billed", offer.cold_start_billed.has_value()},
+      {"idle_timeout_s", offer.idle_timeout_s.has_value()},
+      {"interruptions_per_hour", offer.interruptions_per_hour.has_value()},
+  }};
+  for (const auto& [field, given] : gpu_fields) {
+    if (given) {
+      return MisplacedField{field, k_hourly};
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<std::vector<Offer>> parse_catalog_fast(std::string_view json_text,

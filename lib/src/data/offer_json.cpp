@@ -20,9 +20,43 @@ nlohmann::ordered_json optional_number(const std::optional<double>& value) {
   return value ? number(*value) : nlohmann::ordered_json(nullptr);
 }
 
+// The fields every row ends with: egress, reliability, source, fetched_at, notes (when any).
+void append_offer_tail(const Offer& offer, nlohmann::ordered_json& row) {
+  row["egress_per_gb"] = optional_number(offer.egress_per_gb);
+  row["reliability"] = optional_number(offer.reliability);
+  row["source"] = offer.source;
+  row["fetched_at"] = offer.fetched_at;
+  if (!offer.notes.empty()) {
+    row["notes"] = offer.notes;
+  }
+}
+
+// An api offer's row: no GPU and no hourly fields, its unit price and terms instead.
+nlohmann::ordered_json api_offer_to_json(const Offer& offer) {
+  const UnitPrice& terms = offer.per_unit;
+  nlohmann::ordered_json row;
+  row["provider"] = offer.provider;
+  row["product"] = std::string(to_string(offer.product));
+  row["name"] = offer.name;
+  row["unit"] = terms.unit ? nlohmann::ordered_json(std::string(to_string(*terms.unit)))
+                           : nlohmann::ordered_json(nullptr);
+  row["price_per_unit"] = optional_number(terms.price_per_unit);
+  row["minimum_charge"] = optional_number(terms.minimum_charge);
+  row["unit_increment"] = optional_number(terms.unit_increment);
+  row["max_units_per_call"] = optional_number(terms.max_units_per_call);
+  row["rate_limit_per_minute"] = optional_number(terms.rate_limit_per_minute);
+  row["region"] =
+      offer.region.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(offer.region);
+  append_offer_tail(offer, row);
+  return row;
+}
+
 } // namespace
 
 nlohmann::ordered_json offer_to_json(const Offer& offer) {
+  if (offer.product == Product::api) {
+    return api_offer_to_json(offer);
+  }
   nlohmann::ordered_json row;
   row["provider"] = offer.provider;
   row["product"] = std::string(to_string(offer.product));
@@ -46,13 +80,7 @@ nlohmann::ordered_json offer_to_json(const Offer& offer) {
                                  : nlohmann::ordered_json(nullptr);
   row["idle_timeout_s"] = optional_number(offer.idle_timeout_s);
   row["interruptions_per_hour"] = optional_number(offer.interruptions_per_hour);
-  row["egress_per_gb"] = optional_number(offer.egress_per_gb);
-  row["reliability"] = optional_number(offer.reliability);
-  row["source"] = offer.source;
-  row["fetched_at"] = offer.fetched_at;
-  if (!offer.notes.empty()) {
-    row["notes"] = offer.notes;
-  }
+  append_offer_tail(offer, row);
   return row;
 }
 

@@ -95,6 +95,28 @@ Status read_override(const JsonReader& root,
   return Ok{};
 }
 
+// "units_per_job": {"audio_minute": 71}: units of the closed list to a number > 0.
+Status read_units_per_job(const JsonReader& root, std::map<WorkUnit, double>& out) {
+  GPUCOST_TRY_ASSIGN(const auto table, root.object("units_per_job"));
+  if (!table) {
+    return Ok{};
+  }
+  for (const auto& [name, value] : table->node().items()) {
+    const auto unit = parse_work_unit(name);
+    if (!unit) {
+      return Unexpected{table->error(
+          name, fmt::format("unknown unit \"{}\" (expected {})", name, work_unit_names()))};
+    }
+    std::optional<double> units;
+    GPUCOST_TRY(table->number_field(
+        name, units, {.minimum = 0, .exclusive = true, .maximum = k_max_units_per_job}));
+    if (units) {
+      out[*unit] = *units;
+    }
+  }
+  return Ok{};
+}
+
 } // namespace
 
 Expected<Workload> parse_workload(std::string_view json_text, const std::string& origin) {
@@ -138,6 +160,7 @@ Expected<Workload> read_workload_object(const JsonReader& root) {
                                "cross_vendor",
                                "gpu_bound_fraction",
                                "split_frame",
+                               "units_per_job",
                                "assumptions",
                                "source"}));
   Workload w;
@@ -217,9 +240,11 @@ Expected<Workload> read_workload_object(const JsonReader& root) {
       }
     }
   }
-  if (!w.job_seconds && w.measured_seconds.empty()) {
-    return Unexpected{
-        root.error("job_seconds", "is required (or give measured_seconds for at least one GPU)")};
+  GPUCOST_TRY(read_units_per_job(root, w.units_per_job));
+  if (!has_job_time(w) && w.units_per_job.empty()) {
+    return Unexpected{root.error("job_seconds",
+                                 "is required (or give measured_seconds for at least one GPU, or "
+                                 "units_per_job to price api offers only)")};
   }
   if (w.job_seconds && w.ref_gpu.empty()) {
     return Unexpected{

@@ -22,6 +22,13 @@ constexpr double k_equal_cost_tolerance = 1e-12;
 // The monthly cost of `curve` at `jobs_per_month`, or why it has none.
 Expected<double>
 monthly_cost_at(const CostCurve& curve, const ModelWorkload& workload, double jobs_per_month) {
+  if (curve.usd_per_job) {
+    if (curve.max_jobs_per_month && jobs_per_month > *curve.max_jobs_per_month) {
+      return make_error(
+          fmt::format("the rate limit carries at most {} jobs a month", *curve.max_jobs_per_month));
+    }
+    return *curve.usd_per_job * jobs_per_month;
+  }
   ModelWorkload at = workload;
   at.jobs_per_month = jobs_per_month;
   if (curve.job_seconds) {

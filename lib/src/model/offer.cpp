@@ -1,20 +1,29 @@
 #include <gpucost/model/offer.hpp>
 
 #include <array>
+#include <string>
 #include <utility>
 
 namespace gpucost {
 
 namespace {
 
-constexpr std::array<std::pair<Product, std::string_view>, 6> k_products = {{
+constexpr std::array<std::pair<Product, std::string_view>, 7> k_products = {{
     {Product::pod, "pod"},
     {Product::vm, "vm"},
     {Product::serverless, "serverless"},
     {Product::dedicated, "dedicated"},
     {Product::training, "training"},
     {Product::prediction, "prediction"},
+    {Product::api, "api"},
 }};
+
+constexpr std::array<WorkUnit, 6> k_work_units = {WorkUnit::audio_minute,
+                                                  WorkUnit::character_1k,
+                                                  WorkUnit::token_1m,
+                                                  WorkUnit::image,
+                                                  WorkUnit::output_second,
+                                                  WorkUnit::call};
 
 } // namespace
 
@@ -34,6 +43,52 @@ std::optional<Product> parse_product(std::string_view name) {
     }
   }
   return std::nullopt;
+}
+
+std::string_view product_names() {
+  return "pod, vm, serverless, dedicated, training, prediction or api";
+}
+
+std::string_view to_string(WorkUnit unit) {
+  switch (unit) {
+  case WorkUnit::audio_minute:
+    return "audio_minute";
+  case WorkUnit::character_1k:
+    return "character_1k";
+  case WorkUnit::token_1m:
+    return "token_1m";
+  case WorkUnit::image:
+    return "image";
+  case WorkUnit::output_second:
+    return "output_second";
+  case WorkUnit::call:
+    return "call";
+  }
+  return "call";
+}
+
+std::optional<WorkUnit> parse_work_unit(std::string_view name) {
+  for (const WorkUnit unit : k_work_units) {
+    if (to_string(unit) == name) {
+      return unit;
+    }
+  }
+  return std::nullopt;
+}
+
+std::span<const WorkUnit> all_work_units() {
+  return k_work_units;
+}
+
+std::string work_unit_names() {
+  std::string names;
+  for (std::size_t i = 0; i < k_work_units.size(); ++i) {
+    if (i > 0) {
+      names += i + 1 == k_work_units.size() ? " or " : ", ";
+    }
+    names += to_string(k_work_units[i]);
+  }
+  return names;
 }
 
 } // namespace gpucost

@@ -46,7 +46,7 @@ ListedOffers list_offers(const std::vector<Offer>& offers,
       if (!offer.gpu_memory_gb) {
         offer.gpu_memory_gb = gpu->memory_gb;
       }
-    } else {
+    } else if (offer.product != Product::api) { // an api offer has no GPU to know
       ++unknown[offer.gpu];
     }
     listed.offers.push_back(std::move(offer));

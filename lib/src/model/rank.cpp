@@ -1,3 +1,4 @@
+#include <gpucost/model/api_price.hpp>
 #include <gpucost/model/job_time.hpp>
 #include <gpucost/model/option_key.hpp>
 #include <gpucost/model/price_row.hpp>
@@ -61,6 +62,27 @@ struct ProviderLookup {
   const ProductTraits* traits = nullptr;
 };
 
+// A shown api offer's row, priced again in full (it costs microseconds).
+RankedOption api_row(const Offer& offer,
+                     const ProviderInfo* info,
+                     const Workload& workload,
+                     std::int64_t now_s) {
+  PricedRow priced = value_or_throw(price_api_row(offer, info, workload));
+  RankedOption row;
+  row.offer = offer;
+  row.estimate = std::move(priced.estimate);
+  row.model_mode = Mode::per_job;
+  row.option = priced.option;
+  row.defaulted = trait_names(priced.defaulted);
+  row.price_age_s = cache_age_s(offer.fetched_at, now_s);
+  row.key = option_key(offer, Mode::per_job, Pricing::on_demand, info);
+  row.egress_usd_per_gb = offer.egress_per_gb;
+  if (!row.egress_usd_per_gb && info != nullptr) {
+    row.egress_usd_per_gb = info->egress_per_gb;
+  }
+  return row;
+}
+
 } // namespace
 
 CompareResult rank_options(const std::vector<Offer>& offers,
@@ -116,10 +138,41 @@ CompareResult rank_options(const std::vector<Offer>& offers,
   // At most five rows an offer (pods: per-job, keep-alive and always-on, spot per-job and
   // always-on); pages reserved but never filled cost no memory.
   candidates.reserve(offers.size() * 5);
+  std::map<WorkUnit, std::size_t> missing_units; // api offers whose unit the workload lacks
+  std::size_t without_job_time = 0;              // GPU offers, when the workload has no job time
+  const bool job_time_given = has_job_time(workload);
   for (std::size_t index = 0; index < offers.size(); ++index) {
     const Offer& offer = offers[index];
+    if (offer.product == Product::api) {
+      // Priced per unit of work: one per-job, on-demand row with no hourly rate, so a
+      // --max-price-per-hour filter (a rate it does not have) leaves it out.
+      if (!offer_matches(offer, nullptr, filters)
+          || !row_matches(Mode::per_job, Pricing::on_demand, 0, filters)
+          || filters.max_price_per_hour) {
+        continue;
+      }
+      if (offer.per_unit.unit && !workload.units_per_job.contains(*offer.per_unit.unit)) {
+        ++missing_units[*offer.per_unit.unit];
+        continue;
+      }
+      const auto priced = price_api_row(offer, lookup_provider(offer).info, workload);
+      if (!priced) {
+        ++left_out[fmt::format("{} api: {}", offer.provider, priced.error().message)];
+        continue;
+      }
+      candidates.push_back({priced->estimate.cost_per_job,
+                            static_cast<std::uint32_t>(index),
+                            k_not_kept,
+                            RowPlan{Mode::per_job, Pricing::on_demand, false, 0},
+                            nullptr});
+      continue;
+    }
     GpuLookup& gpu = lookup_gpu(offer);
     if (!offer_matches(offer, gpu.spec, filters)) {
+      continue;
+    }
+    if (!job_time_given) {
+      ++without_job_time;
       continue;
     }
     if (gpu.spec == nullptr) {
@@ -184,8 +237,10 @@ CompareResult rank_options(const std::vector<Offer>& offers,
     if (x.cost_per_job != y.cost_per_job) {
       return x.cost_per_job < y.cost_per_job;
     }
-    return sort_key(x, offers[x.offer_index], x.spec->name)
-           < sort_key(y, offers[y.offer_index], y.spec->name);
+    const Offer& a = offers[x.offer_index];
+    const Offer& b = offers[y.offer_index];
+    return sort_key(x, a, x.spec != nullptr ? x.spec->name : a.gpu)
+           < sort_key(y, b, y.spec != nullptr ? y.spec->name : b.gpu);
   };
   const std::size_t shown = std::min(limit, candidates.size());
   std::partial_sort(candidates.begin(),
@@ -196,6 +251,11 @@ CompareResult rank_options(const std::vector<Offer>& offers,
   for (std::size_t position = 0; position < shown; ++position) {
     const Candidate& candidate = candidates[position];
     const Offer& offer = offers[candidate.offer_index];
+    if (candidate.spec == nullptr) {
+      result.options.push_back(api_row(offer, lookup_provider(offer).info, workload, now_s));
+      result.options.back().rank = static_cast<int>(position + 1);
+      continue;
+    }
     const GpuSpec& spec = *candidate.spec;
     const JobTime& time = gpu_lookups.find(offer.gpu)->second.seconds.value().value();
     PricedRow priced = candidate.kept != k_not_kept
@@ -255,6 +315,27 @@ CompareResult rank_options(const std::vector<Offer>& offers,
                                             table->source,
                                             table->latency_note));
     }
+  }
+  if (!missing_units.empty()) {
+    std::size_t count = 0;
+    std::vector<std::string> units;
+    for (const auto& [unit, offers_of_unit] : missing_units) {
+      count += offers_of_unit;
+      units.push_back(fmt::format("{} ({})", to_string(unit), offers_of_unit));
+    }
+    result.warnings.push_back(fmt::format(
+        "left out {} api offer{} whose unit of work the workload does not give: {} (say how many "
+        "units one job is with --units UNIT=N, or units_per_job in the workload file)",
+        count,
+        count == 1 ? "" : "s",
+        fmt::join(units, ", ")));
+  }
+  if (without_job_time > 0) {
+    result.warnings.push_back(fmt::format(
+        "left out {} GPU offer{}: the workload gives no job time (give --job-seconds with "
+        "--ref-gpu, or measured_seconds in the workload file)",
+        without_job_time,
+        without_job_time == 1 ? "" : "s"));
   }
   for (const auto& [reason, count] : left_out) {
     result.warnings.push_back(

@@ -1,3 +1,4 @@
+#include <gpucost/model/api_price.hpp>
 #include <gpucost/model/job_time.hpp>
 #include <gpucost/model/reprice.hpp>
 
@@ -11,6 +12,22 @@ Expected<Estimate> reprice_row(const RankedOption& row,
                                const Workload& workload,
                                const GpuDatabase& gpus,
                                const BenchmarkTable& benchmarks) {
+  if (row.offer.product == Product::api) {
+    // Priced per unit: the workload's units at the row's price and terms.
+    const UnitPrice& terms = row.offer.per_unit;
+    const auto units =
+        terms.unit ? workload.units_per_job.find(*terms.unit) : workload.units_per_job.end();
+    if (units == workload.units_per_job.end()) {
+      return make_error(fmt::format("option \"{}\": the workload does not say how many {} units "
+                                    "a job is",
+                                    row.key,
+                                    terms.unit ? to_string(*terms.unit) : "-"));
+    }
+    const double egress =
+        workload.output_gb ? *workload.output_gb * row.egress_usd_per_gb.value_or(0.0) : 0.0;
+    return estimate_api_cost(
+        terms, units->second, workload.jobs_per_month, workload.revenue_per_job, egress);
+  }
   if (!row.traits_known) {
     return make_error(fmt::format("option \"{}\": the baseline row carries no traits", row.key));
   }

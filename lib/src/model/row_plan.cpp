@@ -60,6 +60,8 @@ plan_rows(const Offer& offer, const ProductTraits* traits, bool timeout_known) {
       rows.push_back({Mode::always_on, Pricing::on_demand, false, *on_demand});
     }
     break;
+  case Product::api:
+    break; // priced per unit of work, not per hour (api_price.hpp)
   }
   return rows;
 }

@@ -8,13 +8,16 @@ namespace gpucost {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> k_trait_names = {"interruptions_per_hour",
-                                                           "billing_granularity_s",
-                                                           "billing_minimum_s",
-                                                           "cold_start_s",
-                                                           "cold_start_billed",
-                                                           "egress_per_gb",
-                                                           "max_workers"};
+constexpr std::array<std::string_view, 10> k_trait_names = {"interruptions_per_hour",
+                                                            "billing_granularity_s",
+                                                            "billing_minimum_s",
+                                                            "cold_start_s",
+                                                            "cold_start_billed",
+                                                            "egress_per_gb",
+                                                            "max_workers",
+                                                            "minimum_charge",
+                                                            "unit_increment",
+                                                            "rate_limit_per_minute"};
 
 template<typename T>
 T pick(const std::optional<T>& from_offer,

@@ -98,6 +98,10 @@ std::optional<double> override_for(const std::optional<double>& all,
   return all;
 }
 
+bool has_job_time(const Workload& workload) {
+  return workload.job_seconds || !workload.measured_seconds.empty();
+}
+
 Status validate_workload(const Workload& w) {
   GPUCOST_TRY(check_range("job_seconds",
                           w.job_seconds,
@@ -144,8 +148,14 @@ Status validate_workload(const Workload& w) {
     return make_error(
         fmt::format("invalid workload: gpus_per_job must be at least 1 (got {})", w.gpus_per_job));
   }
-  if (!w.job_seconds && w.measured_seconds.empty()) {
-    return make_error("no job time: give --job-seconds with --ref-gpu, or a workload file");
+  for (const auto& [unit, units] : w.units_per_job) {
+    GPUCOST_TRY(check_range(fmt::format("units_per_job[\"{}\"]", to_string(unit)),
+                            units,
+                            {.minimum = 0, .exclusive = true, .maximum = k_max_units_per_job}));
+  }
+  if (!has_job_time(w) && w.units_per_job.empty()) {
+    return make_error("no job time: give --job-seconds with --ref-gpu, or a workload file (or "
+                      "--units UNIT=N to price api offers only)");
   }
   if (w.job_seconds && w.ref_gpu.empty()) {
     return make_error("--job-seconds needs --ref-gpu (the GPU the job time was measured on)");

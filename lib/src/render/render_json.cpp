@@ -1,3 +1,4 @@
+#include <gpucost/model/api_price.hpp>
 #include <gpucost/render/json_number.hpp>
 #include <gpucost/render/render.hpp>
 #include <gpucost/render/render_util.hpp>
@@ -35,12 +36,20 @@ Json by_provider(const std::map<std::string, double>& values) {
   return out;
 }
 
+Json units_json(const std::map<WorkUnit, double>& units) {
+  Json out = Json::object();
+  for (const auto& [unit, count] : units) {
+    out[std::string(to_string(unit))] = render::json_number(count);
+  }
+  return out;
+}
+
 Json workload_json(const Workload& workload) {
   Json measured = Json::object();
   for (const auto& [gpu, seconds] : workload.measured_seconds) {
     measured[gpu] = render::json_number(seconds);
   }
-  return Json{
+  Json json{
       {"name", workload.name},
       {"description", workload.description},
       {"ref_gpu", text_or_null(workload.ref_gpu)},
@@ -62,6 +71,10 @@ Json workload_json(const Workload& workload) {
       {"gpu_bound_fraction", render::json_number(workload.gpu_bound_fraction)},
       {"split_frame", workload.split_frame},
   };
+  if (!workload.units_per_job.empty()) {
+    json["units_per_job"] = units_json(workload.units_per_job); // api offers' units
+  }
+  return json;
 }
 
 Json catalog_json(const CatalogInfo& catalog) {
@@ -172,12 +185,58 @@ Json option_json(const RankedOption& option) {
   return json;
 }
 
+// An api row: no GPU, hourly rate, job time, utilization or GPU traits (null), and its unit price
+// with the terms it was priced on.
+Json api_option_json(const RankedOption& option, const Workload& workload) {
+  Json json = option_json(option);
+  const UnitPrice& terms = option.offer.per_unit;
+  for (const char* key : {"gpu",
+                          "gpu_count",
+                          "gpu_memory_gb",
+                          "price_per_hour",
+                          "job_seconds",
+                          "job_seconds_basis",
+                          "job_seconds_source",
+                          "billed_seconds_per_job",
+                          "utilization",
+                          "traits"}) {
+    json[key] = nullptr;
+  }
+  json["unit"] = terms.unit ? Json(to_string(*terms.unit)) : Json(nullptr);
+  json["price_per_unit"] = render::json_number(terms.price_per_unit);
+  std::optional<double> units;
+  if (terms.unit) {
+    if (const auto found = workload.units_per_job.find(*terms.unit);
+        found != workload.units_per_job.end()) {
+      units = found->second;
+    }
+  }
+  Json api = Json{
+      {"units_per_job", render::json_number(units)},
+      {"calls_per_job", nullptr},
+      {"billed_units_per_job", nullptr},
+      {"minimum_charge", render::json_number(terms.minimum_charge)},
+      {"unit_increment", render::json_number(terms.unit_increment)},
+      {"max_units_per_call", render::json_number(terms.max_units_per_call)},
+      {"rate_limit_per_minute", render::json_number(terms.rate_limit_per_minute)},
+  };
+  if (units) {
+    const ApiJob job = api_job(terms, *units);
+    api["calls_per_job"] = render::json_number(job.calls);
+    api["billed_units_per_job"] = render::json_number(job.billed_units);
+  }
+  json["api"] = std::move(api);
+  return json;
+}
+
 } // namespace
 
 std::string render_compare_json(const CompareResult& result) {
   Json options = Json::array();
   for (const auto& option : result.options) {
-    options.push_back(option_json(option));
+    options.push_back(option.offer.product == Product::api
+                          ? api_option_json(option, result.workload)
+                          : option_json(option));
   }
   const Json document{
       {"schema", "gpucost/compare"},

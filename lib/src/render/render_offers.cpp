@@ -20,6 +20,9 @@ using render::Align;
 using render::Column;
 
 std::string gpu_cell(const Offer& offer) {
+  if (offer.product == Product::api) {
+    return "api"; // priced per unit of work, no GPU
+  }
   return fmt::format("{} x{}", offer.gpu, offer.gpu_count);
 }
 
@@ -63,6 +66,8 @@ std::vector<Column> offer_columns(const OffersListing& listing) {
   std::vector<std::optional<double>> hourly;
   std::vector<std::optional<double>> spot;
   std::vector<std::optional<double>> monthly;
+  Column unit_price = text_column("$/unit", Align::right, 0);
+  bool any_api = false;
   for (std::size_t i = 0; i < listing.offers.size(); ++i) {
     const Offer& offer = listing.offers[i];
     provider.cells.push_back(render::printable(offer.provider));
@@ -80,6 +85,9 @@ std::vector<Column> offer_columns(const OffersListing& listing) {
     hourly.push_back(offer.price_per_hour);
     spot.push_back(offer.spot_price_per_hour);
     monthly.push_back(offer.monthly_price);
+    const std::string per_unit = render::format_unit_price(offer.per_unit);
+    unit_price.cells.push_back(per_unit.empty() ? std::string(render::k_unknown) : per_unit);
+    any_api = any_api || offer.product == Product::api;
   }
   std::vector<Column> columns = {provider, product, name, gpu, memory, vcpus, ram, region};
   columns.push_back(money_column("$/hour", hourly, 0));
@@ -88,6 +96,9 @@ std::vector<Column> offer_columns(const OffersListing& listing) {
   }
   if (std::any_of(monthly.begin(), monthly.end(), [](const auto& v) { return v.has_value(); })) {
     columns.push_back(money_column("$/month", monthly, 7));
+  }
+  if (any_api) {
+    columns.push_back(std::move(unit_price));
   }
   columns.push_back(age);
   return columns;
@@ -136,14 +147,17 @@ std::string render_offers_csv(const OffersListing& listing, render::CsvDialect d
                          "reliability",
                          "price_age_s",
                          "source",
-                         "fetched_at"});
+                         "fetched_at",
+                         "unit",
+                         "price_per_unit_usd"});
   for (std::size_t i = 0; i < listing.offers.size(); ++i) {
     const Offer& offer = listing.offers[i];
+    const bool api = offer.product == Product::api;
     csv.add_record({render::csv_text_cell(offer.provider),
                     render::csv_text_cell(to_string(offer.product)),
                     render::csv_text_cell(offer.name),
                     render::csv_text_cell(offer.gpu),
-                    render::csv_integer_cell(offer.gpu_count),
+                    api ? render::csv_text_cell("") : render::csv_integer_cell(offer.gpu_count),
                     render::csv_number_cell(offer.gpu_memory_gb),
                     render::csv_number_cell(offer.vcpus),
                     render::csv_number_cell(offer.ram_gb),
@@ -155,7 +169,10 @@ std::string render_offers_csv(const OffersListing& listing, render::CsvDialect d
                     render::csv_number_cell(offer.reliability),
                     render::csv_number_cell(listing.ages[i]),
                     render::csv_text_cell(offer.source),
-                    render::csv_text_cell(offer.fetched_at)});
+                    render::csv_text_cell(offer.fetched_at),
+                    render::csv_text_cell(offer.per_unit.unit ? to_string(*offer.per_unit.unit)
+                                                              : std::string_view()),
+                    render::csv_number_cell(offer.per_unit.price_per_unit)});
   }
   return std::move(csv).text();
 }

@@ -163,6 +163,9 @@ std::vector<std::optional<double>> values_of(const std::vector<RankedOption>& op
 // The cold start a job on this row may wait for, as the model resolved it: always-on workers
 // never start cold, and the workload's override beats the offer's figure.
 std::optional<double> cold_start_s(const RankedOption& option, const Workload& workload) {
+  if (option.offer.product == Product::api) {
+    return std::nullopt; // none is known, and none is invented
+  }
   if (option.estimate.mode == Mode::always_on) {
     return 0.0;
   }
@@ -228,18 +231,25 @@ std::vector<Column> all_columns(const CompareResult& result, const NoteIndex& no
     return std::string(to_string(o.offer.product));
   };
   const auto instance = [](const RankedOption& o) { return text_or_unknown(o.offer.name); };
-  const auto gpu = [](const RankedOption& o) {
-    return fmt::format("{} x{}", o.offer.gpu, o.offer.gpu_count);
+  const auto is_api = [](const RankedOption& o) { return o.offer.product == Product::api; };
+  const auto gpu = [&](const RankedOption& o) {
+    return is_api(o) ? std::string("api") : fmt::format("{} x{}", o.offer.gpu, o.offer.gpu_count);
+  };
+  const auto unit_price = [&](const RankedOption& o) {
+    return is_api(o) ? format_unit_price(o.offer.per_unit) : std::string(k_unknown);
   };
   const auto region = [](const RankedOption& o) { return text_or_unknown(o.offer.region); };
-  const auto job_time = [](const RankedOption& o) {
-    return format_duration(o.estimate.job_seconds, DurationStyle::clock);
+  const auto job_time = [&](const RankedOption& o) {
+    return is_api(o) ? std::string(k_unknown)
+                     : format_duration(o.estimate.job_seconds, DurationStyle::clock);
   };
   const auto cold_start = [&workload](const RankedOption& o) {
     const auto seconds = cold_start_s(o, workload);
     return seconds ? format_duration(*seconds, DurationStyle::clock) : std::string(k_unknown);
   };
-  const auto usd_per_hour = [](const RankedOption& o) { return o.usd_per_hour; };
+  const auto usd_per_hour = [&](const RankedOption& o) {
+    return is_api(o) ? std::optional<double>() : std::optional<double>(o.usd_per_hour);
+  };
   const auto cost_per_job = [](const RankedOption& o) { return o.estimate.cost_per_job; };
   const auto monthly_cost = [](const RankedOption& o) { return o.estimate.monthly_cost; };
   std::vector<std::string> markers;
@@ -258,6 +268,8 @@ std::vector<Column> all_columns(const CompareResult& result, const NoteIndex& no
   columns.push_back(when_known(make_column("region", Align::left, 2, cells_of(options, region))));
   columns.push_back(
       make_column("$/hour", Align::right, 7, money_cells(values_of(options, usd_per_hour), 4)));
+  columns.push_back(
+      when_known(make_column("$/unit", Align::right, 10, cells_of(options, unit_price))));
   columns.push_back(make_column("job time", Align::right, 6, cells_of(options, job_time)));
   columns.push_back(make_column("cold start", Align::right, 3, cells_of(options, cold_start)));
   columns.push_back(
@@ -424,6 +436,13 @@ std::string describe_job_time_basis(const std::vector<RankedOption>& options) {
   return "Job time: " + join(texts, "; ") + ".";
 }
 
+std::string format_unit_price(const UnitPrice& terms) {
+  if (!terms.unit || !terms.price_per_unit) {
+    return {};
+  }
+  return fmt::format("${}/{}", format_shortest(*terms.price_per_unit), to_string(*terms.unit));
+}
+
 std::string describe_workload(const Workload& workload) {
   std::string title = workload.name.empty() ? std::string("Cost per job")
                                             : fmt::format("Cost per job for \"{}\"", workload.name);
@@ -443,6 +462,9 @@ std::string describe_workload(const Workload& workload) {
   if (workload.gpu_bound_fraction < 1) {
     details.push_back(
         fmt::format("{}% GPU-bound", format_quantity(workload.gpu_bound_fraction * 100)));
+  }
+  for (const auto& [unit, units] : workload.units_per_job) {
+    details.push_back(fmt::format("{} {} per job", format_quantity(units), to_string(unit)));
   }
   if (workload.gpus_per_job != 1) {
     details.push_back(fmt::format("{} GPUs per job", workload.gpus_per_job));

@@ -31,7 +31,8 @@ Expected<std::vector<Offer>> parse_catalog(std::string_view json_text,
 std::string serialize_catalog(const std::vector<Offer>& offers);
 
 // Merges `additions` over `base`: an addition with the same provider, product, gpu, gpu_count and
-// region replaces the base offer(s); anything else is appended.
+// region (an api offer: provider, region, unit and name) replaces the base offer(s); anything
+// else is appended.
 std::vector<Offer> merge_offers(std::vector<Offer> base, const std::vector<Offer>& additions);
 
 } // namespace gpucost

@@ -48,7 +48,22 @@ const FxRate* find_rate(const std::vector<FxRate>& rates, std::string_view curre
 // Converts the offer's prices (and egress) from `rate`'s currency to USD and says so in its notes.
 void convert_to_usd(Offer& offer, const FxRate& rate);
 
-// Whether the offer has at least one price (docs/catalog-format.md requires one).
+// Whether the offer has at least one hourly or monthly price (docs/catalog-format.md requires one
+// of a GPU offer).
 bool has_price(const Offer& offer);
+
+// Whether any of the api fields (unit, price_per_unit, minimum_charge, ...) is set.
+bool has_unit_terms(const UnitPrice& terms);
+
+// A field that is out of place in an offer, and why, as the checked reader reports it.
+struct MisplacedField {
+  std::string_view field;   // the catalog field name
+  std::string_view message; // e.g. "is required for an api offer (...)"
+};
+
+// The first field out of place: an api offer without unit or price_per_unit, or with a GPU, a GPU
+// count (`has_gpu_count`: gpu_count was given) or an hourly price or trait; a GPU offer with an
+// api field. nullopt when every field is in place. Both readers apply it, so they agree.
+std::optional<MisplacedField> misplaced_offer_field(const Offer& offer, bool has_gpu_count);
 
 } // namespace gpucost

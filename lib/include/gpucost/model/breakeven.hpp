@@ -32,6 +32,11 @@ struct CostCurve {
   Pricing pricing = Pricing::on_demand;
   ModelOption option;
   std::optional<double> job_seconds; // S on this option's GPU; empty: the workload's
+  // An api row: the same USD a job at every volume (price x units, docs/cost-model.md "API
+  // offers"), so its monthly cost is this times the jobs; empty for GPU rows.
+  std::optional<double> usd_per_job;
+  // An api row: the most jobs a month its rate limit carries; past it there is no cost.
+  std::optional<double> max_jobs_per_month;
 };
 
 // Where two monthly-cost curves meet, or (at an always-on step) jump past each other.

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -10,14 +12,54 @@ namespace gpucost {
 // `training` is a managed job service that provisions a machine per job and bills it while the
 // job runs (Vertex AI custom training: per job only); `prediction` is a managed endpoint that
 // keeps at least one node up and cannot scale to zero (Vertex AI prediction: always on only).
-enum class Product { pod, vm, serverless, dedicated, training, prediction };
+// `api` is a service priced per unit of work (a transcription API per audio minute): no GPU, one
+// per-job row (docs/cost-model.md "API offers").
+enum class Product { pod, vm, serverless, dedicated, training, prediction, api };
 
 // The catalog spelling of a product ("pod", "vm", "serverless", "dedicated", "training",
-// "prediction").
+// "prediction", "api").
 std::string_view to_string(Product product);
 
-// Parses a catalog product name; nullopt when it is not one of the six.
+// Parses a catalog product name; nullopt when it is not one of the seven.
 std::optional<Product> parse_product(std::string_view name);
+
+// The products as a message lists them: "pod, vm, serverless, dedicated, training, prediction or api".
+std::string_view product_names();
+
+// The closed list of units an api offer is priced in (docs/catalog-format.md): minutes of input
+// audio, thousands of input characters, millions of tokens, images made, seconds of generated
+// output (audio or video), calls.
+enum class WorkUnit : std::uint8_t {
+  audio_minute,
+  character_1k,
+  token_1m,
+  image,
+  output_second,
+  call
+};
+
+// The catalog and flag spelling of a unit ("audio_minute", ...).
+std::string_view to_string(WorkUnit unit);
+
+// Parses a unit spelling; nullopt when it is not one of the six.
+std::optional<WorkUnit> parse_work_unit(std::string_view name);
+
+// Every unit, in documented order.
+std::span<const WorkUnit> all_work_units();
+
+// The units as a message lists them: "audio_minute, character_1k, ... or call".
+std::string work_unit_names();
+
+// An api offer's price per unit of work, with the provider's own terms; every member is unknown
+// when empty (and all are empty on a GPU offer). The minimum and the rounding apply to each call.
+struct UnitPrice {
+  std::optional<WorkUnit> unit;                // what one unit is
+  std::optional<double> price_per_unit;        // USD per unit, > 0
+  std::optional<double> minimum_charge;        // USD a call is billed at least, >= 0
+  std::optional<double> unit_increment;        // a call's units are rounded up to a multiple
+  std::optional<double> max_units_per_call;    // a job larger than this takes several calls
+  std::optional<double> rate_limit_per_minute; // calls a minute the provider allows an account
+};
 
 // One rentable configuration at one price, in the catalog format (docs/catalog-format.md).
 // Every optional field is unknown when empty: an unknown price is never zero.
@@ -46,6 +88,7 @@ struct Offer {
   std::string source;                             // where the price came from (URL or file)
   std::string fetched_at;                         // ISO 8601 UTC time the price was read
   std::string notes;                              // how the price was derived, caveats
+  UnitPrice per_unit;                             // product api only: the price per unit of work
 };
 
 } // namespace gpucost

@@ -19,7 +19,9 @@ bool has_stable_instance_names(const ProviderInfo* provider);
 // providers.json entry, may be nullptr) is not a marketplace and the product is not serverless
 // (a serverless endpoint is named by its GPU), e.g.
 // `aws/vm/H100x8/us-east-1/per-job/on-demand/p5.48xlarge` or
-// `runpod/serverless/RTX 4090x1/-/keep-alive/on-demand`. Pure.
+// `runpod/serverless/RTX 4090x1/-/keep-alive/on-demand`. An api offer has its unit in place of
+// the GPU and always its name: `mistral/api/audio_minute/-/per-job/on-demand/voxtral-mini-2602`.
+// Pure.
 std::string
 option_key(const Offer& offer, Mode mode, Pricing pricing, const ProviderInfo* provider);
 

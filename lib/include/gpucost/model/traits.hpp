@@ -21,7 +21,10 @@ enum DefaultedTrait : unsigned {
   k_cold_start = 1U << 3,
   k_cold_start_billed = 1U << 4,
   k_egress = 1U << 5,
-  k_max_workers = 1U << 6, // a serverless product with no documented worker cap: uncapped
+  k_max_workers = 1U << 6,    // a serverless product with no documented worker cap: uncapped
+  k_minimum_charge = 1U << 7, // an api offer with no published minimum: none
+  k_unit_increment = 1U << 8, // an api offer with no published rounding: exact units
+  k_rate_limit = 1U << 9,     // an api offer with no published rate limit: unlimited
 };
 
 // The traits that matter to rows billed per session (per-job, keep-alive).

@@ -49,6 +49,9 @@ struct Workload {
   bool cross_vendor = false;     // scale job_seconds to GPUs of another vendor than ref_gpu's
   double gpu_bound_fraction = 1; // f in [0, 1]: share of job_seconds that speeds up on a faster GPU
   bool split_frame = false;      // encode: one stream spread over every NVENC engine (4K+, Ada+)
+  // Units of work one job is, for api offers priced per unit ({audio_minute: 71} for a 71-minute
+  // recording); an api offer whose unit is not here is left out.
+  std::map<WorkUnit, double> units_per_job;
   std::vector<std::string> assumptions; // stated assumptions, shown in output
   std::string source;                   // where the figures come from
   // "FILE:LINE: FIELD: " of a value read from a workload file whose check comes later (the GPU
@@ -57,6 +60,13 @@ struct Workload {
   std::map<std::string, std::string> origins;
 };
 
+// The most units of one kind a job may be (a trillion: 1e12 characters is a million books).
+inline constexpr double k_max_units_per_job = 1e12;
+
+// Whether the workload gives a job time (job_seconds or measured_seconds), without which no GPU
+// offer can be priced.
+bool has_job_time(const Workload& workload);
+
 // The override for one provider's product: "provider/product" beats "provider" beats `all`.
 std::optional<double> override_for(const std::optional<double>& all,
                                    const std::map<std::string, double>& by_provider,
@@ -64,7 +74,8 @@ std::optional<double> override_for(const std::optional<double>& all,
                                    Product product);
 
 // Checks ranges: job seconds in (0, one year], jobs a month in (0, 1e9], utilization in (0, 1],
-// no NaN or infinity; the message names the field.
+// units per job in (0, 1e12], no NaN or infinity; a job time is required unless units_per_job
+// is given (then only api offers can be priced); the message names the field.
 Status validate_workload(const Workload& workload);
 
 } // namespace gpucost

@@ -53,6 +53,10 @@ std::string truncate_to_width(std::string_view text, std::size_t width);
 // The parts joined with `separator` between them.
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
+// An api offer's price per unit as tables show it, "$0.003/audio_minute"; empty when the offer
+// has no unit price.
+std::string format_unit_price(const UnitPrice& terms);
+
 // The one-line description of a workload that heads a table: `Cost per job for "name": 15 s on
 // RTX 4090, 1000 jobs/month`.
 std::string describe_workload(const Workload& workload);
