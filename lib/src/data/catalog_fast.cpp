@@ -81,7 +81,7 @@ constexpr std::array<std::string_view, k_field_count> k_field_names = {"provider
 
 // The range a number field must be in: > 0 when `exclusive`, else >= 0; at most `maximum`.
 struct NumberRule {
-  std::optional<double> Offer::*member = nullptr;
+  OptionalNumber Offer::*member = nullptr;
   bool exclusive = false;
   double maximum = std::numeric_limits<double>::max();
 };
