@@ -112,6 +112,39 @@ TEST_CASE("a large catalog is parsed and hashed, the digest that of its bytes") 
   CHECK(loaded->sources.at(1).offers == count);
 }
 
+TEST_CASE("sha256_hex: the FIPS 180-4 examples, and small and large texts hashed alike") {
+  CHECK(gpucost::sha256_hex("")
+        == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(gpucost::sha256_hex("abc")
+        == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(gpucost::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+        == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  CHECK(gpucost::sha256_hex(std::string(1000000, 'a'))
+        == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  // Texts under 1 MiB are hashed by gpucost's own code, the streaming digest and larger texts by
+  // libcrypto (where it loads): every length around a 64-byte block, and across the switch.
+  std::string text;
+  for (std::size_t length = 0; length <= 200; ++length) {
+    CAPTURE(length);
+    gpucost::Sha256 stream;
+    stream.update(text.substr(0, length / 3));
+    stream.update(text.substr(length / 3));
+    CHECK(gpucost::sha256_hex(text) == stream.hex());
+    text += static_cast<char>(length * 37 % 256);
+  }
+  // Just under the switch (gpucost's code) against the streaming digest (libcrypto's).
+  std::string large((std::size_t{1} << 20) - 1, 'x');
+  for (std::size_t i = 0; i < large.size(); i += 4099) {
+    large[i] = static_cast<char>(i % 251);
+  }
+  gpucost::Sha256 stream;
+  stream.update(large);
+  CHECK(gpucost::sha256_hex(large) == stream.hex());
+  // Past it: two million 'a' (Python's hashlib gives the same).
+  CHECK(gpucost::sha256_hex(std::string(2000000, 'a'))
+        == "bcf7f9d1b4311c3352e60502255ce09a6744df84e8f2c89f79c4b5d74933a95a");
+}
+
 // The resident kB of the mapping that holds `address`, from /proc/self/smaps; -1 if not found.
 long mapping_rss_kb(const void* address) {
   std::ifstream smaps("/proc/self/smaps");
