@@ -170,7 +170,7 @@ const CryptoApi& crypto_api() {
 }
 
 // A digest in progress: OpenSSL's when it is loaded, else SmallSha256.
-struct Context {
+struct DigestContext {
   EVP_MD_CTX* evp = nullptr;
   SmallSha256 small;
 };
@@ -189,12 +189,12 @@ std::string sha256_hex(std::string_view data) {
   return hash.hex();
 }
 
-Sha256::Sha256() : m_context(new Context) {
+Sha256::Sha256() : m_context(new DigestContext) {
   const CryptoApi& api = crypto_api();
   if (!api.loaded) {
     return;
   }
-  auto* context = static_cast<Context*>(m_context);
+  auto* context = static_cast<DigestContext*>(m_context);
   context->evp = api.ctx_new();
   // EVP only fails when the library cannot allocate; that is not a recoverable error.
   if (context->evp == nullptr || api.init(context->evp, api.sha256(), nullptr) != 1) {
@@ -211,7 +211,7 @@ Sha256::Sha256(Sha256&& other) noexcept : m_context(other.m_context) {
 namespace {
 
 void free_context(void* opaque) noexcept {
-  auto* context = static_cast<Context*>(opaque);
+  auto* context = static_cast<DigestContext*>(opaque);
   if (context != nullptr && context->evp != nullptr) {
     crypto_api().ctx_free(context->evp);
   }
@@ -234,7 +234,7 @@ Sha256::~Sha256() {
 }
 
 void Sha256::update(std::string_view data) {
-  auto* context = static_cast<Context*>(m_context);
+  auto* context = static_cast<DigestContext*>(m_context);
   if (context->evp == nullptr) {
     context->small.update(reinterpret_cast<const unsigned char*>(data.data()), data.size());
   } else if (crypto_api().update(context->evp, data.data(), data.size()) != 1) {
@@ -243,7 +243,7 @@ void Sha256::update(std::string_view data) {
 }
 
 std::string Sha256::hex() {
-  auto* context = static_cast<Context*>(m_context);
+  auto* context = static_cast<DigestContext*>(m_context);
   if (context->evp == nullptr) {
     const auto digest = context->small.finish();
     return to_hex(digest.data(), digest.size());
