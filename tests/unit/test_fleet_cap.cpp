@@ -425,7 +425,7 @@ TEST_SUITE("fleet rows that cannot be shown are not simulated") {
     int floors = 0;
     int failures = 0;
     for (const double jobs_per_month : {400.0, 3000.0, 60000.0}) {
-      for (const double job_seconds : {60.0, 900.0, 36000.0}) {
+      for (const double job_seconds : {60.0, 900.0}) {
         for (const std::optional<int> cap : {std::optional<int>{}, std::optional<int>{2}}) {
           ModelOption option;
           option.usd_per_hour = 0.5;
@@ -454,7 +454,8 @@ TEST_SUITE("fleet rows that cannot be shown are not simulated") {
         }
       }
     }
-    // Both kinds occur: a load over the cap and a horizon over ten years fail.
+    // Both kinds occur: a load over the cap (60000 jobs of 900 s under a cap of 2) and a horizon
+    // over ten years (400 jobs) fail.
     CHECK(floors > 0);
     CHECK(failures > 0);
   }
@@ -474,7 +475,7 @@ TEST_SUITE("fleet rows that cannot be shown are not simulated") {
     // Fleets of many prices, two of them equal (equal offers: shown in the catalog's order), and
     // pods that are cheaper or dearer than the fleets.
     std::vector<Offer> offers;
-    for (const double usd_per_hour : {0.30, 0.18, 0.24, 0.18, 0.9, 0.5, 0.21}) {
+    for (const double usd_per_hour : {0.30, 0.18, 0.24, 0.18, 0.9}) {
       Offer offer =
           serverless_offer(usd_per_hour == 0.18 ? "equal" : fmt::format("at {}", usd_per_hour));
       offer.price_per_hour = usd_per_hour;
@@ -490,8 +491,8 @@ TEST_SUITE("fleet rows that cannot be shown are not simulated") {
     const Workload workload = seed003(100000);
     const CompareResult all =
         rank_options(offers, gpus, providers, BenchmarkTable{}, workload, {}, 0);
-    REQUIRE(all.options.size() > 6);
-    for (const std::size_t top : {std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{6}}) {
+    REQUIRE(all.options.size() > 4);
+    for (const std::size_t top : {std::size_t{0}, std::size_t{1}, std::size_t{4}}) {
       CAPTURE(top);
       const CompareResult shown =
           rank_options(offers, gpus, providers, BenchmarkTable{}, workload, {}, 0, top);
