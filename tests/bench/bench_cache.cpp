@@ -7,6 +7,8 @@
 // Fails when either command fails; a short mode (small sizes, one run) is run by ctest. Not a
 // timed assertion.
 
+#include "process_run.hpp"
+
 #include <gpucost/data/catalog.hpp>
 #include <gpucost/sources/cache.hpp>
 
@@ -16,22 +18,19 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fcntl.h>
 #include <filesystem>
 #include <random>
-#include <spawn.h>
 #include <string>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
 
-extern char** environ;
-
 namespace {
 
 namespace fs = std::filesystem;
+using gpucost_bench::median;
+using gpucost_bench::ProcessRun;
+using gpucost_bench::run_process;
 
 constexpr const char* k_now = "2026-11-23T12:00:00Z";
 const std::vector<std::string> k_providers = {
@@ -63,44 +62,6 @@ std::string catalog_text(const std::string& provider, std::size_t count, std::mt
         i + 1 == count ? "" : ",");
   }
   return out + "]}\n";
-}
-
-struct Run {
-  double cpu_ms = 0;
-  int status = 0;
-};
-
-// Runs `args` with stdout to `out_path`, stderr discarded; returns its CPU time.
-Run run_process(const std::vector<std::string>& args, const std::string& out_path) {
-  std::vector<char*> argv;
-  for (const auto& arg : args) {
-    argv.push_back(const_cast<char*>(arg.c_str()));
-  }
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(
-      &actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
-    std::perror("posix_spawn");
-    std::exit(1);
-  }
-  Run run;
-  rusage usage{};
-  wait4(pid, &run.status, 0, &usage);
-  const auto ms = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3;
-  };
-  run.cpu_ms = ms(usage.ru_utime) + ms(usage.ru_stime);
-  posix_spawn_file_actions_destroy(&actions);
-  return run;
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
 }
 
 } // namespace
@@ -166,9 +127,10 @@ int main(int argc, char** argv) {
   const std::string catalog_out = (dir / "catalog.out").string();
   for (int i = 0; i < runs; ++i) {
     remove_records();
-    const Run first = run_process(cached_args, cached_out); // checks the hashes, writes records
-    const Run cached = run_process(cached_args, cached_out);
-    const Run catalog = run_process(catalog_args, catalog_out);
+    const ProcessRun first =
+        run_process(cached_args, cached_out); // checks the hashes, writes records
+    const ProcessRun cached = run_process(cached_args, cached_out);
+    const ProcessRun catalog = run_process(catalog_args, catalog_out);
     if (first.status != 0 || cached.status != 0 || catalog.status != 0) {
       fmt::print(stderr,
                  "compare failed: cached status {}, --catalog status {}\n",

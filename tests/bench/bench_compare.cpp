@@ -1,28 +1,27 @@
 // Benchmark of `gpucost compare` as a whole process over generated catalogs of 10k, 100k and 1M
-// offers: wall time, offers per second and peak memory (RSS). Not a test: run it by hand,
-//   build/tests/bench/bench_compare build/cli/gpucost [sizes...]
-// and copy the figures into docs/performance.md.
+// offers, or over catalog files given by path (../shared/bench/gen_catalog.py's): CPU time (user +
+// sys, median of the runs), wall time (best run), and peak memory (RSS, mapped file pages
+// included) against the file's size. Two commands: a mixed ranking (every product, a volume, the
+// top 20) and issue 14's (one GPU, per-job, the top 10, JSON). Not a test: run it by hand,
+//   build/tests/bench/bench_compare build/cli/gpucost [sizes or catalog files...] [--runs N]
+// and copy the figures into docs/performance.md; ctest runs a short mode (2000 offers, one run).
+
+#include "process_run.hpp"
 
 #include <fmt/format.h>
 
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <spawn.h>
 #include <string>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <vector>
-
-extern char** environ;
 
 namespace {
 
 namespace fs = std::filesystem;
+using gpucost_bench::median;
+using gpucost_bench::ProcessRun;
+using gpucost_bench::run_process;
 
 const std::vector<std::string> k_gpus = {"RTX 4090",
                                          "RTX 3090",
@@ -72,96 +71,104 @@ void write_catalog(const fs::path& path, std::size_t count) {
   out << "]}\n";
 }
 
-struct Run {
-  double seconds = 0;
-  long max_rss_kb = 0;
-  int status = 0;
-};
-
-Run run_process(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const auto& arg : args) {
-    argv.push_back(const_cast<char*>(arg.c_str()));
-  }
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  const auto start = std::chrono::steady_clock::now();
-  pid_t pid = 0;
-  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
-    std::perror("posix_spawn");
-    std::exit(1);
-  }
-  Run run;
-  rusage usage{};
-  wait4(pid, &run.status, 0, &usage);
-  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  run.max_rss_kb = usage.ru_maxrss;
-  posix_spawn_file_actions_destroy(&actions);
-  return run;
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    fmt::print(stderr, "usage: bench_compare PATH/TO/gpucost [offers...]\n");
+    fmt::print(stderr,
+               "usage: bench_compare PATH/TO/gpucost [offers or catalog files...] [--runs N]\n");
     return 1;
   }
   const std::string binary = argv[1];
-  std::vector<std::size_t> sizes = {10'000, 100'000, 1'000'000};
-  if (argc > 2) {
-    sizes.clear();
-    for (int i = 2; i < argc; ++i) {
-      sizes.push_back(static_cast<std::size_t>(std::stoull(argv[i])));
+  std::vector<std::string> inputs;
+  int runs = 3;
+  for (int i = 2; i < argc; ++i) {
+    if (std::string(argv[i]) == "--runs" && i + 1 < argc) {
+      runs = std::max(1, std::atoi(argv[++i]));
+    } else {
+      inputs.emplace_back(argv[i]);
     }
+  }
+  if (inputs.empty()) {
+    inputs = {"10000", "100000", "1000000"};
   }
   const fs::path dir = fs::temp_directory_path() / "gpucost-bench";
   fs::create_directories(dir);
   setenv("GPUCOST_NOW", "2026-11-23T12:00:00Z", 1);
   setenv("GPUCOST_OFFLINE", "1", 1);
-  fmt::print("{:>10}  {:>10}  {:>9}  {:>14}  {:>12}\n",
+  fmt::print("CPU ms: user + sys, median of {} runs; wall ms: the best run\n", runs);
+  fmt::print("{:>10}  {:>8}  {:<8}  {:>8}  {:>8}  {:>12}  {:>8}  {:>10}\n",
              "offers",
              "file MB",
-             "ms",
-             "offers/s",
-             "peak RSS MB");
-  for (const std::size_t size : sizes) {
-    const fs::path catalog = dir / fmt::format("catalog-{}.json", size);
+             "command",
+             "CPU ms",
+             "wall ms",
+             "offers/s CPU",
+             "RSS MB",
+             "RSS / file");
+  for (const std::string& input : inputs) {
+    fs::path catalog = input;
+    std::size_t size = 0;
     if (!fs::exists(catalog)) {
-      write_catalog(catalog, size);
-    }
-    const std::vector<std::string> args = {binary,
-                                           "compare",
-                                           "--catalog",
-                                           catalog.string(),
-                                           "--ref-gpu",
-                                           "RTX 4090",
-                                           "--job-seconds",
-                                           "15",
-                                           "--jobs-per-month",
-                                           "3000",
-                                           "--top",
-                                           "20"};
-    Run best;
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      const Run run = run_process(args);
-      if (run.status != 0) {
-        fmt::print(stderr, "gpucost exited with status {} on {}\n", run.status, catalog.string());
-        return 1;
-      }
-      if (attempt == 0 || run.seconds < best.seconds) {
-        best = run;
+      size = static_cast<std::size_t>(std::stoull(input));
+      catalog = dir / fmt::format("catalog-{}.json", size);
+      if (!fs::exists(catalog)) {
+        write_catalog(catalog, size);
       }
     }
-    fmt::print("{:>10}  {:>10.1f}  {:>9.0f}  {:>14.0f}  {:>12.1f}\n",
-               size,
-               static_cast<double>(fs::file_size(catalog)) / 1e6,
-               best.seconds * 1000,
-               static_cast<double>(size) / best.seconds,
-               static_cast<double>(best.max_rss_kb) / 1024);
+    const std::vector<std::string> base = {binary, "compare", "--catalog", catalog.string()};
+    const std::vector<std::pair<std::string, std::vector<std::string>>> commands = {
+        {"mixed",
+         {"--ref-gpu",
+          "RTX 4090",
+          "--job-seconds",
+          "15",
+          "--jobs-per-month",
+          "3000",
+          "--top",
+          "20"}},
+        {"issue14",
+         {"--ref-gpu",
+          "RTX 4090",
+          "--job-seconds",
+          "60",
+          "--gpu",
+          "RTX 4090",
+          "--mode",
+          "per-job",
+          "--top",
+          "10",
+          "--format",
+          "json"}}};
+    for (const auto& [name, extra] : commands) {
+      std::vector<std::string> args = base;
+      args.insert(args.end(), extra.begin(), extra.end());
+      std::vector<double> cpu_ms;
+      double wall_ms = 0;
+      double rss_mb = 0;
+      for (int attempt = 0; attempt < runs; ++attempt) {
+        const ProcessRun run = run_process(args);
+        if (run.status != 0) {
+          fmt::print(stderr, "gpucost exited with status {} on {}\n", run.status, catalog.string());
+          return 1;
+        }
+        cpu_ms.push_back(run.cpu_ms);
+        wall_ms = attempt == 0 ? run.wall_ms : std::min(wall_ms, run.wall_ms);
+        rss_mb = std::max(rss_mb, run.max_rss_mb);
+      }
+      const auto bytes = static_cast<double>(fs::file_size(catalog));
+      const double cpu = median(cpu_ms);
+      fmt::print("{:>10}  {:>8.1f}  {:<8}  {:>8.1f}  {:>8.1f}  {:>12}  {:>8.1f}  {:>10.2f}\n",
+                 size == 0 ? catalog.filename().string() : std::to_string(size),
+                 bytes / 1e6,
+                 name,
+                 cpu,
+                 wall_ms,
+                 size == 0 ? std::string("-")
+                           : fmt::format("{:.0f}", static_cast<double>(size) / (cpu / 1000)),
+                 rss_mb,
+                 rss_mb * 1024 * 1024 / bytes);
+    }
   }
   return 0;
 }

@@ -11,8 +11,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -25,6 +29,7 @@ namespace gpucost_test_catalog {
 
 using gpucost::FxRate;
 using gpucost::Offer;
+using gpucost::OptionalNumber;
 using gpucost::parse_catalog;
 using gpucost::Product;
 
@@ -404,6 +409,66 @@ TEST_SUITE("parse_catalog errors") {
     CHECK(error_of(catalog_of(
               {with(base_offer(), "gpu_count", "0"), with(base_offer(), "price_per_hour", "-1")}))
           == "c.json:10: offers[0].gpu_count: must be a whole number >= 1 (got 0)");
+  }
+}
+
+TEST_SUITE("OptionalNumber, an offer's number fields") {
+  TEST_CASE("empty or a value, any double included, as std::optional<double> would hold it") {
+    OptionalNumber none;
+    CHECK_FALSE(none.has_value());
+    CHECK(none == std::nullopt);
+    CHECK(none.value_or(7) == 7);
+    CHECK_THROWS_AS(static_cast<void>(none.value()), std::bad_optional_access);
+    CHECK(std::optional<double>(none) == std::nullopt);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (const double value :
+         {0.0, -0.0, 1.5, -2.0, std::numeric_limits<double>::infinity(), nan}) {
+      OptionalNumber held = value;
+      REQUIRE(held.has_value());
+      CHECK(std::bit_cast<std::uint64_t>(*held) == std::bit_cast<std::uint64_t>(value));
+      CHECK(std::bit_cast<std::uint64_t>(std::optional<double>(held).value())
+            == std::bit_cast<std::uint64_t>(value));
+      held.reset();
+      CHECK_FALSE(held.has_value());
+      held = std::optional<double>(value);
+      CHECK(held.has_value());
+      held = std::nullopt;
+      CHECK_FALSE(held.has_value());
+    }
+    // The one pattern that means empty, given as a value, is held as a value (a quiet NaN).
+    const double empty_pattern = std::bit_cast<double>(std::uint64_t{0x7FF4'0000'0000'0E5DULL});
+    const OptionalNumber odd = empty_pattern;
+    CHECK(odd.has_value());
+    CHECK(std::isnan(*odd));
+    CHECK(sizeof(OptionalNumber) == 8);
+  }
+
+  TEST_CASE("compares as std::optional<double> compares") {
+    const OptionalNumber none;
+    const OptionalNumber one = 1.0;
+    CHECK(one == 1.0);
+    CHECK(one == doctest::Approx(1.0));
+    CHECK_FALSE(none == 0.0);
+    CHECK(none < 0);
+    CHECK_FALSE(none > 0);
+    CHECK(one > 0);
+    CHECK(one >= 1);
+    CHECK(one <= 1);
+    CHECK(none == OptionalNumber());
+    CHECK_FALSE(none == one);
+    CHECK(one == OptionalNumber(1.0));
+    CHECK(one == std::optional<double>(1.0));
+    CHECK(none == std::optional<double>());
+    CHECK_FALSE(one == std::optional<double>());
+    OptionalNumber price = 2.0;
+    *price *= 1.5; // as convert_to_usd does
+    CHECK(price == 3.0);
+    CHECK(price.emplace(4.0) == 4.0);
+  }
+
+  TEST_CASE("an offer stays small: its thirteen number fields take 8 bytes each") {
+    // Seven strings, thirteen numbers, and product, gpu_count and cold_start_billed with padding.
+    CHECK(sizeof(Offer) <= 7 * sizeof(std::string) + 13 * 8 + 32);
   }
 }
 

@@ -10,8 +10,12 @@
 #include <gpucost/util/sha256.hpp>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -106,6 +110,122 @@ TEST_CASE("a large catalog is parsed and hashed, the digest that of its bytes") 
   CHECK(loaded->file_sha256[0] == gpucost::sha256_hex(text));
   CHECK(loaded->file_sha256[1] == gpucost::sha256_hex(text));
   CHECK(loaded->sources.at(1).offers == count);
+}
+
+TEST_CASE("sha256_hex: the FIPS 180-4 examples, and small and large texts hashed alike") {
+  CHECK(gpucost::sha256_hex("")
+        == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(gpucost::sha256_hex("abc")
+        == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(gpucost::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+        == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  CHECK(gpucost::sha256_hex(std::string(1000000, 'a'))
+        == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  // Texts under 1 MiB are hashed by gpucost's own code, the streaming digest and larger texts by
+  // libcrypto (where it loads): every length around a 64-byte block, and across the switch.
+  std::string text;
+  for (std::size_t length = 0; length <= 200; ++length) {
+    CAPTURE(length);
+    gpucost::Sha256 stream;
+    stream.update(text.substr(0, length / 3));
+    stream.update(text.substr(length / 3));
+    CHECK(gpucost::sha256_hex(text) == stream.hex());
+    text += static_cast<char>(length * 37 % 256);
+  }
+  // Just under the switch (gpucost's code) against the streaming digest (libcrypto's).
+  std::string large((std::size_t{1} << 20) - 1, 'x');
+  for (std::size_t i = 0; i < large.size(); i += 4099) {
+    large[i] = static_cast<char>(i % 251);
+  }
+  gpucost::Sha256 stream;
+  stream.update(large);
+  CHECK(gpucost::sha256_hex(large) == stream.hex());
+  // Past it: two million 'a' (Python's hashlib gives the same).
+  CHECK(gpucost::sha256_hex(std::string(2000000, 'a'))
+        == "bcf7f9d1b4311c3352e60502255ce09a6744df84e8f2c89f79c4b5d74933a95a");
+}
+
+// The resident kB of the mapping that holds `address`, from /proc/self/smaps; -1 if not found.
+long mapping_rss_kb(const void* address) {
+  std::ifstream smaps("/proc/self/smaps");
+  const auto at = reinterpret_cast<std::uintptr_t>(address);
+  bool inside = false;
+  for (std::string line; std::getline(smaps, line);) {
+    unsigned long long low = 0;
+    unsigned long long high = 0;
+    if (std::sscanf(line.c_str(), "%llx-%llx ", &low, &high) == 2) {
+      inside = at >= low && at < high;
+    } else if (inside && line.rfind("Rss:", 0) == 0) {
+      return std::stol(line.substr(4));
+    }
+  }
+  return -1;
+}
+
+TEST_CASE("drop lets a mapped file's pages go, and they read the same again") {
+  TempDir dir;
+  std::string text(std::size_t{3} << 20, '\0');
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    text[i] = static_cast<char>('a' + i % 23);
+  }
+  const std::string path = (dir.path() / "pages.txt").string();
+  write(path, text);
+  const auto file = gpucost::FileText::open(path);
+  REQUIRE(file);
+  const std::string_view view = file->view();
+  REQUIRE(view == text); // every page read
+  const long before = mapping_rss_kb(view.data());
+  if (before < 0) {
+    MESSAGE("no /proc/self/smaps: resident size not checked");
+  } else {
+    CHECK(before >= 3000);
+    file->drop(0, view.size() / 2 + 100); // the page that the end cuts stays
+    // How much of the rest stays resident is the kernel's affair (large folios): less than before.
+    CHECK(mapping_rss_kb(view.data()) < before);
+    file->drop(view.size() / 2 + 100, view.size());
+    CHECK(mapping_rss_kb(view.data()) <= 8);
+  }
+  CHECK(view == text);
+  // Text read into memory (a pipe) is not dropped.
+  const auto copied = gpucost::read_text_file(path);
+  REQUIRE(copied);
+  CHECK(*copied == text);
+}
+
+TEST_CASE("a catalog of many MB is parsed and hashed as its pages are let go: offers and digest "
+          "intact") {
+  TempDir dir;
+  std::string text = R"({"schema": "gpucost/catalog", "schemaVersion": 1, "offers": [)";
+  const int count = 60000; // about 10 MB: several of the 4 MB steps of both readers
+  for (int i = 0; i < count; ++i) {
+    text += (i == 0 ? "" : ",\n")
+            + fmt::format(R"({{"provider": "runpod", "product": "pod", "gpu": "RTX 4090",)"
+                          R"( "gpu_count": 1, "region": "r{}", "price_per_hour": {}.5,)"
+                          R"( "source": "https://www.runpod.io/pricing",)"
+                          R"( "fetched_at": "2026-11-01T00:00:00Z"}})",
+                          i,
+                          i);
+  }
+  text += "]}\n";
+  REQUIRE(text.size() >= (std::size_t{9} << 20));
+  const std::string path = (dir.path() / "many.json").string();
+  write(path, text);
+  std::vector<std::size_t> told;
+  const auto parsed =
+      gpucost::parse_catalog(text, path, {}, [&](std::size_t read) { told.push_back(read); });
+  REQUIRE(parsed);
+  CHECK(told.size() == 2);
+  CHECK(std::is_sorted(told.begin(), told.end()));
+  CHECK(told.back() < text.size());
+  const auto loaded = gpucost::load_catalog_files({path}, gpucost::PriceOrigin::file, {});
+  REQUIRE(loaded);
+  REQUIRE(loaded->offers.size() == count);
+  for (std::size_t i = 0; i < parsed->size(); i += 997) {
+    CHECK(loaded->offers[i].region == (*parsed)[i].region);
+    CHECK(loaded->offers[i].price_per_hour == (*parsed)[i].price_per_hour);
+  }
+  CHECK(loaded->offers.back().region == fmt::format("r{}", count - 1));
+  CHECK(loaded->file_sha256.at(0) == gpucost::sha256_hex(text));
 }
 
 TEST_CASE("load_catalog_files remembers a file's SHA-256 only for the very version it hashed") {

@@ -420,6 +420,95 @@ TEST_SUITE("worker cap: fleet pricing") {
   }
 }
 
+TEST_SUITE("fleet rows that cannot be shown are not simulated") {
+  TEST_CASE("fleet_cost_floor: empty wherever estimate_fleet fails, else at most its cost") {
+    int floors = 0;
+    int failures = 0;
+    for (const double jobs_per_month : {400.0, 3000.0, 60000.0}) {
+      for (const double job_seconds : {60.0, 900.0}) {
+        for (const std::optional<int> cap : {std::optional<int>{}, std::optional<int>{2}}) {
+          ModelOption option;
+          option.usd_per_hour = 0.5;
+          option.granularity_s = 60;
+          option.minimum_s = 60;
+          option.cold_start_s = 30;
+          option.idle_timeout_s = 120;
+          option.egress_usd_per_job = 0.01;
+          option.max_workers = cap;
+          const ModelWorkload workload{job_seconds, jobs_per_month, Traffic::poisson, 0.8, {}};
+          CAPTURE(jobs_per_month);
+          CAPTURE(job_seconds);
+          CAPTURE(cap.value_or(0));
+          const auto floor = fleet_cost_floor(option, workload);
+          const auto estimate = estimate_fleet(option, workload);
+          if (!estimate) {
+            ++failures;
+            CHECK_FALSE(floor.has_value());
+            continue;
+          }
+          REQUIRE(floor.has_value());
+          ++floors;
+          CHECK(*floor <= estimate->cost_per_job);
+          // The floor is the execution and egress: close to a busy fleet's cost.
+          CHECK(*floor >= 0.5 / 3600 * job_seconds * (1 - 1e-8) + 0.01);
+        }
+      }
+    }
+    // Both kinds occur: a load over the cap (60000 jobs of 900 s under a cap of 2) and a horizon
+    // over ten years (400 jobs) fail.
+    CHECK(floors > 0);
+    CHECK(failures > 0);
+  }
+
+  TEST_CASE("rank_options with --top shows and counts what the full ranking shows first") {
+    const GpuDatabase gpus({[] {
+      GpuSpec spec;
+      spec.name = "RTX 3060";
+      spec.vendor = "nvidia";
+      spec.memory_gb = 12;
+      spec.fp16_tflops = 51;
+      return spec;
+    }()});
+    ProviderInfo info = runpod_info();
+    info.products.emplace(Product::serverless, runpod_serverless(50));
+    const ProviderTable providers({info});
+    // Fleets of many prices, two of them equal (equal offers: shown in the catalog's order), and
+    // pods that are cheaper or dearer than the fleets.
+    std::vector<Offer> offers;
+    for (const double usd_per_hour : {0.30, 0.18, 0.24, 0.18, 0.9}) {
+      Offer offer =
+          serverless_offer(usd_per_hour == 0.18 ? "equal" : fmt::format("at {}", usd_per_hour));
+      offer.price_per_hour = usd_per_hour;
+      offer.source = fmt::format("source {}", offers.size());
+      offers.push_back(offer);
+    }
+    for (const double usd_per_hour : {0.05, 0.2, 0.4}) {
+      Offer pod = serverless_offer(fmt::format("pod {}", usd_per_hour));
+      pod.product = Product::pod;
+      pod.price_per_hour = usd_per_hour;
+      offers.push_back(pod);
+    }
+    const Workload workload = seed003(100000);
+    const CompareResult all =
+        rank_options(offers, gpus, providers, BenchmarkTable{}, workload, {}, 0);
+    REQUIRE(all.options.size() > 4);
+    for (const std::size_t top : {std::size_t{0}, std::size_t{1}, std::size_t{4}}) {
+      CAPTURE(top);
+      const CompareResult shown =
+          rank_options(offers, gpus, providers, BenchmarkTable{}, workload, {}, 0, top);
+      CHECK(shown.total_options == all.total_options);
+      CHECK(shown.warnings == all.warnings);
+      REQUIRE(shown.options.size() == top);
+      for (std::size_t i = 0; i < top; ++i) {
+        CHECK(shown.options[i].key == all.options[i].key);
+        CHECK(shown.options[i].offer.source == all.options[i].offer.source);
+        CHECK(shown.options[i].estimate.cost_per_job == all.options[i].estimate.cost_per_job);
+        CHECK(shown.options[i].estimate.notes == all.options[i].estimate.notes);
+      }
+    }
+  }
+}
+
 TEST_SUITE("worker cap: CLI") {
   const std::string k_catalog =
       std::string(GPUCOST_SOURCE_DIR) + "/tests/golden/cases/r2.catalog.json";

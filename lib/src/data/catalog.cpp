@@ -193,10 +193,11 @@ Expected<std::vector<Offer>> parse_catalog_checked(std::string_view json_text,
 
 Expected<std::vector<Offer>> parse_catalog(std::string_view json_text,
                                            const std::string& origin,
-                                           const std::vector<FxRate>& rates) {
+                                           const std::vector<FxRate>& rates,
+                                           const ReadProgress& progress) {
   // The one-pass reader reads any valid catalog; for anything else the DOM reader says what is
   // wrong (it reads the text again, which costs only on the error path).
-  if (auto offers = parse_catalog_fast(json_text, rates)) {
+  if (auto offers = parse_catalog_fast(json_text, rates, nullptr, progress)) {
     return std::move(*offers);
   }
   return parse_catalog_checked(json_text, origin, rates);

@@ -94,16 +94,16 @@ constexpr std::array<std::string_view, k_field_count> k_field_names = {"provider
 // The range a number field must be in: > 0 when `exclusive`, else >= 0; at most `maximum`. The
 // value goes to `member` of the offer, or to `unit_member` of its per_unit price.
 struct NumberRule {
-  std::optional<double> Offer::*member = nullptr;
+  OptionalNumber Offer::*member = nullptr;
   bool exclusive = false;
   double maximum = std::numeric_limits<double>::max();
-  std::optional<double> UnitPrice::*unit_member = nullptr;
+  OptionalNumber UnitPrice::*unit_member = nullptr;
 
   // Whether the field is a number field at all.
   bool known() const { return member != nullptr || unit_member != nullptr; }
 
   // The value the field sets in `offer`.
-  std::optional<double>& in(Offer& offer) const {
+  OptionalNumber& in(Offer& offer) const {
     return member != nullptr ? offer.*member : offer.per_unit.*unit_member;
   }
 };
@@ -416,9 +416,13 @@ constexpr std::array<std::uint8_t, 256> k_plain_byte = [] {
 // checked reader reads again.
 class CatalogScanner {
 public:
-  CatalogScanner(std::string_view text, const std::vector<FxRate>& rates, CatalogEnvelope* envelope)
-      : m_pos(text.data()), m_end(text.data() + text.size()), m_builder(rates),
-        m_size_hint(text.size()), m_envelope(envelope) {}
+  CatalogScanner(std::string_view text,
+                 const std::vector<FxRate>& rates,
+                 CatalogEnvelope* envelope,
+                 const ReadProgress& progress)
+      : m_begin(text.data()), m_pos(text.data()), m_end(text.data() + text.size()),
+        m_builder(rates), m_size_hint(text.size()), m_envelope(envelope), m_progress(progress),
+        m_reported(text.data()) {}
 
   // Reads the whole text: the offers, or nullopt for anything but a valid catalog.
   std::optional<std::vector<Offer>> read() {
@@ -907,8 +911,15 @@ private:
         return false;
       }
       m_builder.start(offers.emplace_back());
-      return read_items('}', [&] { return read_offer_key() && read_field_value(); })
-             && m_builder.finish();
+      if (!read_items('}', [&] { return read_offer_key() && read_field_value(); })
+          || !m_builder.finish()) {
+        return false;
+      }
+      if (m_progress && m_pos - m_reported >= k_progress_bytes) {
+        m_progress(static_cast<std::size_t>(m_pos - m_begin));
+        m_reported = m_pos;
+      }
+      return true;
     });
   }
 
@@ -932,11 +943,17 @@ private:
     return nullptr;
   }
 
+  // How often `progress` hears of the reader: every 4 MB read, about 10,000 offers.
+  static constexpr std::ptrdiff_t k_progress_bytes = std::ptrdiff_t{4} << 20;
+
+  const char* m_begin;
   const char* m_pos;
   const char* m_end;
   OfferBuilder m_builder;
   std::size_t m_size_hint;
   CatalogEnvelope* m_envelope;
+  const ReadProgress& m_progress;
+  const char* m_reported; // where `progress` was last told of
   std::string m_scratch;
 };
 
@@ -1049,8 +1066,9 @@ std::optional<MisplacedField> misplaced_offer_field(const Offer& offer, bool has
 
 std::optional<std::vector<Offer>> parse_catalog_fast(std::string_view json_text,
                                                      const std::vector<FxRate>& rates,
-                                                     CatalogEnvelope* envelope) {
-  return CatalogScanner(json_text, rates, envelope).read();
+                                                     CatalogEnvelope* envelope,
+                                                     const ReadProgress& progress) {
+  return CatalogScanner(json_text, rates, envelope, progress).read();
 }
 
 } // namespace gpucost

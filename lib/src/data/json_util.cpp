@@ -441,6 +441,19 @@ JsonReader::number_field(std::string_view key, std::optional<double>& out, doubl
   return number_field(key, out, NumberRange{.minimum = minimum});
 }
 
+Status JsonReader::number_field(std::string_view key, OptionalNumber& out, double minimum) const {
+  return number_field(key, out, NumberRange{.minimum = minimum});
+}
+
+Status JsonReader::number_field(std::string_view key,
+                                OptionalNumber& out,
+                                const NumberRange& range) const {
+  std::optional<double> value = out;
+  const Status status = number_field(key, value, range);
+  out = value;
+  return status;
+}
+
 Status JsonReader::number_field(std::string_view key,
                                 std::optional<double>& out,
                                 const NumberRange& range) const {

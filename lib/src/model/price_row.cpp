@@ -16,14 +16,24 @@ std::string over_cap(const ResolvedTraits& traits, const Workload& workload, int
                      workload.max_workers ? "" : "; give --max-workers N if yours allows more");
 }
 
-} // namespace
+// What price_row prices a row with, up to the estimate: the row's option, the model's inputs,
+// whether it is a fleet and the cap; fails as price_row does before it estimates.
+struct RowSetup {
+  PricedRow row;
+  ModelWorkload model_workload;
+  ModelOption model_option;
+  Mode model_mode = Mode::per_job;
+  bool fleet = false;
+  std::optional<int> cap;
+};
 
-Expected<PricedRow> price_row(const Offer& offer,
+Expected<RowSetup> set_up_row(const Offer& offer,
                               const ResolvedTraits& traits,
                               const RowPlan& plan,
                               const Workload& workload,
                               double job_seconds) {
-  PricedRow row;
+  RowSetup setup;
+  PricedRow& row = setup.row;
   row.option = traits.option;
   row.max_workers_origin = traits.max_workers_origin;
   row.option.usd_per_hour = plan.usd_per_hour;
@@ -41,33 +51,66 @@ Expected<PricedRow> price_row(const Offer& offer,
   }
   row.defaulted |= traits.defaulted & k_egress;
 
-  const ModelWorkload model_workload{job_seconds,
-                                     workload.jobs_per_month,
-                                     workload.traffic,
-                                     workload.max_utilization,
-                                     workload.revenue_per_job};
-  ModelOption model_option = row.option;
-  Mode model_mode = plan.mode;
+  setup.model_workload = ModelWorkload{job_seconds,
+                                       workload.jobs_per_month,
+                                       workload.traffic,
+                                       workload.max_utilization,
+                                       workload.revenue_per_job};
+  setup.model_option = row.option;
+  setup.model_mode = plan.mode;
   if (plan.serverless_per_job) {
-    model_option.idle_timeout_s = 0;
-    model_mode = Mode::keep_alive;
+    setup.model_option.idle_timeout_s = 0;
+    setup.model_mode = Mode::keep_alive;
   }
   // A serverless platform adds workers once one would be busy half the time (cost-model.md), up
   // to its cap; rows the cap cannot carry are left out, as rows that cannot be priced are.
   const bool serverless = offer.product == Product::serverless;
-  const bool fleet =
-      serverless && plan.mode == Mode::keep_alive && needs_fleet(model_option, model_workload);
-  const std::optional<int> cap = serverless ? row.option.max_workers : std::nullopt;
+  setup.fleet = serverless && plan.mode == Mode::keep_alive
+                && needs_fleet(setup.model_option, setup.model_workload);
+  setup.cap = serverless ? row.option.max_workers : std::nullopt;
+  const std::optional<int>& cap = setup.cap;
   if (cap && *cap < 1) {
     return make_error(fmt::format("one worker's {} GPUs are more than the cap allows ({})",
                                   offer.gpu_count,
                                   traits.max_workers_origin));
   }
-  if (fleet && cap) {
-    if (const auto busy = fleet_busy_workers(model_workload); busy && *busy >= *cap) {
+  if (setup.fleet && cap) {
+    if (const auto busy = fleet_busy_workers(setup.model_workload); busy && *busy >= *cap) {
       return make_error(over_cap(traits, workload, *cap));
     }
   }
+  return setup;
+}
+
+} // namespace
+
+std::optional<double> fleet_row_cost_floor(const Offer& offer,
+                                           const ResolvedTraits& traits,
+                                           const RowPlan& plan,
+                                           const Workload& workload,
+                                           double job_seconds) {
+  if (offer.product != Product::serverless || plan.mode != Mode::keep_alive) {
+    return std::nullopt; // not a fleet, without copying the row's traits to say so
+  }
+  const auto setup = set_up_row(offer, traits, plan, workload, job_seconds);
+  if (!setup || !setup->fleet) {
+    return std::nullopt;
+  }
+  return fleet_cost_floor(setup->model_option, setup->model_workload);
+}
+
+Expected<PricedRow> price_row(const Offer& offer,
+                              const ResolvedTraits& traits,
+                              const RowPlan& plan,
+                              const Workload& workload,
+                              double job_seconds) {
+  GPUCOST_TRY_ASSIGN(RowSetup setup, set_up_row(offer, traits, plan, workload, job_seconds));
+  PricedRow& row = setup.row;
+  const ModelWorkload& model_workload = setup.model_workload;
+  ModelOption& model_option = setup.model_option;
+  const Mode model_mode = setup.model_mode;
+  const bool fleet = setup.fleet;
+  const std::optional<int>& cap = setup.cap;
   GPUCOST_TRY_ASSIGN(auto estimate,
                      fleet ? estimate_fleet(model_option, model_workload)
                            : estimate_cost(model_mode, plan.pricing, model_option, model_workload));
@@ -101,6 +144,7 @@ Expected<PricedRow> price_row(const Offer& offer,
     row.estimate.notes.emplace_back(
         "interruption rate unknown: reruns are not priced (give --interruptions-per-hour)");
   }
-  return row;
+  return std::move(row);
 }
+
 } // namespace gpucost

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <queue>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -49,6 +50,15 @@ auto sort_key(const Candidate& row, const Offer& offer, const std::string& gpu) 
                          static_cast<int>(row.plan.pricing));
 }
 
+// A simulated fleet row whose pricing waits until the other rows are ranked, with the cost per job
+// it cannot fall below (fleet_row_cost_floor).
+struct DeferredFleet {
+  double floor = 0;
+  std::uint32_t offer_index = 0;
+  RowPlan plan;
+  const GpuSpec* spec = nullptr;
+};
+
 // What a GPU name in a catalog comes to, looked up once per distinct name.
 struct GpuLookup {
   const GpuSpec* spec = nullptr;
@@ -83,6 +93,13 @@ RankedOption api_row(const Offer& offer,
   return row;
 }
 
+// Hashes a provider and product, for the lookups below.
+struct ProviderKeyHash {
+  std::size_t operator()(const std::pair<std::string_view, Product>& key) const {
+    return std::hash<std::string_view>{}(key.first) * 31 + static_cast<std::size_t>(key.second);
+  }
+};
+
 } // namespace
 
 CompareResult rank_options(const std::vector<Offer>& offers,
@@ -108,7 +125,8 @@ CompareResult rank_options(const std::vector<Offer>& offers,
   // Catalogs repeat a few GPU names and providers over many offers: look each up once. The keys
   // view strings in `offers`, which outlive the maps.
   std::unordered_map<std::string_view, GpuLookup> gpu_lookups;
-  std::map<std::pair<std::string_view, Product>, ProviderLookup> provider_lookups;
+  std::unordered_map<std::pair<std::string_view, Product>, ProviderLookup, ProviderKeyHash>
+      provider_lookups;
   const auto lookup_gpu = [&](const Offer& offer) -> GpuLookup& {
     auto [it, inserted] = gpu_lookups.try_emplace(offer.gpu);
     if (inserted) {
@@ -135,6 +153,36 @@ CompareResult rank_options(const std::vector<Offer>& offers,
 
   std::vector<Candidate> candidates;
   std::vector<PricedRow> kept; // fleet rows, too costly to simulate twice
+  // Prices a row and adds it as a candidate, or counts why it is left out; true when added.
+  const auto add_row = [&](std::size_t index,
+                           const ResolvedTraits& traits,
+                           const RowPlan& plan,
+                           const GpuSpec& spec,
+                           double seconds) {
+    const Offer& offer = offers[index];
+    const auto priced = price_row(offer, traits, plan, workload, seconds);
+    if (!priced) {
+      ++left_out[fmt::format("{} {} {}: {}",
+                             offer.provider,
+                             to_string(offer.product),
+                             to_string(plan.mode),
+                             priced.error().message)];
+      return false;
+    }
+    const double cost_per_job = priced->estimate.cost_per_job;
+    std::uint32_t kept_index = k_not_kept;
+    if (priced->estimate.mean_workers) {
+      kept_index = static_cast<std::uint32_t>(kept.size());
+      kept.push_back(std::move(*priced));
+    }
+    candidates.push_back(
+        {cost_per_job, static_cast<std::uint32_t>(index), kept_index, plan, &spec});
+    return true;
+  };
+  // A ranking that shows only some rows defers the simulated fleet rows (milliseconds each) to
+  // the end, where most need no simulation: see below.
+  const bool prune = limit != std::numeric_limits<std::size_t>::max();
+  std::vector<DeferredFleet> deferred;
   // At most five rows an offer (pods: per-job, keep-alive and always-on, spot per-job and
   // always-on); pages reserved but never filled cost no memory.
   candidates.reserve(offers.size() * 5);
@@ -212,23 +260,45 @@ CompareResult rank_options(const std::vector<Offer>& offers,
       if (plan.mode == Mode::keep_alive && traits.option.idle_timeout_s <= 0) {
         continue; // a zero timeout is the per-job row
       }
-      const auto priced = price_row(offer, traits, plan, workload, seconds->seconds);
-      if (!priced) {
-        ++left_out[fmt::format("{} {} {}: {}",
-                               offer.provider,
-                               to_string(offer.product),
-                               to_string(plan.mode),
-                               priced.error().message)];
-        continue;
+      if (prune) {
+        if (const auto floor =
+                fleet_row_cost_floor(offer, traits, plan, workload, seconds->seconds)) {
+          deferred.push_back({*floor, static_cast<std::uint32_t>(index), plan, &spec});
+          continue;
+        }
       }
-      const double cost_per_job = priced->estimate.cost_per_job;
-      std::uint32_t kept_index = k_not_kept;
-      if (priced->estimate.mean_workers) {
-        kept_index = static_cast<std::uint32_t>(kept.size());
-        kept.push_back(std::move(*priced));
+      add_row(index, traits, plan, spec, seconds->seconds);
+    }
+  }
+
+  // Fleet rows last, cheapest floor first: once a floor is above the `limit` cheapest costs, that
+  // row and every later one cannot be shown, and they are counted without being simulated.
+  std::size_t pruned = 0;
+  if (!deferred.empty()) {
+    std::sort(deferred.begin(), deferred.end(), [](const DeferredFleet& x, const DeferredFleet& y) {
+      return x.floor < y.floor;
+    });
+    std::priority_queue<double> cheapest; // the `limit` cheapest costs so far, the dearest on top
+    const auto note_cost = [&](double cost) {
+      cheapest.push(cost);
+      if (cheapest.size() > limit) {
+        cheapest.pop();
       }
-      candidates.push_back(
-          {cost_per_job, static_cast<std::uint32_t>(index), kept_index, plan, &spec});
+    };
+    for (const Candidate& candidate : candidates) {
+      note_cost(candidate.cost_per_job);
+    }
+    for (std::size_t i = 0; i < deferred.size(); ++i) {
+      const DeferredFleet& row = deferred[i];
+      if (cheapest.size() >= limit && (limit == 0 || row.floor > cheapest.top())) {
+        pruned = deferred.size() - i;
+        break;
+      }
+      const Offer& offer = offers[row.offer_index];
+      const double seconds = gpu_lookups.find(offer.gpu)->second.seconds.value().value().seconds;
+      if (add_row(row.offer_index, resolve(offer), row.plan, *row.spec, seconds)) {
+        note_cost(candidates.back().cost_per_job);
+      }
     }
   }
 
@@ -239,15 +309,21 @@ CompareResult rank_options(const std::vector<Offer>& offers,
     }
     const Offer& a = offers[x.offer_index];
     const Offer& b = offers[y.offer_index];
-    return sort_key(x, a, x.spec != nullptr ? x.spec->name : a.gpu)
-           < sort_key(y, b, y.spec != nullptr ? y.spec->name : b.gpu);
+    const auto x_key = sort_key(x, a, x.spec != nullptr ? x.spec->name : a.gpu);
+    const auto y_key = sort_key(y, b, y.spec != nullptr ? y.spec->name : b.gpu);
+    if (x_key < y_key || y_key < x_key) {
+      return x_key < y_key;
+    }
+    // Equal rows of two equal offers: the catalog's order, so that the ranking is one order
+    // whatever order the rows were priced in.
+    return x.offer_index < y.offer_index;
   };
   const std::size_t shown = std::min(limit, candidates.size());
   std::partial_sort(candidates.begin(),
                     candidates.begin() + static_cast<std::ptrdiff_t>(shown),
                     candidates.end(),
                     before);
-  result.total_options = candidates.size();
+  result.total_options = candidates.size() + pruned;
   for (std::size_t position = 0; position < shown; ++position) {
     const Candidate& candidate = candidates[position];
     const Offer& offer = offers[candidate.offer_index];

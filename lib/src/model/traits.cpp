@@ -35,6 +35,14 @@ T pick(const std::optional<T>& from_offer,
   return fallback;
 }
 
+double pick(const OptionalNumber& from_offer,
+            const std::optional<double>& from_provider,
+            double fallback,
+            DefaultedTrait trait,
+            unsigned& defaulted) {
+  return pick(std::optional<double>(from_offer), from_provider, fallback, trait, defaulted);
+}
+
 } // namespace
 
 std::vector<std::string> trait_names(unsigned mask) {

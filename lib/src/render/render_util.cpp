@@ -169,7 +169,8 @@ std::optional<double> cold_start_s(const RankedOption& option, const Workload& w
   if (option.estimate.mode == Mode::always_on) {
     return 0.0;
   }
-  return workload.cold_start_s ? workload.cold_start_s : option.offer.cold_start_s;
+  return workload.cold_start_s ? workload.cold_start_s
+                               : std::optional<double>(option.offer.cold_start_s);
 }
 
 std::string note_marker(const std::vector<std::size_t>& numbers) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -95,6 +96,21 @@ void FileText::release() noexcept {
   if (m_map != nullptr) {
     ::munmap(m_map, m_map_size);
     m_map = nullptr;
+  }
+}
+
+void FileText::drop(std::size_t begin, std::size_t end) const noexcept {
+  if (m_map == nullptr) {
+    return;
+  }
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  // The pages wholly before `end` from the one holding `begin`: the caller read them (a page that
+  // `end` cuts stays; the next call, beginning there, drops it).
+  begin = begin / page * page;
+  end = std::min(end, m_map_size) / page * page;
+  if (begin < end) {
+    // A private read-only mapping: the pages go back to being the file's, nothing is lost.
+    ::madvise(static_cast<char*>(m_map) + begin, end - begin, MADV_DONTNEED);
   }
 }
 

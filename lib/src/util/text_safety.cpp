@@ -90,7 +90,12 @@ std::string valid_utf8(std::string_view text) {
 }
 
 bool is_terminal_safe(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
+  // Most text is printable ASCII (0x20 to 0x7E): pass over it without decoding.
+  std::size_t i = 0;
+  while (i < text.size() && static_cast<unsigned char>(text[i]) - 0x20U < 0x5FU) {
+    ++i;
+  }
+  while (i < text.size()) {
     const std::size_t length = utf8_length(text, i);
     if (length == 0 || is_control(text, i, length)) {
       return false;

@@ -3,6 +3,8 @@
 #include <gpucost/model/offer.hpp>
 #include <gpucost/util/error.hpp>
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,12 +22,17 @@ struct FxRate {
 // Parses data/fx.json; errors name the file, line and field.
 Expected<std::vector<FxRate>> parse_fx_rates(std::string_view json_text, const std::string& origin);
 
+// Told now and then (every few MB) how many bytes of the text a catalog reader has read, from the
+// start: what it will not read again, so that the caller can let it go (FileText::drop).
+using ReadProgress = std::function<void(std::size_t read)>;
+
 // Parses one catalog document (docs/catalog-format.md) into offers, converting non-USD prices with
 // `rates`; errors name `origin`, the line and the field ("c.json:12: offers[2].price_per_hour:
-// ...").
+// ..."). `progress`, if given, follows the one-pass reader (a text it gives up on is read again).
 Expected<std::vector<Offer>> parse_catalog(std::string_view json_text,
                                            const std::string& origin,
-                                           const std::vector<FxRate>& rates);
+                                           const std::vector<FxRate>& rates,
+                                           const ReadProgress& progress = {});
 
 // Serializes offers as a catalog document, the inverse of parse_catalog (prices in USD).
 std::string serialize_catalog(const std::vector<Offer>& offers);

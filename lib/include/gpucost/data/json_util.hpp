@@ -2,6 +2,7 @@
 
 // Reading the project's JSON data files with errors that name the file, line and field.
 
+#include <gpucost/model/optional_number.hpp>
 #include <gpucost/util/error.hpp>
 #include <gpucost/util/suggest.hpp>
 
@@ -88,6 +89,9 @@ public:
   // Reads a number within `range`; missing or null is empty.
   Status
   number_field(std::string_view key, std::optional<double>& out, const NumberRange& range) const;
+  // The same two, into an OptionalNumber (an Offer's number fields).
+  Status number_field(std::string_view key, OptionalNumber& out, double minimum) const;
+  Status number_field(std::string_view key, OptionalNumber& out, const NumberRange& range) const;
 
   // Reads a whole number >= `minimum`; missing or null is empty.
   Status int_field(std::string_view key, std::optional<int>& out, int minimum) const;

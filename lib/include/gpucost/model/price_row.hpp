@@ -7,6 +7,7 @@
 #include <gpucost/model/workload.hpp>
 #include <gpucost/util/error.hpp>
 
+#include <optional>
 #include <string>
 
 namespace gpucost {
@@ -29,5 +30,14 @@ Expected<PricedRow> price_row(const Offer& offer,
                               const RowPlan& plan,
                               const Workload& workload,
                               double job_seconds);
+
+// For a row that price_row would price as a simulated fleet and is sure to price: a cost per job
+// its price_row is sure not to fall below (fleet_cost_floor). Empty for any other row, or one
+// whose pricing may fail. Pure, and costs microseconds where the fleet's pricing simulates.
+std::optional<double> fleet_row_cost_floor(const Offer& offer,
+                                           const ResolvedTraits& traits,
+                                           const RowPlan& plan,
+                                           const Workload& workload,
+                                           double job_seconds);
 
 } // namespace gpucost

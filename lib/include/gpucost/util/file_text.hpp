@@ -33,6 +33,13 @@ public:
   // The file's bytes.
   std::string_view view() const;
 
+  // Says that bytes [begin, end) of view() have been read and will not be read again soon: a
+  // mapped file's pages that lie wholly before `end`, from the one holding `begin` on, leave the
+  // process's memory (its resident size), and are read from the file again if they are touched;
+  // text read into memory stays. Safe from several threads. A reader that calls it with each
+  // range it has read in turn drops every page it read but the last.
+  void drop(std::size_t begin, std::size_t end) const noexcept;
+
 private:
   FileText() = default;
   void release() noexcept;

@@ -1,3 +1,4 @@
+#include <gpucost/model/simulate/arrivals.hpp>
 #include <gpucost/model/simulate/engine.hpp>
 #include <gpucost/model/simulate/fleet.hpp>
 #include <gpucost/model/simulate/rng.hpp>
@@ -33,7 +34,16 @@ std::optional<double> fleet_busy_workers(const ModelWorkload& workload) {
   return *workload.jobs_per_month / k_seconds_per_month * workload.job_seconds;
 }
 
-Expected<Estimate> estimate_fleet(const ModelOption& option, const ModelWorkload& workload) {
+namespace {
+
+// The simulation estimate_fleet runs for the option, checked; fails as estimate_fleet does before
+// it simulates.
+struct FleetRun {
+  SimConfig config;
+  SimOption sim;
+};
+
+Expected<FleetRun> prepare_fleet(const ModelOption& option, const ModelWorkload& workload) {
   if (!workload.jobs_per_month || !(*workload.jobs_per_month > 0)) {
     return make_error("a fleet needs a volume (jobs_per_month)");
   }
@@ -44,12 +54,13 @@ Expected<Estimate> estimate_fleet(const ModelOption& option, const ModelWorkload
     return make_error(
         fmt::format("the load needs more workers at once than the cap of {}", *max_workers));
   }
-  SimConfig config;
+  FleetRun run;
+  SimConfig& config = run.config;
   config.arrivals.rate_per_s = lambda;
   config.policy.kind = PolicyKind::keep_alive;
   config.caps.max_workers = max_workers;
   config.horizon_s = k_fleet_jobs / lambda;
-  SimOption sim;
+  SimOption& sim = run.sim;
   sim.usd_per_hour = option.usd_per_hour;
   sim.always_on_usd_per_hour = option.usd_per_hour;
   sim.billing_granularity_s = option.granularity_s;
@@ -59,6 +70,35 @@ Expected<Estimate> estimate_fleet(const ModelOption& option, const ModelWorkload
   sim.idle_timeout_s = option.idle_timeout_s;
   sim.job_seconds = workload.job_seconds;
   GPUCOST_TRY(validate_simulation(config, sim));
+  return run;
+}
+
+} // namespace
+
+std::optional<double> fleet_cost_floor(const ModelOption& option, const ModelWorkload& workload) {
+  const auto run = prepare_fleet(option, workload);
+  if (!run || (run->config.caps.max_workers && *run->config.caps.max_workers < 1)) {
+    return std::nullopt;
+  }
+  // The only failure left is a run that completes no job. The first job arrives at an empty
+  // fleet, which starts a worker at once (the cap is at least 1): it is done C + S later. Half
+  // the horizon leaves room to spare.
+  const double first =
+      ArrivalStream(run->config.arrivals, sim_run_key(k_fleet_seed, 0)).peek().at_s;
+  if (!(first + run->sim.cold_start_s + run->sim.job_seconds <= run->config.horizon_s / 2)) {
+    return std::nullopt;
+  }
+  // Every completed job ran S seconds at the rate; cold starts, idle time and rounding only add.
+  // The margin covers the rounding of the simulation's sums (relative 1e-15 a term).
+  const double rate_s = run->sim.priced ? run->sim.usd_per_hour / 3600 : 0;
+  return rate_s * run->sim.job_seconds * (1 - 1e-9) + option.egress_usd_per_job;
+}
+
+Expected<Estimate> estimate_fleet(const ModelOption& option, const ModelWorkload& workload) {
+  GPUCOST_TRY_ASSIGN(const FleetRun run, prepare_fleet(option, workload));
+  const SimConfig& config = run.config;
+  const SimOption& sim = run.sim;
+  const std::optional<int> max_workers = option.max_workers;
   const SimResult r = simulate_run(config, sim, sim_run_key(k_fleet_seed, 0));
   if (r.jobs_completed == 0) {
     return make_error("the fleet simulation completed no job");

@@ -36,4 +36,10 @@ std::optional<double> fleet_busy_workers(const ModelWorkload& workload);
 // queue would grow without end), and as estimate_cost does on bad input.
 Expected<Estimate> estimate_fleet(const ModelOption& option, const ModelWorkload& workload);
 
+// A cost per job that estimate_fleet's is sure not to fall below (the execution alone, less a
+// margin for rounding, plus egress), when estimate_fleet is sure to succeed for the option; empty
+// when it may fail. Costs microseconds where estimate_fleet simulates: a ranking that shows only
+// the cheapest rows need not simulate a fleet whose floor is above them.
+std::optional<double> fleet_cost_floor(const ModelOption& option, const ModelWorkload& workload);
+
 } // namespace gpucost
