@@ -466,9 +466,11 @@ TEST_SUITE("OptionalNumber, an offer's number fields") {
     CHECK(price.emplace(4.0) == 4.0);
   }
 
-  TEST_CASE("an offer stays small: its thirteen number fields take 8 bytes each") {
-    // Seven strings, thirteen numbers, and product, gpu_count and cold_start_billed with padding.
-    CHECK(sizeof(Offer) <= 7 * sizeof(std::string) + 13 * 8 + 32);
+  TEST_CASE("an offer stays small: its number fields take 8 bytes each") {
+    // Seven strings, thirteen numbers, and product, gpu_count and cold_start_billed with padding;
+    // the api unit price: five numbers and its unit.
+    CHECK(sizeof(UnitPrice) <= 5 * 8 + 8);
+    CHECK(sizeof(Offer) <= 7 * sizeof(std::string) + 13 * 8 + 32 + sizeof(UnitPrice));
   }
 }
 
