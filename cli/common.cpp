@@ -13,6 +13,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 #include <sys/ioctl.h>
@@ -304,6 +305,9 @@ std::vector<RefreshStatus> refresh_live_providers(const std::vector<std::string>
     };
   }
   options.lock_wait_s = limits.lock_wait_s;
+  options.on_lock_wait = [&context](const std::string& holder) {
+    fmt::print(context.err, "gpucost: waiting: {}\n", terminal_safe(holder));
+  };
   HttpOptions http;
   http.timeout_s = limits.timeout_s;
   http.deadline_s = limits.deadline_s;
@@ -316,8 +320,23 @@ std::vector<RefreshStatus> refresh_live_providers(const std::vector<std::string>
     http.ca_file = set_variable("SSL_CERT_FILE");
   }
   http.ca_dir = set_variable("SSL_CERT_DIR");
+  // With a bounded lock wait (compare, offers...), the deadline is for the refresh in all: a
+  // wait for another process's update is taken from it. catalog update waits for the lock as long
+  // as it takes, and gives each provider its whole deadline.
+  const auto started = std::chrono::steady_clock::now();
+  const bool deadline_in_all = limits.lock_wait_s.has_value();
   return refresh_providers(
-      chosen, [http] { return make_curl_client(http); }, options);
+      chosen,
+      [http, started, deadline_in_all] {
+        HttpOptions client = http;
+        if (deadline_in_all) {
+          const double waited =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+          client.deadline_spent_s = waited;
+        }
+        return make_curl_client(client);
+      },
+      options);
 }
 
 // Where the SHA-256 of --catalog files is remembered between runs (<cache>/digests), or empty

@@ -18,6 +18,7 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <signal.h>
@@ -242,11 +243,18 @@ TEST_SUITE("refresh_robust") {
     const std::vector<const Provider*> providers{&provider};
     std::atomic<bool> finished{false};
     std::optional<std::jthread> second;
+    std::mutex mutex;
+    std::string announced;
+    auto options = options_for(temp.path());
+    options.on_lock_wait = [&](const std::string& holder) {
+      const std::lock_guard lock(mutex);
+      announced = holder;
+    };
     {
       const CacheLock held(temp.path()); // as another `catalog update` would
       second.emplace([&] {
         refresh_providers(
-            providers, [] { return make_curl_client(HttpOptions{}); }, options_for(temp.path()));
+            providers, [] { return make_curl_client(HttpOptions{}); }, options);
         finished = true;
       });
       std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -255,6 +263,10 @@ TEST_SUITE("refresh_robust") {
     }
     second.reset(); // joins
     CHECK(finished.load());
+    // The wait was announced, naming the holder (this process: the lock file has its id).
+    CHECK(announced
+          == fmt::format(
+              "another gpucost (process {}) is updating {}", ::getpid(), temp.path().string()));
     CHECK(fs::exists(temp.path() / "aws.json"));
   }
 

@@ -204,12 +204,11 @@ CacheLock::CacheLock(const std::filesystem::path& dir, std::optional<double> wai
         const ssize_t got = ::pread(m_fd, text, sizeof text - 1, 0);
         const std::string pid = got > 0 ? std::string(text, static_cast<std::size_t>(got)) : "";
         m_holder =
-            fmt::format("another gpucost{} is updating {} (waited {:g} s for it)",
+            fmt::format("another gpucost{} is updating {}",
                         pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos
                             ? std::string()
                             : fmt::format(" (process {})", pid),
-                        dir.string(),
-                        *wait_s);
+                        dir.string());
         m_held = false;
         ::close(m_fd);
         m_fd = -1;

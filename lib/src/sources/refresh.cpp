@@ -234,11 +234,23 @@ std::vector<RefreshStatus> refresh_providers(std::span<const Provider* const> pr
                                              const RefreshOptions& options) {
   std::vector<RefreshStatus> results(providers.size());
   // Two updates at once could leave cache and status files of different runs: one at a time.
-  const CacheLock cache_lock(options.cache_dir, options.lock_wait_s);
-  if (!cache_lock.held()) {
+  // Taken at once when free; else the wait is announced, then made (up to lock_wait_s).
+  std::optional<CacheLock> cache_lock;
+  cache_lock.emplace(options.cache_dir, 0.0);
+  if (!cache_lock->held()) {
+    if (options.on_lock_wait) {
+      options.on_lock_wait(cache_lock->holder());
+    }
+    cache_lock.reset();
+    cache_lock.emplace(options.cache_dir, options.lock_wait_s);
+  }
+  if (!cache_lock->held()) {
     for (std::size_t i = 0; i < providers.size(); ++i) {
       results[i].id = std::string(providers[i]->id());
-      results[i].error = fmt::format("{}: not fetched: {}", results[i].id, cache_lock.holder());
+      results[i].error = fmt::format("{}: not fetched: {} (waited {:g} s for it)",
+                                     results[i].id,
+                                     cache_lock->holder(),
+                                     options.lock_wait_s.value_or(0));
       if (options.on_done) {
         options.on_done(results[i]);
       }

@@ -63,7 +63,7 @@ public:
 
   // Whether the lock was taken (false only when wait_s passed first).
   bool held() const { return m_held; }
-  // When not held: "another gpucost (process 123) is updating DIR", from the lock file.
+  // When not held: "another gpucost (process 123) is updating DIR" (the id from the lock file).
   std::string holder() const { return m_holder; }
 
 private:

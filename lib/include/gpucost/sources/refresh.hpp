@@ -51,6 +51,9 @@ struct RefreshOptions {
   // Longest wait for another process's update of cache_dir to end (seconds); unset = as long as
   // it takes. When it passes, every provider fails naming the holder, and nothing is written.
   std::optional<double> lock_wait_s;
+  // Called once, before waiting, when another process holds the update lock ("another gpucost
+  // (process 123) is updating DIR"); may be empty.
+  std::function<void(const std::string& holder)> on_lock_wait;
 };
 
 // The variable that overrides a provider's base URL: "GPUCOST_" + id upper-cased with every

@@ -329,7 +329,11 @@ struct AttemptResult {
 
 class CurlClient final : public HttpClient {
 public:
-  explicit CurlClient(const HttpOptions& options) : m_options(options), m_started(Clock::now()) {
+  explicit CurlClient(const HttpOptions& options)
+      : m_options(options),
+        m_started(Clock::now()
+                  - std::chrono::duration_cast<Clock::duration>(
+                      std::chrono::duration<double>(std::max(0.0, options.deadline_spent_s)))) {
     global_init();
   }
 

@@ -39,6 +39,9 @@ struct HttpOptions {
   // a retry that could not start before it is not made (the last answer or failure is returned,
   // saying so); a Retry-After is honoured only when it ends before it; a stream must end by it.
   double deadline_s = 0;
+  // Seconds of the deadline already spent when the client is made (a wait before it, such as for
+  // the cache's update lock).
+  double deadline_spent_s = 0;
   int max_attempts = 4; // attempts on 429, 5xx and transport errors (1 = no retry)
   double backoff_s = 1; // first retry delay, doubled each time, capped at max_backoff_s
   // Cap on a backoff delay; without a deadline, also the longest Retry-After honoured.
