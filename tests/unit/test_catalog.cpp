@@ -379,7 +379,8 @@ TEST_SUITE("parse_catalog errors") {
          "\"off\\u0065rs\": []}",
          "c.json:2: \"offers\" is given twice (first on line 1); give it once"}};
     for (const auto& [text, message] : cases) {
-      CAPTURE(text);
+      const auto& catalog_text = text; // clang 14 cannot capture a structured binding in CAPTURE
+      CAPTURE(catalog_text);
       CHECK(error_of(text) == message);
       CHECK(!gpucost::parse_catalog_fast(text, k_rates).has_value());
       const auto checked = gpucost::parse_catalog_checked(text, "c.json", k_rates);
