@@ -303,7 +303,7 @@ TEST_SUITE("refresh_robust") {
   TEST_CASE("an update killed (kill -9) at random points leaves a readable cache, and the next "
             "one leaves no temporary file behind") {
     TempDir temp;
-    constexpr std::size_t k_offers = 4000; // a cache of about 1.5 MB: writing it takes a while
+    constexpr std::size_t k_offers = 1000; // a cache of about 350 kB: writing it takes a while
     const ScriptedProvider provider("aws", [](const FetchOptions&) -> Expected<FetchResult> {
       FetchResult result;
       for (std::size_t i = 0; i < k_offers; ++i) {
@@ -330,7 +330,8 @@ TEST_SUITE("refresh_robust") {
 
     std::mt19937 random(11);
     std::size_t torn_writes = 0;
-    for (int kill = 0; kill < 5; ++kill) {
+    constexpr int k_kills = 6;
+    for (int kill = 0; kill < k_kills; ++kill) {
       const pid_t child = ::fork();
       REQUIRE(child >= 0);
       if (child == 0) {
@@ -338,10 +339,18 @@ TEST_SUITE("refresh_robust") {
           refresh();
         }
       }
-      // Anywhere in the first three updates of the child: fetching, checking, writing, renaming.
-      const auto delay = std::chrono::duration_cast<std::chrono::microseconds>(
-          one_refresh * 3 * std::uniform_real_distribution<double>(0.05, 1)(random));
-      std::this_thread::sleep_for(delay);
+      if (kill % 2 == 0) {
+        // Anywhere in the first two updates of the child: fetching, checking, writing, renaming.
+        const auto delay = std::chrono::duration_cast<std::chrono::microseconds>(
+            one_refresh * 2 * std::uniform_real_distribution<double>(0.05, 1)(random));
+        std::this_thread::sleep_for(delay);
+      } else {
+        // While a file is being written (its temporary exists): a window of a millisecond or
+        // two that random times seldom hit.
+        const auto give_up = std::chrono::steady_clock::now() + one_refresh * 20;
+        while (temporaries() == 0 && std::chrono::steady_clock::now() < give_up) {
+        }
+      }
       ::kill(child, SIGKILL);
       int status = 0;
       ::waitpid(child, &status, 0);
@@ -353,7 +362,9 @@ TEST_SUITE("refresh_robust") {
       CHECK(cache->offers.size() == k_offers);
       CHECK(read_provider_status(temp.path(), "aws"));
     }
-    MESSAGE(torn_writes << " temporary files left by 5 kills");
+    // Most kills in a write leave its temporary file (a kill just after the rename does not).
+    WARN_MESSAGE(torn_writes > 0, "no kill landed in a write");
+    MESSAGE(torn_writes << " temporary files left by " << k_kills << " kills");
     REQUIRE(refresh()[0].ok);
     CHECK(temporaries() == 0);
   }
