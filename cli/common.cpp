@@ -13,6 +13,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 #include <sys/ioctl.h>
@@ -216,8 +217,23 @@ void add_catalog_options(CLI::App& command, CatalogOptions& options) {
   command.add_option("--max-age", options.max_age, "Oldest cache used without refreshing (6h)");
   command.add_option("--timeout",
                      options.timeout_s,
-                     "Seconds per request when fetching (60); a streamed AWS price list may take "
-                     "longer, but not pause longer");
+                     "Seconds per request attempt when fetching (60); a streamed AWS price list "
+                     "may take longer, but not pause longer");
+  command.add_option("--deadline",
+                     options.deadline_s,
+                     "Seconds a refresh may take in all, retries included (30); then the cache "
+                     "(even stale) or bundled prices are used");
+}
+
+void check_fetch_limits(const FetchLimits& limits) {
+  if (!(limits.timeout_s > 0 && limits.timeout_s <= 3600)) {
+    throw Error(
+        fmt::format("--timeout: must be between 0 and 3600 seconds (got {})", limits.timeout_s));
+  }
+  if (!(limits.deadline_s > 0 && limits.deadline_s <= 86400)) {
+    throw Error(
+        fmt::format("--deadline: must be between 0 and 86400 seconds (got {})", limits.deadline_s));
+  }
 }
 
 CLI::Validator decimal_whole_number() {
@@ -256,7 +272,7 @@ std::filesystem::path cache_dir(const Context& context) {
 std::vector<RefreshStatus> refresh_live_providers(const std::vector<std::string>& ids,
                                                   const DataSet& data,
                                                   std::int64_t now_s,
-                                                  double timeout_s,
+                                                  const FetchLimits& limits,
                                                   const std::filesystem::path& dir,
                                                   Context& context) {
   const auto all = make_providers();
@@ -289,10 +305,39 @@ std::vector<RefreshStatus> refresh_live_providers(const std::vector<std::string>
       }
     };
   }
+  options.lock_wait_s = limits.lock_wait_s;
+  options.on_lock_wait = [&context](const std::string& holder) {
+    fmt::print(context.err, "gpucost: waiting: {}\n", terminal_safe(holder));
+  };
   HttpOptions http;
-  http.timeout_s = timeout_s;
+  http.timeout_s = limits.timeout_s;
+  http.deadline_s = limits.deadline_s;
+  const auto set_variable = [&](std::string_view name) -> std::string {
+    const auto value = context.env(std::string(name));
+    return value ? *value : std::string();
+  };
+  http.ca_file = set_variable("CURL_CA_BUNDLE");
+  if (http.ca_file.empty()) {
+    http.ca_file = set_variable("SSL_CERT_FILE");
+  }
+  http.ca_dir = set_variable("SSL_CERT_DIR");
+  // With a bounded lock wait (compare, offers...), the deadline is for the refresh in all: a
+  // wait for another process's update is taken from it. catalog update waits for the lock as long
+  // as it takes, and gives each provider its whole deadline.
+  const auto started = std::chrono::steady_clock::now();
+  const bool deadline_in_all = limits.lock_wait_s.has_value();
   return refresh_providers(
-      chosen, [http] { return make_curl_client(http); }, options);
+      chosen,
+      [http, started, deadline_in_all] {
+        HttpOptions client = http;
+        if (deadline_in_all) {
+          const double waited =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+          client.deadline_spent_s = waited;
+        }
+        return make_curl_client(client);
+      },
+      options);
 }
 
 // Where the SHA-256 of --catalog files is remembered between runs (<cache>/digests), or empty
@@ -302,7 +347,9 @@ std::filesystem::path digest_dir(const Context& context) {
   return dir ? *dir / "digests" : std::filesystem::path();
 }
 
-Inputs load_inputs(const CatalogOptions& options, Context& context) {
+Inputs load_inputs(const CatalogOptions& options,
+                   Context& context,
+                   const std::vector<std::string>& shown_providers) {
   Inputs inputs;
   inputs.now_s = value_or_throw(current_time(context.env));
   const std::string dir = value_or_throw(find_data_dir(context.env, context.executable));
@@ -322,10 +369,10 @@ Inputs load_inputs(const CatalogOptions& options, Context& context) {
     if (policy.offline && policy.refresh) {
       throw Error("--offline and --refresh contradict each other: choose one");
     }
-    if (!(options.timeout_s > 0 && options.timeout_s <= 3600)) {
-      throw Error(
-          fmt::format("--timeout: must be between 0 and 3600 seconds (got {})", options.timeout_s));
-    }
+    // A command waits at most its deadline for a refresh, another process's included.
+    const FetchLimits limits{options.timeout_s, options.deadline_s, options.deadline_s};
+    check_fetch_limits(limits);
+    policy.providers = shown_providers;
     std::vector<std::string> live_ids;
     for (const auto& provider : make_providers()) {
       live_ids.emplace_back(provider->id());
@@ -340,7 +387,7 @@ Inputs load_inputs(const CatalogOptions& options, Context& context) {
         inputs.now_s,
         [&](const std::vector<std::string>& ids) {
           return refresh_live_providers(
-              ids, inputs.data, inputs.now_s, options.timeout_s, dir_of_cache, context);
+              ids, inputs.data, inputs.now_s, limits, dir_of_cache, context);
         },
         inputs.live);
     print_price_origins(context, inputs.live, policy.offline);

@@ -88,18 +88,32 @@ struct CatalogOptions {
   bool offline = false;                // --offline (or GPUCOST_OFFLINE=1): never fetch
   bool refresh = false;                // --refresh: fetch even when the cache is fresh
   std::string max_age;                 // --max-age: how old a cache may be (default 6 h)
-  double timeout_s = 60;               // --timeout: per request, when fetching
+  double timeout_s = 60;               // --timeout: per request attempt, when fetching
+  double deadline_s = 30;              // --deadline: all of a refresh, before the cache is used
 };
 
-// Adds --catalog, --add-offers, --offline, --refresh, --max-age and --timeout.
+// Adds --catalog, --add-offers, --offline, --refresh, --max-age, --timeout and --deadline.
 void add_catalog_options(CLI::App& command, CatalogOptions& options);
 
+// How long a refresh may wait: each request attempt (the stall limit of a stream), all of one
+// provider's requests together, and another process's update of the cache (unset: until it ends).
+struct FetchLimits {
+  double timeout_s = 60;
+  double deadline_s = 30;
+  std::optional<double> lock_wait_s;
+};
+
+// Checks --timeout and --deadline (each more than 0 and at most 3600 s; a deadline of at most
+// 86400 s); throws Error naming the flag.
+void check_fetch_limits(const FetchLimits& limits);
+
 // The live providers' refresh, as compare, offers and `catalog update` run it: concurrent, with a
-// progress line per provider on a terminal.
+// progress line per provider on a terminal; CURL_CA_BUNDLE (else SSL_CERT_FILE) and SSL_CERT_DIR
+// from the context's environment choose the CA certificates.
 std::vector<RefreshStatus> refresh_live_providers(const std::vector<std::string>& ids,
                                                   const DataSet& data,
                                                   std::int64_t now_s,
-                                                  double timeout_s,
+                                                  const FetchLimits& limits,
                                                   const std::filesystem::path& cache_dir,
                                                   Context& context);
 
@@ -115,7 +129,11 @@ struct Inputs {
 };
 
 // Loads data and the chosen catalog; throws Error with the file, line and field on bad input.
-Inputs load_inputs(const CatalogOptions& options, Context& context);
+// A refresh fetches only `shown_providers` (the command's --provider; empty = every live one),
+// gives up after --deadline and then uses the cache, stale or not, saying why.
+Inputs load_inputs(const CatalogOptions& options,
+                   Context& context,
+                   const std::vector<std::string>& shown_providers = {});
 
 // The table style for this context: width from COLUMNS or the terminal, colour only on a
 // terminal without NO_COLOR, every column when `output` asked for --wide.

@@ -56,19 +56,19 @@ std::vector<std::string> chosen_providers(const std::vector<std::string>& asked)
 struct UpdateOptions {
   std::vector<std::string> providers;
   double timeout_s = 300;
+  double deadline_s = 1800;
 };
 
 void run_update(const UpdateOptions& options, Context& context) {
-  if (!(options.timeout_s > 0 && options.timeout_s <= 3600)) {
-    throw Error(
-        fmt::format("--timeout: must be between 0 and 3600 seconds (got {})", options.timeout_s));
-  }
+  // An update waits for another one to end (one at a time per cache directory).
+  const FetchLimits limits{options.timeout_s, options.deadline_s, std::nullopt};
+  check_fetch_limits(limits);
   const auto ids = chosen_providers(options.providers);
   const std::int64_t now_s = value_or_throw(current_time(context.env));
   const DataSet data =
       value_or_throw(load_data_set(value_or_throw(find_data_dir(context.env, context.executable))));
   const auto dir = cache_dir(context);
-  const auto outcomes = refresh_live_providers(ids, data, now_s, options.timeout_s, dir, context);
+  const auto outcomes = refresh_live_providers(ids, data, now_s, limits, dir, context);
   // Updated providers on stdout; failures, skips and the summary on stderr. Exit 0 only when every
   // requested provider updated, so that a script can trust the code alone.
   std::vector<std::string> failed;
@@ -229,7 +229,12 @@ void register_catalog(CLI::App& app, Context& context) {
   update_command->add_option(
       "--timeout",
       update->timeout_s,
-      "Seconds per request (300); a streamed AWS price list may take longer, but not pause longer");
+      "Seconds per request attempt (300); a streamed AWS price list may take longer, but not "
+      "pause longer");
+  update_command->add_option("--deadline",
+                             update->deadline_s,
+                             "Seconds for all of one provider's requests, retries and AWS regions "
+                             "included (1800); providers are fetched at once");
   update_command->callback([update, &context] { run_update(*update, context); });
 
   auto status = std::make_shared<StatusOptions>();

@@ -27,7 +27,7 @@ void run_offers(const OffersOptions& options, Context& context) {
   if (options.top && *options.top < 1) {
     throw Error(fmt::format("--top: must be at least 1 (got {})", *options.top));
   }
-  Inputs inputs = load_inputs(options.catalog, context);
+  Inputs inputs = load_inputs(options.catalog, context, options.filters.providers);
   const OfferFilters filters =
       resolve_filters(options.filters, inputs.data, inputs.catalog.offers, &context.err);
 

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -388,6 +389,69 @@ TEST_SUITE("catalog_cli") {
     CHECK(offline.err.find("gpucost: prices (offline): cache: vastai 1 h, oci 1 h; bundled: ")
           != std::string::npos);
     CHECK(offline.out == read_file(out)); // "-o -" writes the same document to stdout
+  }
+
+  TEST_CASE("catalog update reads CURL_CA_BUNDLE (else SSL_CERT_FILE) for the CA certificates") {
+    LoopbackServer server;
+    TempDir temp;
+    auto env = online_env(temp, server, "2026-11-23T12:00:00Z");
+    // https to the plain-HTTP loopback server: curl reads the CA file before any handshake.
+    env["GPUCOST_VASTAI_URL"] = "https://127.0.0.1:" + std::to_string(server.port());
+    for (const char* variable : {"CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
+      CAPTURE(variable);
+      auto with_ca = env;
+      with_ca[variable] = "/nonexistent/gpucost-ca.pem";
+      const auto outcome =
+          run_cli({"catalog", "update", "--provider", "vastai", "--timeout", "5"}, with_ca);
+      CHECK(outcome.code == 1);
+      CHECK(outcome.err.find("/nonexistent/gpucost-ca.pem") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("compare refreshes only the providers it shows, and within --deadline uses the cache") {
+    TempDir temp;
+    {
+      LoopbackServer server;
+      serve_vastai_and_oci(server);
+      const auto update = update_both(online_env(temp, server, "2026-11-23T12:00:00Z"));
+      REQUIRE_MESSAGE(update.code == 0, update.err);
+    }
+    // Eight hours later both caches are stale, and every API answers only after 20 s.
+    LoopbackServer hanging;
+    for (const auto& path : {k_vastai_path, k_oci_products_path, k_oci_shapes_path}) {
+      auto late = reply(200, "{}");
+      late.delay_ms = 20000;
+      hanging.route(path, late);
+    }
+    auto env = online_env(temp, hanging, "2026-11-23T20:00:00Z");
+    for (const char* id : {"RUNPOD", "LAMBDA", "AWS", "GCP", "AZURE"}) {
+      env[fmt::format("GPUCOST_{}_URL", id)] = hanging.url();
+    }
+    const std::string workload =
+        std::string(GPUCOST_SOURCE_DIR) + "/data/examples/video-render.json";
+
+    const auto start = std::chrono::steady_clock::now();
+    const auto outcome = run_cli(
+        {"compare", "--workload", workload, "--provider", "oci", "--top", "1", "--deadline", "0.5"},
+        env);
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    INFO(outcome.err);
+    CHECK(outcome.code == 0);
+    CHECK(elapsed < 4);
+    // Only OCI, the provider shown, was asked for; Vast.ai's stale cache is used as it is.
+    CHECK(hanging.request_count() >= 1);
+    CHECK(requests_for(hanging, k_vastai_path) == 0);
+    for (const auto& request : hanging.requests()) {
+      CHECK(request.path().rfind("/pls/apex/", 0) == 0);
+    }
+    CHECK(outcome.err.find("gpucost: prices: cache: ") != std::string::npos);
+    CHECK(outcome.err.find("oci 8 h (oci: ") != std::string::npos);
+    CHECK(outcome.err.find("the 0.5 s deadline for this provider's requests passed")
+          != std::string::npos);
+    CHECK(outcome.err.find("vastai 8 h") != std::string::npos);
+    CHECK(outcome.out.find("oci") != std::string::npos);
   }
 }
 

@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <string>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 
 // Everything below is this file's own, so that files built together (unity build) never clash.
@@ -485,6 +486,102 @@ TEST_SUITE("curl_client") {
     REQUIRE(!response);
     CHECK(response.error().message.find("abc") == std::string::npos);
     CHECK(server.request_count() == 0);
+  }
+
+  TEST_CASE("the deadline bounds all of a client's attempts and retries together") {
+    LoopbackServer server;
+    server.route("/busy", reply(503, "busy"));
+    auto options = fast_options(1000);
+    options.backoff_s = 0.1;
+    options.max_backoff_s = 0.1;
+    options.deadline_s = 0.6;
+    auto client = make_curl_client(options);
+
+    const auto start = std::chrono::steady_clock::now();
+    const auto response = client->send(get(server.url() + "/busy"));
+
+    // The last 503 comes back as a response once no retry can start before the deadline.
+    REQUIRE(response);
+    CHECK(response->status == 503);
+    CHECK(seconds_since(start) < 1.0);
+    CHECK(server.request_count() < 10);
+    // The deadline is the client's: a request after it is not even sent.
+    std::this_thread::sleep_for(std::chrono::milliseconds(700)
+                                - (std::chrono::steady_clock::now() - start));
+    const auto later = client->send(get(server.url() + "/busy"));
+    REQUIRE(!later);
+    CHECK(later.error().message.find("not sent: the 0.6 s deadline for this provider's requests "
+                                     "passed")
+          != std::string::npos);
+  }
+
+  TEST_CASE("an answer slower than what is left of the deadline is cut at the deadline") {
+    LoopbackServer server;
+    auto slow = reply(200, "late");
+    slow.delay_ms = 3000;
+    server.enqueue(slow);
+    auto options = fast_options();
+    options.timeout_s = 10; // the per-attempt limit alone would wait for it
+    options.deadline_s = 0.4;
+    auto client = make_curl_client(options);
+
+    const auto start = std::chrono::steady_clock::now();
+    const auto response = client->send(get(server.url() + "/slow"));
+
+    REQUIRE(!response);
+    CHECK(response.error().message.find("timed out: the 0.4 s deadline for this provider's "
+                                        "requests passed")
+          != std::string::npos);
+    CHECK(seconds_since(start) < 1.5);
+    CHECK(server.request_count() == 1); // no retry: none could finish in time
+  }
+
+  TEST_CASE("a Retry-After is honoured up to the deadline, and past it fails at once") {
+    LoopbackServer server;
+    auto options = fast_options(); // max_backoff_s = 0.05: without a deadline, 1 s is too long
+    options.deadline_s = 5;
+
+    SUBCASE("within the deadline: waited for") {
+      auto limited = reply(429);
+      limited.headers = {{"Retry-After", "1"}};
+      server.enqueue(limited);
+      server.enqueue(reply(200, "ok"));
+      auto client = make_curl_client(options);
+      const auto start = std::chrono::steady_clock::now();
+      const auto response = client->send(get(server.url() + "/prices"));
+      REQUIRE_MESSAGE(response, (response ? "" : response.error().message));
+      CHECK(response->status == 200);
+      CHECK(seconds_since(start) >= 0.95);
+    }
+    SUBCASE("past the deadline: fails at once, naming the server's wait") {
+      auto limited = reply(503);
+      limited.headers = {{"Retry-After", "3600"}};
+      server.enqueue(limited);
+      server.enqueue(reply(200, "ok"));
+      auto client = make_curl_client(options);
+      const auto start = std::chrono::steady_clock::now();
+      const auto response = client->send(get(server.url() + "/prices"));
+      REQUIRE(!response);
+      CHECK(response.error().message.find("HTTP 503: the server asks to retry after 3600 s, past "
+                                          "this provider's 5 s deadline")
+            != std::string::npos);
+      CHECK(seconds_since(start) < 1);
+      CHECK(server.request_count() == 1);
+    }
+  }
+
+  TEST_CASE("CURL_CA_BUNDLE's file (HttpOptions::ca_file) is the one TLS verifies with") {
+    LoopbackServer server;
+    auto options = fast_options(1);
+    options.ca_file = "/nonexistent/gpucost-test-ca.pem";
+    auto client = make_curl_client(options);
+
+    // The loopback server speaks plain HTTP; what matters is that curl reads this file first.
+    const auto response =
+        client->send(get("https://127.0.0.1:" + std::to_string(server.port()) + "/x"));
+
+    REQUIRE(!response);
+    CHECK(response.error().message.find("/nonexistent/gpucost-test-ca.pem") != std::string::npos);
   }
 }
 

@@ -326,7 +326,11 @@ TEST_SUITE("refresh") {
   TEST_CASE("the API key never appears in errors, warnings, status files or the cache") {
     const std::string key = "sk-live-TOPSECRET-42";
     LoopbackServer server;
-    server.route("/ok/offers", reply(200, k_offers_body));
+    // A key echoed into a data field (here the GPU name) is redacted in the cache too.
+    server.route("/ok/offers",
+                 reply(200,
+                       R"({"offers":[{"gpu":"H100","price":2.5},{"gpu":"A100 )" + key
+                           + R"(","price":1.2}]})"));
     server.route("/denied/offers", reply(401, "invalid key " + key));
     TempDir temp;
     TestProvider good("runpod", "RUNPOD_API_KEY", true);

@@ -18,7 +18,10 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <mutex>
 #include <optional>
+#include <random>
+#include <signal.h>
 #include <stdexcept>
 #include <sys/wait.h>
 #include <thread>
@@ -240,11 +243,18 @@ TEST_SUITE("refresh_robust") {
     const std::vector<const Provider*> providers{&provider};
     std::atomic<bool> finished{false};
     std::optional<std::jthread> second;
+    std::mutex mutex;
+    std::string announced;
+    auto options = options_for(temp.path());
+    options.on_lock_wait = [&](const std::string& holder) {
+      const std::lock_guard lock(mutex);
+      announced = holder;
+    };
     {
       const CacheLock held(temp.path()); // as another `catalog update` would
       second.emplace([&] {
         refresh_providers(
-            providers, [] { return make_curl_client(HttpOptions{}); }, options_for(temp.path()));
+            providers, [] { return make_curl_client(HttpOptions{}); }, options);
         finished = true;
       });
       std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -253,7 +263,110 @@ TEST_SUITE("refresh_robust") {
     }
     second.reset(); // joins
     CHECK(finished.load());
+    // The wait was announced, naming the holder (this process: the lock file has its id).
+    CHECK(announced
+          == fmt::format(
+              "another gpucost (process {}) is updating {}", ::getpid(), temp.path().string()));
     CHECK(fs::exists(temp.path() / "aws.json"));
+  }
+
+  TEST_CASE("a refresh that cannot take the update lock in time names the holder and writes "
+            "nothing") {
+    TempDir temp;
+    const ScriptedProvider provider("aws", [](const FetchOptions&) -> Expected<FetchResult> {
+      FetchResult result;
+      result.offers.push_back(offer("H100", 2.5));
+      return result;
+    });
+    const std::vector<const Provider*> providers{&provider};
+    const CacheLock held(temp.path()); // as another `catalog update` would
+    auto options = options_for(temp.path());
+    options.lock_wait_s = 0.3;
+    const auto start = std::chrono::steady_clock::now();
+    const auto statuses = refresh_providers(
+        providers, [] { return make_curl_client(HttpOptions{}); }, options);
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    REQUIRE(statuses.size() == 1);
+    CHECK_FALSE(statuses[0].ok);
+    CHECK(statuses[0].error
+          == fmt::format("aws: not fetched: another gpucost (process {}) is updating {} (waited "
+                         "0.3 s for it)",
+                         ::getpid(),
+                         temp.path().string()));
+    CHECK(elapsed >= 0.29);
+    CHECK(elapsed < 1.5);
+    CHECK_FALSE(fs::exists(temp.path() / "aws.json"));
+    CHECK_FALSE(fs::exists(temp.path() / "aws.status.json"));
+  }
+
+  TEST_CASE("an update killed (kill -9) at random points leaves a readable cache, and the next "
+            "one leaves no temporary file behind") {
+    TempDir temp;
+    constexpr std::size_t k_offers = 1000; // a cache of about 350 kB: writing it takes a while
+    const ScriptedProvider provider("aws", [](const FetchOptions&) -> Expected<FetchResult> {
+      FetchResult result;
+      for (std::size_t i = 0; i < k_offers; ++i) {
+        result.offers.push_back(
+            offer("H100", 1 + static_cast<double>(i) / 1000, fmt::format("region-{}", i)));
+      }
+      return result;
+    });
+    const std::vector<const Provider*> providers{&provider};
+    const auto refresh = [&] {
+      return refresh_providers(
+          providers, [] { return make_curl_client(HttpOptions{}); }, options_for(temp.path()));
+    };
+    const auto started = std::chrono::steady_clock::now();
+    REQUIRE(refresh()[0].ok);
+    const auto one_refresh = std::chrono::steady_clock::now() - started;
+    const auto temporaries = [&] {
+      std::size_t count = 0;
+      for (const auto& entry : fs::directory_iterator(temp.path())) {
+        count += entry.path().filename().string().find(".tmp.") != std::string::npos ? 1U : 0U;
+      }
+      return count;
+    };
+
+    std::mt19937 random(11);
+    std::size_t torn_writes = 0;
+    constexpr int k_kills = 6;
+    for (int kill = 0; kill < k_kills; ++kill) {
+      const pid_t child = ::fork();
+      REQUIRE(child >= 0);
+      if (child == 0) {
+        for (;;) { // updates one after another until killed
+          refresh();
+        }
+      }
+      if (kill % 2 == 0) {
+        // Anywhere in the first two updates of the child: fetching, checking, writing, renaming.
+        const auto delay = std::chrono::duration_cast<std::chrono::microseconds>(
+            one_refresh * 2 * std::uniform_real_distribution<double>(0.05, 1)(random));
+        std::this_thread::sleep_for(delay);
+      } else {
+        // While a file is being written (its temporary exists): a window of a millisecond or
+        // two that random times seldom hit.
+        const auto give_up = std::chrono::steady_clock::now() + one_refresh * 20;
+        while (temporaries() == 0 && std::chrono::steady_clock::now() < give_up) {
+        }
+      }
+      ::kill(child, SIGKILL);
+      int status = 0;
+      ::waitpid(child, &status, 0);
+      CHECK(WIFSIGNALED(status));
+      torn_writes += temporaries();
+      // The cache reads back whole, whichever update was cut where.
+      const auto cache = read_provider_catalog(temp.path(), "aws", {});
+      REQUIRE_MESSAGE(cache, (cache ? "" : cache.error().message));
+      CHECK(cache->offers.size() == k_offers);
+      CHECK(read_provider_status(temp.path(), "aws"));
+    }
+    // Most kills in a write leave its temporary file (a kill just after the rename does not).
+    WARN_MESSAGE(torn_writes > 0, "no kill landed in a write");
+    MESSAGE(torn_writes << " temporary files left by " << k_kills << " kills");
+    REQUIRE(refresh()[0].ok);
+    CHECK(temporaries() == 0);
   }
 }
 

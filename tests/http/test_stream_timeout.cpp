@@ -101,6 +101,32 @@ TEST_SUITE("stream_timeout") {
     CHECK(server.request_count() == 1);
   }
 
+  TEST_CASE("a stream that keeps moving still ends at the deadline: a total limit, not a stall") {
+    LoopbackServer server;
+    // A 1-byte trickle, a piece every 100 ms for 4 s: never a stall against the 1 s timeout.
+    const std::vector<std::string> pieces(40, std::string(1, 'x'));
+    server.route("/trickle.csv", trickle("header\n", pieces, 100));
+    auto options = options_with_timeout(1, 3);
+    options.deadline_s = 0.8;
+    auto client = make_curl_client(options);
+    std::size_t received = 0;
+
+    const auto start = std::chrono::steady_clock::now();
+    const auto response =
+        client->send_streaming(get(server.url() + "/trickle.csv"), [&](std::string_view chunk) {
+          received += chunk.size();
+          return true;
+        });
+
+    REQUIRE(!response);
+    CHECK(response.error().message.find("timed out: the 0.8 s deadline for this provider's "
+                                        "requests passed (after ")
+          != std::string::npos);
+    CHECK(received > 7); // it was moving
+    CHECK(seconds_since(start) < 2);
+    CHECK(server.request_count() == 1);
+  }
+
   TEST_CASE("a stream that stalls longer than the timeout fails, naming the URL but not the key") {
     const std::string key = "sk-live-STALL-0123456789";
     LoopbackServer server;

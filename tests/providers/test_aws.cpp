@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -443,6 +444,44 @@ TEST_SUITE("aws fetch") {
       auto result = provider->fetch(*http, fetch_options(server.url(), {"us-east-1"}));
       REQUIRE(!result);
       CHECK(result.error().message.find("malformed CSV: record ") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("regions are fetched at once, within one deadline for all of the provider's requests") {
+    // Each region's price list answers after 700 ms: one after another, three would take 2.1 s.
+    LoopbackServer server;
+    const std::vector<std::string> regions{"us-east-1", "us-west-2", "eu-west-1"};
+    for (const auto& region : regions) {
+      auto slow = reply(200, fixture("offers-us-east-1.csv"));
+      slow.delay_ms = 700;
+      server.route("/offers/v1.0/aws/AmazonEC2/current/" + region + "/index.csv", slow);
+    }
+    server.route("/spot-advisor-data.json", reply(200, fixture("spot-advisor-data.json")));
+    const auto provider = gpucost::make_aws_provider();
+
+    SUBCASE("concurrently") {
+      auto http = gpucost::make_curl_client(http_options());
+      const auto start = std::chrono::steady_clock::now();
+      auto result = provider->fetch(*http, fetch_options(server.url(), regions));
+      const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      REQUIRE_MESSAGE(result, (result ? "" : result.error().message));
+      CHECK(result->missing_regions.empty());
+      CHECK(server.request_count() == 4);
+      CHECK(elapsed < 1.9);
+    }
+    SUBCASE("the deadline ends every region's request") {
+      auto options = http_options();
+      options.deadline_s = 0.3;
+      auto http = gpucost::make_curl_client(options);
+      const auto start = std::chrono::steady_clock::now();
+      auto result = provider->fetch(*http, fetch_options(server.url(), regions));
+      const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      REQUIRE(!result);
+      CHECK(result.error().message.find("the 0.3 s deadline for this provider's requests passed")
+            != std::string::npos);
+      CHECK(elapsed < 0.65);
     }
   }
 }

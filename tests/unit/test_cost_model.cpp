@@ -285,6 +285,12 @@ TEST_SUITE("cost_model") {
       const auto e = estimate(Mode::per_job, option, workload_of(0.2));
       CHECK(e.billed_seconds_per_job == exactly(0.3));
     }
+    SUBCASE("a job far shorter than the granularity is billed one whole unit") {
+      // 1e-6 s of an hour is a quotient of 3e-10: within the tolerance of 0, never "whole".
+      option.granularity_s = 3600;
+      const auto e = estimate(Mode::per_job, option, workload_of(1e-6));
+      CHECK(e.billed_seconds_per_job == 3600);
+    }
     SUBCASE("a true fraction still rounds up") {
       option.granularity_s = 60;
       const auto e = estimate(Mode::per_job, option, workload_of(61));

@@ -185,7 +185,8 @@ TEST_CASE("R9: seed 002's step table") {
                                                            {500, 50},
                                                            {5000, 50}};
   for (const auto& [q, workers] : cases) {
-    CAPTURE(q);
+    const auto& queue = q; // clang 14 cannot capture a structured binding in doctest's lambda
+    CAPTURE(queue);
     CHECK(step_workers(table, q) == workers);
   }
   int last = 0;

@@ -2,6 +2,7 @@
 #include <gpucost/data/catalog_fast.hpp>
 #include <gpucost/data/json_util.hpp>
 #include <gpucost/data/offer_json.hpp>
+#include <gpucost/model/units.hpp>
 #include <gpucost/util/time.hpp>
 
 #include <fmt/format.h>
@@ -89,17 +90,18 @@ Expected<Offer> read_offer(const JsonReader& item, const std::vector<FxRate>& ra
   GPUCOST_TRY(item.number_field("vcpus", offer.vcpus, {.minimum = 0, .exclusive = true}));
   GPUCOST_TRY(item.number_field("ram_gb", offer.ram_gb, {.minimum = 0, .exclusive = true}));
   GPUCOST_TRY(item.string_field("region", offer.region, Presence::optional));
+  constexpr NumberRange k_hourly{.minimum = k_min_price_per_hour, .maximum = k_max_price_per_hour};
+  constexpr NumberRange k_monthly{.minimum = k_min_price_per_hour * k_hours_per_month,
+                                  .maximum = k_max_price_per_hour * k_hours_per_month};
+  GPUCOST_TRY(item.number_field("price_per_hour", offer.price_per_hour, k_hourly));
+  GPUCOST_TRY(item.number_field("spot_price_per_hour", offer.spot_price_per_hour, k_hourly));
+  GPUCOST_TRY(item.number_field("monthly_price", offer.monthly_price, k_monthly));
   GPUCOST_TRY(
-      item.number_field("price_per_hour", offer.price_per_hour, {.minimum = 0, .exclusive = true}));
-  GPUCOST_TRY(item.number_field(
-      "spot_price_per_hour", offer.spot_price_per_hour, {.minimum = 0, .exclusive = true}));
+      item.number_field("always_on_price_per_hour", offer.always_on_price_per_hour, k_hourly));
   GPUCOST_TRY(
-      item.number_field("monthly_price", offer.monthly_price, {.minimum = 0, .exclusive = true}));
-  GPUCOST_TRY(item.number_field("always_on_price_per_hour",
-                                offer.always_on_price_per_hour,
-                                {.minimum = 0, .exclusive = true}));
-  GPUCOST_TRY(item.number_field(
-      "billing_granularity_s", offer.billing_granularity_s, {.minimum = 0, .exclusive = true}));
+      item.number_field("billing_granularity_s",
+                        offer.billing_granularity_s,
+                        {.minimum = 0, .exclusive = true, .maximum = k_max_billing_granularity_s}));
   GPUCOST_TRY(item.number_field("billing_minimum_s", offer.billing_minimum_s, 0));
   GPUCOST_TRY(item.number_field("cold_start_s", offer.cold_start_s, 0));
   GPUCOST_TRY(item.bool_field("cold_start_billed", offer.cold_start_billed));
@@ -179,6 +181,9 @@ Expected<std::vector<Offer>> parse_catalog_checked(std::string_view json_text,
                                                    const std::string& origin,
                                                    const std::vector<FxRate>& rates) {
   GPUCOST_TRY_ASSIGN(const auto document, parse_json_document(json_text, origin));
+  if (const auto duplicate = find_duplicate_json_key(json_text)) {
+    return make_error(duplicate_key_message(*duplicate, origin));
+  }
   const JsonReader root(document, json_text, origin);
   GPUCOST_TRY(root.expect_schema("gpucost/catalog", 1));
   GPUCOST_TRY_ASSIGN(const auto items, root.array("offers"));

@@ -1,9 +1,11 @@
 #include <gpucost/data/catalog_fast.hpp>
+#include <gpucost/model/units.hpp>
 #include <gpucost/util/suggest.hpp>
 #include <gpucost/util/time.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <charconv>
@@ -91,12 +93,13 @@ constexpr std::array<std::string_view, k_field_count> k_field_names = {"provider
                                                                        "max_units_per_call",
                                                                        "rate_limit_per_minute"};
 
-// The range a number field must be in: > 0 when `exclusive`, else >= 0; at most `maximum`. The
-// value goes to `member` of the offer, or to `unit_member` of its per_unit price.
+// The range a number field must be in: > `minimum` when `exclusive`, else >= it; at most
+// `maximum`. The value goes to `member` of the offer, or to `unit_member` of its per_unit price.
 struct NumberRule {
   OptionalNumber Offer::*member = nullptr;
   bool exclusive = false;
   double maximum = std::numeric_limits<double>::max();
+  double minimum = 0;
   OptionalNumber UnitPrice::*unit_member = nullptr;
 
   // Whether the field is a number field at all.
@@ -108,6 +111,9 @@ struct NumberRule {
   }
 };
 
+constexpr double k_max_monthly_price = k_max_price_per_hour * k_hours_per_month;
+constexpr double k_min_monthly_price = k_min_price_per_hour * k_hours_per_month;
+
 // The same ranges as read_offer in catalog.cpp gives JsonReader::number_field.
 NumberRule number_rule(Field field) {
   switch (field) {
@@ -118,15 +124,15 @@ NumberRule number_rule(Field field) {
   case Field::ram_gb:
     return {&Offer::ram_gb, true};
   case Field::price_per_hour:
-    return {&Offer::price_per_hour, true};
+    return {&Offer::price_per_hour, false, k_max_price_per_hour, k_min_price_per_hour};
   case Field::spot_price_per_hour:
-    return {&Offer::spot_price_per_hour, true};
+    return {&Offer::spot_price_per_hour, false, k_max_price_per_hour, k_min_price_per_hour};
   case Field::monthly_price:
-    return {&Offer::monthly_price, true};
+    return {&Offer::monthly_price, false, k_max_monthly_price, k_min_monthly_price};
   case Field::always_on_price_per_hour:
-    return {&Offer::always_on_price_per_hour, true};
+    return {&Offer::always_on_price_per_hour, false, k_max_price_per_hour, k_min_price_per_hour};
   case Field::billing_granularity_s:
-    return {&Offer::billing_granularity_s, true};
+    return {&Offer::billing_granularity_s, true, k_max_billing_granularity_s};
   case Field::billing_minimum_s:
     return {&Offer::billing_minimum_s};
   case Field::cold_start_s:
@@ -140,15 +146,16 @@ NumberRule number_rule(Field field) {
   case Field::reliability:
     return {&Offer::reliability, false, 1.0};
   case Field::price_per_unit:
-    return {nullptr, true, std::numeric_limits<double>::max(), &UnitPrice::price_per_unit};
+    return {nullptr, true, std::numeric_limits<double>::max(), 0, &UnitPrice::price_per_unit};
   case Field::minimum_charge:
-    return {nullptr, false, std::numeric_limits<double>::max(), &UnitPrice::minimum_charge};
+    return {nullptr, false, std::numeric_limits<double>::max(), 0, &UnitPrice::minimum_charge};
   case Field::unit_increment:
-    return {nullptr, true, std::numeric_limits<double>::max(), &UnitPrice::unit_increment};
+    return {nullptr, true, std::numeric_limits<double>::max(), 0, &UnitPrice::unit_increment};
   case Field::max_units_per_call:
-    return {nullptr, true, std::numeric_limits<double>::max(), &UnitPrice::max_units_per_call};
+    return {nullptr, true, std::numeric_limits<double>::max(), 0, &UnitPrice::max_units_per_call};
   case Field::rate_limit_per_minute:
-    return {nullptr, true, std::numeric_limits<double>::max(), &UnitPrice::rate_limit_per_minute};
+    return {
+        nullptr, true, std::numeric_limits<double>::max(), 0, &UnitPrice::rate_limit_per_minute};
   default:
     return {};
   }
@@ -163,9 +170,10 @@ struct JsonNumber {
   std::optional<std::int64_t> integer;
 };
 
-// Fills one Offer from the fields of a catalog row as read_offer would, field by field, so that
-// the last of two equal keys wins as in the DOM. Each method returns false where read_offer would
-// fail (or might: when in doubt, false), and then the checked reader has the last word.
+// Fills one Offer from the fields of a catalog row as read_offer would, field by field. A key
+// given twice is an error of the checked reader, so it is handed over. Each method returns false
+// where read_offer would fail (or might: when in doubt, false), and then the checked reader has
+// the last word.
 class OfferBuilder {
 public:
   explicit OfferBuilder(const std::vector<FxRate>& rates) : m_rates(rates) {}
@@ -178,26 +186,38 @@ public:
     m_currency = "USD";
     m_field = Field::unknown;
     m_next = 0;
+    m_seen = 0;
+    m_unknown_keys.clear();
   }
 
   // The field most likely to come next: catalogs are written in documented order.
   std::size_t next_field() const { return m_next; }
 
-  // Selects the known field the next value goes to.
-  void select(Field field) {
+  // Selects the known field the next value goes to; false when the offer gave it already.
+  bool select(Field field) {
+    const std::uint64_t bit = std::uint64_t{1} << static_cast<unsigned>(field);
+    if ((m_seen & bit) != 0) {
+      return false;
+    }
+    m_seen |= bit;
     m_field = field;
     m_next = static_cast<std::size_t>(field) + 1;
+    return true;
   }
 
-  // Selects the field called `name`; false for a likely misspelling of a known field.
+  // Selects the field called `name`; false for a likely misspelling of a known field, or a key
+  // the offer gave already.
   bool key(std::string_view name) {
     for (std::size_t i = 0; i < k_field_count; ++i) {
       if (k_field_names[i] == name) {
-        select(static_cast<Field>(i));
-        return true;
+        return select(static_cast<Field>(i));
       }
     }
     m_field = Field::unknown;
+    if (std::find(m_unknown_keys.begin(), m_unknown_keys.end(), name) != m_unknown_keys.end()) {
+      return false;
+    }
+    m_unknown_keys.emplace_back(name);
     return closest_match(name, offer_field_names()).empty();
   }
 
@@ -263,7 +283,8 @@ public:
       return m_field == Field::unknown;
     }
     const double value = number.value;
-    const bool in_range = (rule.exclusive ? value > 0 : value >= 0) && value <= rule.maximum;
+    const bool in_range =
+        (rule.exclusive ? value > rule.minimum : value >= rule.minimum) && value <= rule.maximum;
     if (!in_range || !std::isfinite(value)) {
       return false;
     }
@@ -363,8 +384,11 @@ private:
   std::string m_currency = "USD";
   std::string m_last_valid_time;
   Field m_field = Field::unknown;
-  std::size_t m_next = 0; // the field expected next
+  std::size_t m_next = 0;                  // the field expected next
+  std::uint64_t m_seen = 0;                // the known fields this offer gave, one bit each
+  std::vector<std::string> m_unknown_keys; // the other keys it gave (rare)
 };
+static_assert(k_field_count <= 64, "OfferBuilder::m_seen has a bit per field");
 
 // Asks Linux to back the `size` bytes at `data` with 2 MB pages where it can: filling 100k offers
 // (47 MB) then takes a few dozen page faults instead of 12,000: 66 ms became 50 (see
@@ -433,11 +457,16 @@ public:
     bool version_ok = false;
     bool has_offers = false;
     std::vector<Offer> offers;
+    std::vector<std::string> keys; // the top-level keys read: one given twice is handed over
     const auto read_member = [&] {
       std::string_view key;
       if (!read_key(key)) {
         return false;
       }
+      if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+        return false;
+      }
+      keys.emplace_back(key);
       if (key == "schema") {
         std::string_view value;
         if (!at('"') || !read_string(value)) {
@@ -466,8 +495,6 @@ public:
         return true;
       }
       if (std::string_view* field = envelope_field(key)) {
-        // As the DOM's last-one-wins: a later value of the same key replaces an earlier one.
-        *field = {};
         if (at('"')) {
           return read_string(*field);
         }
@@ -820,12 +847,19 @@ private:
       std::string_view ignored;
       return read_string(ignored);
     }
-    case '{':
+    case '{': {
       ++m_pos;
+      // A key given twice is the checked reader's error: handed over.
+      std::vector<std::string> keys;
       return read_items('}', [&] {
-        std::string_view ignored;
-        return read_key(ignored) && skip_value(depth + 1);
+        std::string_view key;
+        if (!read_key(key) || std::find(keys.begin(), keys.end(), key) != keys.end()) {
+          return false;
+        }
+        keys.emplace_back(key);
+        return skip_value(depth + 1);
       });
+    }
     case '[':
       ++m_pos;
       return read_items(']', [&] { return skip_value(depth + 1); });
@@ -858,8 +892,7 @@ private:
       if (left > name.size() + 1 && equal_bytes(m_pos + 1, name.data(), name.size())
           && m_pos[name.size() + 1] == '"') {
         m_pos += name.size() + 2;
-        m_builder.select(static_cast<Field>(i));
-        if (!consume(':')) {
+        if (!m_builder.select(static_cast<Field>(i)) || !consume(':')) {
           return false;
         }
         skip_space();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 namespace gpucost {
 
@@ -256,6 +257,84 @@ std::optional<std::size_t> find_excess_json_depth(std::string_view text, std::si
     }
   }
   return std::nullopt;
+}
+
+std::optional<DuplicateJsonKey> find_duplicate_json_key(std::string_view text) {
+  // One frame per open object or array: the keys seen so far (with their offsets) and the
+  // current key or index, for the path.
+  struct Frame {
+    bool object = false;
+    std::size_t index = 0;
+    std::string current;
+    std::unordered_map<std::string, std::size_t> keys;
+  };
+  std::vector<Frame> frames;
+  bool expect_key = false;
+  const std::size_t size = text.size();
+  for (std::size_t i = 0; i < size; ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      const std::size_t start = i;
+      bool escaped = false;
+      for (++i; i < size && text[i] != '"'; ++i) {
+        if (text[i] == '\\') {
+          escaped = true;
+          ++i;
+        }
+      }
+      if (!expect_key || frames.empty() || !frames.back().object) {
+        continue;
+      }
+      expect_key = false;
+      const std::string_view raw = text.substr(start, i + 1 - start);
+      std::string key(raw.substr(1, raw.size() - 2));
+      if (escaped) {
+        try {
+          key = Json::parse(raw).get<std::string>();
+        } catch (const std::exception&) {
+          // Not valid JSON after all: the parser reports it; the raw text is as good a key.
+        }
+      }
+      Frame& frame = frames.back();
+      const auto [it, inserted] = frame.keys.emplace(key, start);
+      if (!inserted) {
+        DuplicateJsonKey duplicate;
+        for (std::size_t f = 0; f + 1 < frames.size(); ++f) {
+          if (frames[f].object) {
+            duplicate.parent += (duplicate.parent.empty() ? "" : ".") + frames[f].current;
+          } else {
+            duplicate.parent += fmt::format("[{}]", frames[f].index);
+          }
+        }
+        duplicate.first_line = line_and_column(text, it->second).first;
+        duplicate.second_line = line_and_column(text, start).first;
+        duplicate.key = std::move(key);
+        return duplicate;
+      }
+      frame.current = std::move(key);
+    } else if (c == '{' || c == '[') {
+      frames.emplace_back().object = c == '{';
+      expect_key = c == '{';
+    } else if ((c == '}' || c == ']') && !frames.empty()) {
+      frames.pop_back();
+      expect_key = false;
+    } else if (c == ',' && !frames.empty()) {
+      expect_key = frames.back().object;
+      if (!frames.back().object) {
+        ++frames.back().index;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::string duplicate_key_message(const DuplicateJsonKey& duplicate, const std::string& origin) {
+  return fmt::format("{}:{}: \"{}\" is given twice{} (first on line {}); give it once",
+                     origin,
+                     duplicate.second_line,
+                     duplicate.key,
+                     duplicate.parent.empty() ? std::string() : " in " + duplicate.parent,
+                     duplicate.first_line);
 }
 
 std::string json_excerpt(const nlohmann::ordered_json& value, std::size_t max_chars) {

@@ -12,67 +12,6 @@ namespace gpucost {
 
 namespace {
 
-// A SAX pass that finds the first key given twice in one object (nlohmann keeps the last one
-// silently, so an invalid first value would never be checked).
-struct DuplicateKeyFinder {
-  using Json = nlohmann::ordered_json;
-  std::vector<std::vector<std::string>> keys; // the keys of each open object
-  std::string duplicate;
-
-  bool null() { return true; }
-  bool boolean(bool /*value*/) { return true; }
-  bool number_integer(Json::number_integer_t /*value*/) { return true; }
-  bool number_unsigned(Json::number_unsigned_t /*value*/) { return true; }
-  bool number_float(Json::number_float_t /*value*/, const Json::string_t& /*text*/) { return true; }
-  bool string(Json::string_t& /*value*/) { return true; }
-  bool binary(Json::binary_t& /*value*/) { return true; }
-  bool start_object(std::size_t /*size*/) {
-    keys.emplace_back();
-    return true;
-  }
-  bool key(Json::string_t& name) {
-    auto& seen = keys.back();
-    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-      duplicate = name;
-      return false;
-    }
-    seen.push_back(name);
-    return true;
-  }
-  bool end_object() {
-    keys.pop_back();
-    return true;
-  }
-  bool start_array(std::size_t /*size*/) { return true; }
-  bool end_array() { return true; }
-  bool parse_error(std::size_t /*position*/,
-                   const std::string& /*last_token*/,
-                   const nlohmann::json::exception& /*error*/) {
-    return false;
-  }
-};
-
-// The lines of the first two places `"key"` is followed by ':' in `text`.
-std::vector<std::size_t> key_lines(std::string_view text, const std::string& key) {
-  std::vector<std::size_t> lines;
-  const std::string quoted = nlohmann::json(key).dump();
-  for (std::size_t at = text.find(quoted); at != std::string_view::npos && lines.size() < 2;
-       at = text.find(quoted, at + 1)) {
-    std::size_t after = at + quoted.size();
-    while (after < text.size()
-           && (text[after] == ' ' || text[after] == '\t' || text[after] == '\n'
-               || text[after] == '\r')) {
-      ++after;
-    }
-    if (after < text.size() && text[after] == ':') {
-      lines.push_back(1
-                      + static_cast<std::size_t>(
-                          std::count(text.begin(), text.begin() + static_cast<long>(at), '\n')));
-    }
-  }
-  return lines;
-}
-
 // Reads a trait override: a number for every option, or an object of "provider" or
 // "provider/product" to seconds.
 Status read_override(const JsonReader& root,
@@ -121,18 +60,8 @@ Status read_units_per_job(const JsonReader& root, std::map<WorkUnit, double>& ou
 
 Expected<Workload> parse_workload(std::string_view json_text, const std::string& origin) {
   GPUCOST_TRY_ASSIGN(const auto document, parse_json_document(json_text, origin));
-  if (DuplicateKeyFinder finder;
-      !nlohmann::ordered_json::sax_parse(json_text, &finder) && !finder.duplicate.empty()) {
-    const auto lines = key_lines(json_text, finder.duplicate);
-    if (lines.size() == 2) {
-      return make_error(fmt::format("{}:{}: \"{}\" is given twice (first on line {}); give it once",
-                                    origin,
-                                    lines[1],
-                                    finder.duplicate,
-                                    lines[0]));
-    }
-    return make_error(fmt::format(
-        "{}: \"{}\" is given twice in one object; give it once", origin, finder.duplicate));
+  if (const auto duplicate = find_duplicate_json_key(json_text)) {
+    return make_error(duplicate_key_message(*duplicate, origin));
   }
   const JsonReader root(document, json_text, origin);
   GPUCOST_TRY(root.expect_schema("gpucost/workload", 1));

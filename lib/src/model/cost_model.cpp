@@ -16,8 +16,10 @@ constexpr double k_max_always_on_instances = 1e6;
 // The billed length of one session of `seconds`: rounded up to g, and at least m.
 double billed_session(double seconds, const ModelOption& option) {
   const double quotient = seconds / option.granularity_s;
-  const double rounded =
-      near_integer(quotient) ? seconds : option.granularity_s * std::ceil(quotient);
+  // A quotient near a whole number of units is that number (floating-point noise); one near 0 is
+  // a session far shorter than a unit, still billed one.
+  const bool whole_units = quotient >= 0.5 && near_integer(quotient);
+  const double rounded = whole_units ? seconds : option.granularity_s * std::ceil(quotient);
   return std::max(option.minimum_s, rounded);
 }
 

@@ -16,6 +16,7 @@
 #include <array>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
@@ -27,6 +28,7 @@
 #include <sstream>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 namespace gpucost {
@@ -180,14 +182,44 @@ std::size_t remove_stale_temporaries(const std::filesystem::path& dir) {
   return removed;
 }
 
-CacheLock::CacheLock(const std::filesystem::path& dir) {
+CacheLock::CacheLock(const std::filesystem::path& dir, std::optional<double> wait_s) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   const auto path = dir / ".update.lock";
   m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (m_fd >= 0) {
+  if (m_fd < 0) {
+    return;
+  }
+  if (!wait_s) {
     while (::flock(m_fd, LOCK_EX) != 0 && errno == EINTR) {
     }
+  } else {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(*wait_s);
+    while (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+      if (errno != EWOULDBLOCK && errno != EINTR) {
+        return; // cannot lock at all: best effort, as when the file cannot be opened
+      }
+      if (std::chrono::steady_clock::now() >= until) {
+        char text[32] = {};
+        const ssize_t got = ::pread(m_fd, text, sizeof text - 1, 0);
+        const std::string pid = got > 0 ? std::string(text, static_cast<std::size_t>(got)) : "";
+        m_holder =
+            fmt::format("another gpucost{} is updating {}",
+                        pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos
+                            ? std::string()
+                            : fmt::format(" (process {})", pid),
+                        dir.string());
+        m_held = false;
+        ::close(m_fd);
+        m_fd = -1;
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  const std::string pid = std::to_string(::getpid());
+  if (::ftruncate(m_fd, 0) == 0) {
+    static_cast<void>(::pwrite(m_fd, pid.data(), pid.size(), 0));
   }
 }
 

@@ -80,14 +80,12 @@ LoadedCatalog assemble_price_sources(
     const std::function<std::vector<RefreshStatus>(const std::vector<std::string>& ids)>&
         refresh_all,
     std::vector<ProviderPriceState>& states) {
-  std::vector<std::string> ids;
-  for (const auto& id : live_provider_ids) {
-    if (policy.providers.empty()
-        || std::find(policy.providers.begin(), policy.providers.end(), id)
-               != policy.providers.end()) {
-      ids.push_back(id);
-    }
-  }
+  const std::vector<std::string>& ids = live_provider_ids;
+  const auto may_fetch = [&](const std::string& id) {
+    return policy.providers.empty()
+           || std::find(policy.providers.begin(), policy.providers.end(), id)
+                  != policy.providers.end();
+  };
   std::vector<std::string> to_fetch;
   // Each cache file is read once here, and again only when a refresh has replaced it.
   std::vector<CacheRead> reads;
@@ -97,7 +95,7 @@ LoadedCatalog assemble_price_sources(
     const auto& cached = reads.back().cached;
     const auto age = cached ? cache_age_s(cached->fetched_at, now_s) : std::nullopt;
     const bool fresh = cached && age && *age >= 0 && *age < policy.max_age_s;
-    if (!policy.offline && (policy.refresh || !fresh)) {
+    if (!policy.offline && (policy.refresh || !fresh) && may_fetch(id)) {
       to_fetch.push_back(id);
     }
   }

@@ -37,12 +37,15 @@ std::string now_or_clock(const RefreshOptions& options) {
   return format_iso8601(std::chrono::duration_cast<std::chrono::seconds>(now).count());
 }
 
-// The offers with the texts that may quote a request URL (source, notes) redacted.
+// The offers with every text redacted: source and notes may quote a request URL, and an API may
+// echo the key into any field (a name, a region).
 template<typename Redact>
 std::vector<Offer> redacted_offers(std::vector<Offer> offers, const Redact& redact) {
   for (auto& offer : offers) {
-    offer.source = redact(offer.source);
-    offer.notes = redact(offer.notes);
+    for (auto* text :
+         {&offer.provider, &offer.name, &offer.gpu, &offer.region, &offer.source, &offer.notes}) {
+      *text = redact(*text);
+    }
   }
   return offers;
 }
@@ -231,7 +234,29 @@ std::vector<RefreshStatus> refresh_providers(std::span<const Provider* const> pr
                                              const RefreshOptions& options) {
   std::vector<RefreshStatus> results(providers.size());
   // Two updates at once could leave cache and status files of different runs: one at a time.
-  const CacheLock cache_lock(options.cache_dir);
+  // Taken at once when free; else the wait is announced, then made (up to lock_wait_s).
+  std::optional<CacheLock> cache_lock;
+  cache_lock.emplace(options.cache_dir, 0.0);
+  if (!cache_lock->held()) {
+    if (options.on_lock_wait) {
+      options.on_lock_wait(cache_lock->holder());
+    }
+    cache_lock.reset();
+    cache_lock.emplace(options.cache_dir, options.lock_wait_s);
+  }
+  if (!cache_lock->held()) {
+    for (std::size_t i = 0; i < providers.size(); ++i) {
+      results[i].id = std::string(providers[i]->id());
+      results[i].error = fmt::format("{}: not fetched: {} (waited {:g} s for it)",
+                                     results[i].id,
+                                     cache_lock->holder(),
+                                     options.lock_wait_s.value_or(0));
+      if (options.on_done) {
+        options.on_done(results[i]);
+      }
+    }
+    return results;
+  }
   remove_stale_temporaries(options.cache_dir);
   std::mutex callback_mutex;
   {

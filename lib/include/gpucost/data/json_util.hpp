@@ -32,6 +32,22 @@ inline constexpr std::size_t k_max_json_depth = 1000;
 std::optional<std::size_t> find_excess_json_depth(std::string_view text,
                                                   std::size_t max_depth = k_max_json_depth);
 
+// A key given twice in one object of a JSON text.
+struct DuplicateJsonKey {
+  std::string key;        // as decoded
+  std::string parent;     // path of the object holding it, "offers[3]"; empty at the top level
+  std::size_t first_line; // 1-based lines of the two places the key is given
+  std::size_t second_line;
+};
+
+// The first key given twice in one object of `text` (valid JSON: parse it first), or nullopt.
+// JSON parsers keep the last value silently, so an invalid first one would never be checked.
+// Linear, never recursive.
+std::optional<DuplicateJsonKey> find_duplicate_json_key(std::string_view text);
+
+// "ORIGIN:LINE: \"KEY\" is given twice[ in PARENT] (first on line N); give it once".
+std::string duplicate_key_message(const DuplicateJsonKey& duplicate, const std::string& origin);
+
 // A short excerpt of a JSON value for messages: its compact text, cut to about `max_chars`
 // characters with "..." (nested values are shown only a few levels deep, never recursing far).
 std::string json_excerpt(const nlohmann::ordered_json& value, std::size_t max_chars = 40);

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,17 +51,25 @@ std::vector<Offer> readable_offers(std::vector<Offer> offers, std::vector<std::s
 std::size_t remove_stale_temporaries(const std::filesystem::path& dir);
 
 // One refresh at a time per cache directory: holds an exclusive flock on `<dir>/.update.lock`
-// (creating the directory), waiting while another process holds it; released when destroyed.
-// Best effort: when the lock file cannot be opened, nothing is locked.
+// (creating the directory), waiting while another process holds it (at most `wait_s` seconds when
+// given), and writes its process id into the file; released when destroyed. Best effort: when the
+// lock file cannot be opened, nothing is locked and held() is true.
 class CacheLock {
 public:
-  explicit CacheLock(const std::filesystem::path& dir);
+  explicit CacheLock(const std::filesystem::path& dir, std::optional<double> wait_s = std::nullopt);
   ~CacheLock();
   CacheLock(const CacheLock&) = delete;
   CacheLock& operator=(const CacheLock&) = delete;
 
+  // Whether the lock was taken (false only when wait_s passed first).
+  bool held() const { return m_held; }
+  // When not held: "another gpucost (process 123) is updating DIR" (the id from the lock file).
+  std::string holder() const { return m_holder; }
+
 private:
   int m_fd = -1;
+  bool m_held = true;
+  std::string m_holder;
 };
 
 // One provider's cached catalog as read back.

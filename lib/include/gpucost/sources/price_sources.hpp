@@ -23,7 +23,9 @@ struct PriceSourcePolicy {
   bool offline = false;                   // never touch the network
   bool refresh = false;                   // fetch even when the cache is fresh
   double max_age_s = k_default_max_age_s; // a cache younger than this is fresh
-  std::vector<std::string> providers;     // live providers to consider; empty = all
+  // Live providers a refresh may fetch (those the command will show); empty = all. The others'
+  // caches are still used, fresh or stale, without fetching.
+  std::vector<std::string> providers;
 };
 
 // Where one live provider's prices came from in the end, and why.

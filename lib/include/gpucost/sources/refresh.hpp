@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -47,6 +48,12 @@ struct RefreshOptions {
   std::vector<std::string> regions;  // handed to each fetch
   std::map<std::string, std::string, std::less<>> display_names; // id -> "RunPod" for messages
   RefreshCallback on_done;                                       // progress; may be empty
+  // Longest wait for another process's update of cache_dir to end (seconds); unset = as long as
+  // it takes. When it passes, every provider fails naming the holder, and nothing is written.
+  std::optional<double> lock_wait_s;
+  // Called once, before waiting, when another process holds the update lock ("another gpucost
+  // (process 123) is updating DIR"); may be empty.
+  std::function<void(const std::string& holder)> on_lock_wait;
 };
 
 // The variable that overrides a provider's base URL: "GPUCOST_" + id upper-cased with every
@@ -62,8 +69,8 @@ refresh_provider(const Provider& provider, HttpClient& http, const RefreshOption
 
 // Refreshes every provider concurrently (a thread and an HttpClient from `make_client` each) and
 // returns their outcomes in the order given; one provider failing never affects another. Holds
-// the cache directory's CacheLock throughout (a second refresh waits), and first removes the
-// temporary files that dead processes left there.
+// the cache directory's CacheLock throughout (a second refresh waits, up to lock_wait_s), and
+// first removes the temporary files that dead processes left there.
 std::vector<RefreshStatus> refresh_providers(std::span<const Provider* const> providers,
                                              const HttpClientFactory& make_client,
                                              const RefreshOptions& options);

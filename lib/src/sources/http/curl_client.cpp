@@ -329,7 +329,13 @@ struct AttemptResult {
 
 class CurlClient final : public HttpClient {
 public:
-  explicit CurlClient(const HttpOptions& options) : m_options(options) { global_init(); }
+  explicit CurlClient(const HttpOptions& options)
+      : m_options(options),
+        m_started(Clock::now()
+                  - std::chrono::duration_cast<Clock::duration>(
+                      std::chrono::duration<double>(std::max(0.0, options.deadline_spent_s)))) {
+    global_init();
+  }
 
   Expected<HttpResponse> send(const HttpRequest& request) override {
     return send_with_retries(request, nullptr);
@@ -343,9 +349,27 @@ private:
   Expected<HttpResponse> send_with_retries(const HttpRequest& request, const BodySink* sink);
   AttemptResult attempt(const HttpRequest& request, const BodySink* sink) const;
   double backoff_s(int attempt) const;
+  // Seconds left before the deadline (never negative), or nullopt when there is none.
+  std::optional<double> remaining_s() const;
+  // "the 30 s deadline for this provider's requests passed".
+  std::string deadline_passed() const;
 
   HttpOptions m_options;
+  Clock::time_point m_started; // the deadline counts from here
 };
+
+std::optional<double> CurlClient::remaining_s() const {
+  if (!(m_options.deadline_s > 0)) {
+    return std::nullopt;
+  }
+  const double elapsed = std::chrono::duration<double>(Clock::now() - m_started).count();
+  return std::max(0.0, m_options.deadline_s - elapsed);
+}
+
+std::string CurlClient::deadline_passed() const {
+  return fmt::format("the {:g} s deadline for this provider's requests passed",
+                     m_options.deadline_s);
+}
 
 double CurlClient::backoff_s(int attempt) const {
   const double delay = m_options.backoff_s * std::pow(2.0, attempt - 1);
@@ -367,34 +391,54 @@ Expected<HttpResponse> CurlClient::send_with_retries(const HttpRequest& request,
     }
   }
 
+  if (const auto left = remaining_s(); left && *left <= 0) {
+    return make_error(describe(fmt::format("not sent: {}", deadline_passed())));
+  }
   const int max_attempts = std::max(1, m_options.max_attempts);
   for (int attempt_number = 1;; ++attempt_number) {
     AttemptResult result = attempt(request, sink);
     const bool last = attempt_number >= max_attempts;
     double delay = backoff_s(attempt_number);
+    // A retry that would start at or after the deadline is not made.
+    const auto left = remaining_s();
     if (result.response) {
       // The last 429/5xx is returned as a response, so the caller can show its status and body.
       if (last || !is_retryable_status(result.response->status)) {
         return std::move(*result.response);
       }
       if (const auto server_delay = retry_after_s(*result.response)) {
-        if (*server_delay > std::max(0.0, m_options.max_backoff_s)) {
+        const double allowed = left ? *left : std::max(0.0, m_options.max_backoff_s);
+        if (*server_delay > allowed) {
           // Retrying sooner than the server asked is pointless, and waiting that long is past
           // what this run allows: fail now, naming the wait.
-          return make_error(describe(fmt::format(
-              "HTTP {}: the server asks to retry after {:g} s, longer than the {:g} s this run "
-              "waits; try again later",
-              result.response->status,
-              *server_delay,
-              std::max(0.0, m_options.max_backoff_s))));
+          const std::string limit =
+              left ? fmt::format("past this provider's {:g} s deadline ({:.0f} s left)",
+                                 m_options.deadline_s,
+                                 *left)
+                   : fmt::format("longer than the {:g} s this run waits", allowed);
+          return make_error(
+              describe(fmt::format("HTTP {}: the server asks to retry after {:g} s, {}; try "
+                                   "again later",
+                                   result.response->status,
+                                   *server_delay,
+                                   limit)));
         }
         delay = std::max(0.0, *server_delay);
+      }
+      if (left && delay >= *left) {
+        return std::move(*result.response);
       }
     } else if (last || !result.transient || result.delivered > 0) {
       // A stream that already reached the sink cannot be restarted without duplicating data.
       if (attempt_number > 1) {
         result.failure += fmt::format(" (gave up after {} attempts)", attempt_number);
       }
+      return make_error(describe(result.failure));
+    } else if (left && delay >= *left) {
+      result.failure += fmt::format(" (gave up after {} attempt{}: {} before another)",
+                                    attempt_number,
+                                    attempt_number == 1 ? "" : "s",
+                                    deadline_passed());
       return make_error(describe(result.failure));
     }
     std::this_thread::sleep_for(std::chrono::duration<double>(delay));
@@ -435,16 +479,24 @@ AttemptResult CurlClient::attempt(const HttpRequest& request, const BodySink* si
   char error_buffer[CURL_ERROR_SIZE] = {};
   const std::string user_agent = "gpucost/" GPUCOST_VERSION;
   // A buffered request must finish within the timeout. A streamed one (a price list of hundreds
-  // of MB that legitimately takes minutes) has no length limit: it fails only when nothing moves
-  // for the timeout (checked by progress_callback). Connecting is limited in both cases.
+  // of MB that legitimately takes minutes) fails when nothing moves for the timeout (checked by
+  // progress_callback), and when it has not ended by the deadline. Connecting is limited in both
+  // cases; every limit is cut to what is left of the deadline.
   const bool streaming = sink != nullptr;
-  const long limit_ms =
-      m_options.timeout_s > 0 ? std::max(1L, std::lround(m_options.timeout_s * 1000)) : 0L;
-  const long timeout_ms = streaming ? 0L : limit_ms;
-  const long connect_timeout_ms =
-      m_options.timeout_s > 0
-          ? std::max(1L, std::lround(std::min(m_options.timeout_s, k_max_connect_timeout_s) * 1000))
-          : 0L;
+  const auto to_ms = [](double seconds) { return std::max(1L, std::lround(seconds * 1000)); };
+  const long limit_ms = m_options.timeout_s > 0 ? to_ms(m_options.timeout_s) : 0L;
+  const auto left = remaining_s();
+  const long left_ms = left ? to_ms(*left) : 0L;
+  // The smaller of two limits in ms, 0 meaning none.
+  const auto tighter = [](long a, long b) { return a == 0 ? b : b == 0 ? a : std::min(a, b); };
+  const long own_timeout_ms = streaming ? 0L : limit_ms;
+  const long timeout_ms = tighter(own_timeout_ms, left_ms);
+  const bool deadline_bound = left_ms != 0 && timeout_ms == left_ms && left_ms != own_timeout_ms;
+  const long own_connect_ms =
+      m_options.timeout_s > 0 ? to_ms(std::min(m_options.timeout_s, k_max_connect_timeout_s)) : 0L;
+  const long connect_timeout_ms = tighter(own_connect_ms, left_ms);
+  const bool connect_deadline_bound =
+      left_ms != 0 && connect_timeout_ms == left_ms && left_ms != own_connect_ms;
   const bool watch_stalls = streaming && limit_ms > 0;
   transfer.stall_limit = std::chrono::milliseconds(limit_ms);
   transfer.last_activity = Clock::now();
@@ -465,6 +517,12 @@ AttemptResult CurlClient::attempt(const HttpRequest& request, const BodySink* si
   check(set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms));
   check(set_long(handle, CURLOPT_SSL_VERIFYPEER, 1L)); // never turned off, whatever the caller
   check(set_long(handle, CURLOPT_SSL_VERIFYHOST, 2L));
+  if (!m_options.ca_file.empty()) {
+    check(set_string(handle, CURLOPT_CAINFO, m_options.ca_file.c_str()));
+  }
+  if (!m_options.ca_dir.empty()) {
+    check(set_string(handle, CURLOPT_CAPATH, m_options.ca_dir.c_str()));
+  }
   check(set_string(handle, CURLOPT_USERAGENT, user_agent.c_str()));
   check(set_string(handle, CURLOPT_ACCEPT_ENCODING, "")); // every encoding curl can decode
   check(set_pointer(handle, CURLOPT_HTTPHEADER, header_list.get()));
@@ -532,8 +590,20 @@ AttemptResult CurlClient::attempt(const HttpRequest& request, const BodySink* si
     return result;
   }
   if (code == CURLE_OPERATION_TIMEDOUT) {
-    // A stream has no whole-transfer limit, so its only timeout is the connect timeout.
-    result.failure = !connected && (streaming || connect_timeout_ms < timeout_ms)
+    const curl_off_t received = std::max<curl_off_t>(0, get_size(handle, CURLINFO_SIZE_DOWNLOAD_T));
+    const curl_off_t declared = get_size(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T);
+    if ((!connected && connect_deadline_bound) || (connected && deadline_bound)) {
+      // Another attempt would have no time either.
+      result.failure =
+          connected ? fmt::format("timed out: {} (after {} {}bytes)",
+                                  deadline_passed(),
+                                  received,
+                                  declared >= 0 ? fmt::format("of {} ", declared) : std::string())
+                    : fmt::format("timed out connecting: {}", deadline_passed());
+      result.transient = false;
+      return result;
+    }
+    result.failure = !connected && (timeout_ms == 0 || connect_timeout_ms < timeout_ms)
                          ? connect_failure()
                          : fmt::format("timed out after {:g} s", m_options.timeout_s);
     result.transient = true;

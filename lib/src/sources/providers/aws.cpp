@@ -10,7 +10,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <exception>
+#include <optional>
 #include <set>
+#include <thread>
 
 namespace gpucost {
 
@@ -702,14 +705,34 @@ public:
     const HttpCallInfo call{k_provider, {}};
     FetchResult result;
     result.source_url = aws_offer_csv_url(base, regions.front());
-    std::optional<std::string> first_failure;
-    std::size_t failures = 0;
     for (const auto& region : regions) {
       if (!valid_region(region)) {
         return make_error(
             fmt::format("{}: \"{}\" is not a region code (e.g. us-east-1)", k_provider, region));
       }
-      auto region_result = fetch_region(http, options, *table, base, region, call);
+    }
+    // The regions' price lists are fetched at once, each on a thread of its own, within the
+    // client's one deadline; their results are then taken in the order given.
+    std::vector<Expected<FetchResult>> fetched(regions.size(), make_error(""));
+    {
+      std::vector<std::jthread> threads;
+      threads.reserve(regions.size());
+      for (std::size_t i = 0; i < regions.size(); ++i) {
+        threads.emplace_back([&, i] {
+          try {
+            fetched[i] = fetch_region(http, options, *table, base, regions[i], call);
+          } catch (const std::exception& e) {
+            fetched[i] = make_error(
+                fmt::format("{}: region {}: internal error: {}", k_provider, regions[i], e.what()));
+          }
+        });
+      }
+    }
+    std::optional<std::string> first_failure;
+    std::size_t failures = 0;
+    for (std::size_t i = 0; i < regions.size(); ++i) {
+      const std::string& region = regions[i];
+      auto& region_result = fetched[i];
       if (!region_result) {
         ++failures;
         result.missing_regions.push_back(region);
