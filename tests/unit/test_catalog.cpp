@@ -530,8 +530,8 @@ TEST_SUITE("OptionalNumber, an offer's number fields") {
   TEST_CASE("an offer stays small: its number fields take 8 bytes each") {
     // Seven strings, thirteen numbers, and product, gpu_count and cold_start_billed with padding;
     // the api unit price: five numbers and its unit.
-    CHECK(sizeof(UnitPrice) <= 5 * 8 + 8);
-    CHECK(sizeof(Offer) <= 7 * sizeof(std::string) + 13 * 8 + 32 + sizeof(UnitPrice));
+    CHECK(sizeof(gpucost::UnitPrice) <= 5 * 8 + 8);
+    CHECK(sizeof(Offer) <= 7 * sizeof(std::string) + 13 * 8 + 32 + sizeof(gpucost::UnitPrice));
   }
 }
 
