@@ -476,7 +476,7 @@ class Checker:
                 continue  # check_catalog reports it
             for o in doc.get("offers", []) if isinstance(doc, dict) else []:
                 if (isinstance(o, dict) and isinstance(o.get("fetched_at"), str) and ISO_TIME.match(o["fetched_at"])
-                        and any(is_number(o.get(k)) and o[k] > 0 for k in PRICE_FIELDS)):
+                        and any(is_number(o.get(k)) and o[k] > 0 for k in PRICE_FIELDS + ("price_per_unit",))):
                     offers.append(o)
         return offers
 
