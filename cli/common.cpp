@@ -117,7 +117,9 @@ DataSet load_reference_data(Context& context) {
 void add_filter_options(CLI::App& command, FilterOptions& options, RowFilters row_filters) {
   command.add_option("--gpu", options.gpus, "Only these GPU models (repeatable, aliases allowed)");
   command.add_option("--provider", options.providers, "Only these providers (repeatable)");
-  command.add_option("--product", options.products, "Only pod, vm, serverless, dedicated, training, prediction or api");
+  command.add_option("--product",
+                     options.products,
+                     "Only pod, vm, serverless, dedicated, training, prediction or api");
   command.add_option("--region", options.regions, "Only regions starting with this (repeatable)");
   command.add_option("--min-vram", options.min_vram_gb, "At least this much memory per GPU, GB");
   command.add_option("--max-price", options.max_price, "At most this many USD per hour");
@@ -174,9 +176,9 @@ OfferFilters resolve_filters(const FilterOptions& options,
   for (const auto& name : options.products) {
     const auto product = parse_product(name);
     if (!product) {
-      throw Error(fmt::format(
-          "--product: unknown product \"{}\" (expected pod, vm, serverless, dedicated, training, prediction or api)",
-          name));
+      throw Error(fmt::format("--product: unknown product \"{}\" (expected pod, vm, serverless, "
+                              "dedicated, training, prediction or api)",
+                              name));
     }
     filters.products.push_back(*product);
   }

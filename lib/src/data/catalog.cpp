@@ -68,9 +68,7 @@ Expected<Offer> read_offer(const JsonReader& item, const std::vector<FxRate>& ra
   const auto parsed_product = parse_product(product);
   if (!parsed_product) {
     return Unexpected{item.error(
-        "product",
-        fmt::format("unknown product \"{}\" (expected pod, vm, serverless, dedicated, training, prediction or api)",
-                    product))};
+        "product", fmt::format("unknown product \"{}\" (expected {})", product, product_names()))};
   }
   offer.product = *parsed_product;
   const bool api = offer.product == Product::api;

@@ -99,8 +99,7 @@ Expected<ProviderTable> parse_provider_table(std::string_view json_text,
       if (!product) {
         return Unexpected{traits_item.error(
             "",
-            fmt::format("unknown product \"{}\" (expected pod, vm, serverless, dedicated, training, prediction or api)",
-                        product_name))};
+            fmt::format("unknown product \"{}\" (expected {})", product_name, product_names()))};
       }
       ProductTraits traits;
       GPUCOST_TRY(read_traits(traits_item, traits));
