@@ -565,6 +565,28 @@ class Checker:
                         and (not spot or is_number(o.get("spot_price_per_hour")))),
                     f"{e['provider']} {e['product']} {gpu}{' with a spot price' if spot else ''}")
 
+    def check_benchmark_clocks(self):
+        """Each encode figure's video clocks: a positive MHz, and a GPU's own clock with its source
+        and date (the model scales the note's per-engine speed by clock / reference clock)."""
+        path = os.path.join(self.data_dir, "benchmarks.json")
+        if not os.path.exists(path):
+            return
+        doc = self.load(path)
+        if doc is None:
+            return
+        figures = doc.get("classes", {}).get("encode", {}).get("figures", [])
+        for i, fig in enumerate(figures):
+            where = f"classes.encode.figures[{i}] ({fig.get('gpu')})"
+            for field in ("video_clock_mhz", "reference_video_clock_mhz"):
+                v = fig.get(field)
+                if v is not None and not (is_number(v) and v > 0):
+                    self.err(path, f"{where}.{field}", f"must be a positive number of MHz, found {v!r}")
+            if fig.get("video_clock_mhz") is not None:
+                if not is_url_or_file(fig.get("video_clock_source")):
+                    self.err(path, f"{where}.video_clock_source", "is required with video_clock_mhz")
+                if not ISO_DATE.match(str(fig.get("video_clock_as_of", ""))):
+                    self.err(path, f"{where}.video_clock_as_of", "must be a date (YYYY-MM-DD)")
+
     def run(self):
         self.check_gpus()
         self.check_fx()
@@ -572,6 +594,7 @@ class Checker:
         self.check_catalogs()
         self.check_examples()
         self.check_coverage()
+        self.check_benchmark_clocks()
         return self.errors
 
 
@@ -679,6 +702,12 @@ def self_test(data_dir):
         ("coverage: the spot prices removed", os.path.join("catalog", "gcp.json"),
          lambda d: [o.__setitem__("spot_price_per_hour", None) for o in d["offers"]],
          "GCP L4 with spot", "with a spot price"),
+        ("video clock without source", "benchmarks.json",
+         lambda d: d["classes"]["encode"]["figures"][0].pop("video_clock_source"),
+         "classes.encode.figures[0]", "video_clock_source"),
+        ("video clock of zero", "benchmarks.json",
+         lambda d: d["classes"]["encode"]["figures"][0].__setitem__("video_clock_mhz", 0),
+         "classes.encode.figures[0]", "positive number of MHz"),
         ("wrong schema", "gpus.json", lambda d: d.__setitem__("schema", "gpucost/gpu"), "gpus.json", "schema"),
     ]
     failures = 0

@@ -62,6 +62,18 @@ double figure(gpucost::WorkloadClass workload_class, const char* gpu, const char
   return 0;
 }
 
+// The encode figure of `gpu`: its max video clock over the clock its generation was measured at.
+double clock_factor(const char* gpu) {
+  const auto& data = bundled();
+  for (const auto& f : data.benchmarks.find(gpucost::WorkloadClass::encode)->figures) {
+    if (data.gpus.find(f.gpu) == data.gpus.find(gpu)) {
+      return f.video_clock_mhz.value() / f.reference_video_clock_mhz.value();
+    }
+  }
+  FAIL("no encode figure");
+  return 0;
+}
+
 } // namespace
 
 TEST_CASE("asr scales by the MLPerf Whisper ratio of one source group") {
@@ -117,17 +129,50 @@ TEST_CASE("encode: the per-engine speed of each NVENC generation, one engine a s
   CHECK(ada > ampere); // the note's Ada engine is faster than its Ampere one
   // Three Ada engines, but one stream runs on one of them.
   const auto rtx6000 = time_on(w, "RTX 6000 Ada");
-  CHECK(rtx6000.seconds == doctest::Approx(60 * ampere / ada));
+  CHECK(rtx6000.seconds
+        == doctest::Approx(60 * ampere * clock_factor("RTX 3090")
+                           / (ada * clock_factor("RTX 6000 Ada"))));
   CHECK(rtx6000.basis == gpucost::JobSecondsBasis::benchmark);
   CHECK(rtx6000.fallback.empty());
-  CHECK(time_on(w, "A10").seconds == doctest::Approx(60)); // the same Ampere engine
-  CHECK(time_on(w, "T4").seconds
-        == doctest::Approx(60 * ampere / figure(gpucost::WorkloadClass::encode, "T4", group)));
+  // The same Ampere engine, at the A10's own clock.
+  CHECK(time_on(w, "A10").seconds
+        == doctest::Approx(60 * clock_factor("RTX 3090") / clock_factor("A10")));
   const auto h100 =
       gpucost::job_time_on(w, *data.gpus.find("H100 SXM"), data.gpus, data.benchmarks);
   REQUIRE_FALSE(h100);
   CHECK(h100.error().message
         == "H100 SXM has no NVENC engine, so an encode workload cannot run on it");
+}
+
+TEST_CASE("encode: an engine's speed scales by the GPU's max video clock") {
+  const auto w = workload(gpucost::WorkloadClass::encode, "RTX 3090", 60);
+  const char* group = "nvenc-app-note-13.0-h264-hevc";
+  const double ampere = figure(gpucost::WorkloadClass::encode, "RTX 3090", group);
+  const double turing = figure(gpucost::WorkloadClass::encode, "T4", group);
+  // The note measured Ampere on an RTX 3090 at the clock that card runs: its factor is 1.
+  CHECK(clock_factor("RTX 3090") == doctest::Approx(1));
+  // A T4 runs its Turing engine below the Quadro RTX 8000's clock the note measured at.
+  CHECK(clock_factor("T4") < 1);
+  const auto t4 = time_on(w, "T4");
+  CHECK(t4.seconds == doctest::Approx(60 * ampere / (turing * clock_factor("T4"))));
+  CHECK(t4.seconds > 60 * ampere / turing); // slower than the generation's figure alone
+  CHECK(t4.fallback.empty());
+  CHECK(t4.source.find("max video clock") != std::string::npos);
+  // The L4's Ada engine at its own clock against the RTX 4090's, at which the note measured Ada.
+  const auto from_l4 = workload(gpucost::WorkloadClass::encode, "L4", 60);
+  CHECK(time_on(from_l4, "RTX 4090").seconds == doctest::Approx(60 * clock_factor("L4")));
+  // No sourced clock for the RTX A4000: its generation's speed, and the row says so.
+  const auto a4000 = time_on(w, "RTX A4000");
+  CHECK(a4000.seconds == doctest::Approx(60));
+  CHECK(a4000.basis == gpucost::JobSecondsBasis::benchmark);
+  CHECK(a4000.fallback.find("no max video clock of these GPUs") != std::string::npos);
+  // The note names no clock for Blackwell: from an RTX 5090 nothing is clock-scaled.
+  const auto from_5090 = workload(gpucost::WorkloadClass::encode, "RTX 5090", 60);
+  const auto t4_from_5090 = time_on(from_5090, "T4");
+  CHECK(
+      t4_from_5090.seconds
+      == doctest::Approx(60 * figure(gpucost::WorkloadClass::encode, "RTX 5090", group) / turing));
+  CHECK(t4_from_5090.fallback.find("of the reference RTX 5090") != std::string::npos);
 }
 
 TEST_CASE("encode: split-frame spreads one stream over the engines of Ada and later GPUs only") {
@@ -136,11 +181,14 @@ TEST_CASE("encode: split-frame spreads one stream over the engines of Ada and la
   const double ada = figure(gpucost::WorkloadClass::encode, "L4", group);
   auto from_ampere = workload(gpucost::WorkloadClass::encode, "RTX 3090", 60);
   from_ampere.split_frame = true;
-  CHECK(time_on(from_ampere, "RTX 6000 Ada").seconds == doctest::Approx(60 * ampere / (3 * ada)));
+  CHECK(time_on(from_ampere, "RTX 6000 Ada").seconds
+        == doctest::Approx(60 * ampere / (3 * ada * clock_factor("RTX 6000 Ada"))));
   auto from_l4 = workload(gpucost::WorkloadClass::encode, "L4", 60);
   from_l4.split_frame = true; // the L4's two engines split the stream; an Ampere card cannot
-  CHECK(time_on(from_l4, "RTX 3090").seconds == doctest::Approx(60 * 2 * ada / ampere));
-  CHECK(time_on(from_l4, "L40S").seconds == doctest::Approx(60 * 2.0 / 3.0));
+  CHECK(time_on(from_l4, "RTX 3090").seconds
+        == doctest::Approx(60 * 2 * ada * clock_factor("L4") / ampere));
+  CHECK(time_on(from_l4, "L40S").seconds
+        == doctest::Approx(60 * 2.0 * clock_factor("L4") / (3.0 * clock_factor("L40S"))));
 }
 
 TEST_CASE("render: Blender Open Data medians, OptiX and CUDA never mixed") {

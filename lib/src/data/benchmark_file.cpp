@@ -34,6 +34,11 @@ Expected<BenchmarkTable> parse_benchmark_table(std::string_view json_text,
       std::optional<bool> split_frame;
       GPUCOST_TRY(row.bool_field("split_frame", split_frame));
       figure.split_frame = split_frame.value_or(false);
+      GPUCOST_TRY(row.number_field(
+          "video_clock_mhz", figure.video_clock_mhz, {.minimum = 0, .exclusive = true}));
+      GPUCOST_TRY(row.number_field("reference_video_clock_mhz",
+                                   figure.reference_video_clock_mhz,
+                                   {.minimum = 0, .exclusive = true}));
       GPUCOST_TRY(row.string_field("source", figure.source, Presence::required));
       GPUCOST_TRY(row.string_field("as_of", figure.as_of, Presence::optional));
       GPUCOST_TRY(row.string_field("source_group", figure.source_group, Presence::optional));

@@ -99,6 +99,15 @@ double stream_engines(const Workload& workload, const GpuSpec& gpu, const Benchm
   return splits ? static_cast<double>(*gpu.nvenc) : 1.0;
 }
 
+// A GPU's NVENC clock relative to the clock its generation's figure was measured at (the note's
+// figures "scale according to the video clocks"), when data/benchmarks.json holds both.
+std::optional<double> clock_factor(const BenchmarkFigure& figure) {
+  if (!figure.video_clock_mhz || !figure.reference_video_clock_mhz) {
+    return std::nullopt;
+  }
+  return *figure.video_clock_mhz / *figure.reference_video_clock_mhz;
+}
+
 Expected<Speedup> encode_speedup(const Workload& workload,
                                  const GpuSpec& reference,
                                  const GpuSpec& gpu,
@@ -114,16 +123,36 @@ Expected<Speedup> encode_speedup(const Workload& workload,
   Speedup speedup;
   const BenchmarkClass* table = benchmarks.find(WorkloadClass::encode);
   if (const auto pair = shared_figures(table, reference, gpu, gpus)) {
-    const double base = *pair->first->value * stream_engines(workload, reference, pair->first);
-    const double target = *pair->second->value * stream_engines(workload, gpu, pair->second);
+    const auto base_clock = clock_factor(*pair->first);
+    const auto target_clock = clock_factor(*pair->second);
+    const bool clocked = base_clock && target_clock;
+    const double base = *pair->first->value * (clocked ? *base_clock : 1.0)
+                        * stream_engines(workload, reference, pair->first);
+    const double target = *pair->second->value * (clocked ? *target_clock : 1.0)
+                          * stream_engines(workload, gpu, pair->second);
     speedup.ratio = target / base;
     speedup.basis = JobSecondsBasis::benchmark;
-    speedup.source = fmt::format("{}: per-engine speed of each GPU's NVENC generation, {} ({})",
+    speedup.source = fmt::format("{}: per-engine speed of each GPU's NVENC generation{}, {} ({})",
                                  pair->first->source_group,
+                                 clocked ? " times its max video clock over the note's measuring "
+                                           "clock"
+                                         : "",
                                  workload.split_frame ? "split-frame over the engines of Ada and "
                                                         "later GPUs"
                                                       : "one stream on one engine",
                                  table->source);
+    if (!clocked) {
+      speedup.fallback =
+          base_clock
+              ? std::string("encode: data/benchmarks.json has no max video clock of these "
+                            "GPUs, or the NVENC note no measuring clock of their generation, "
+                            "so their speed is their NVENC generation's, not scaled by clock")
+              : fmt::format("encode: data/benchmarks.json has no max video clock of the "
+                            "reference {}, or the NVENC note no measuring clock of its "
+                            "generation, so NVENC speeds are per generation, not scaled by "
+                            "clock, for",
+                            reference.name);
+    }
     return speedup;
   }
   if (workload.split_frame) {

@@ -236,10 +236,13 @@ CompareResult rank_options(const std::vector<Offer>& offers,
       gpu.seconds = job_time_on(workload, spec, gpus, benchmarks);
       if (!*gpu.seconds) {
         gpu.left_out_group = shared_left_out_reason(workload, spec, gpus, benchmarks);
-      } else if (!(*gpu.seconds)->fallback.empty()) {
-        fallbacks[(*gpu.seconds)->fallback].insert(spec.name);
-      } else if ((*gpu.seconds)->basis == JobSecondsBasis::benchmark) {
-        benchmark_used = true;
+      } else {
+        if (!(*gpu.seconds)->fallback.empty()) {
+          fallbacks[(*gpu.seconds)->fallback].insert(spec.name);
+        }
+        if ((*gpu.seconds)->basis == JobSecondsBasis::benchmark) {
+          benchmark_used = true;
+        }
       }
     }
     const Expected<JobTime>& seconds = *gpu.seconds;

@@ -22,6 +22,10 @@ struct BenchmarkFigure {
   std::string source;          // repository and path, or URL
   std::string as_of;           // date of the figure
   std::string source_group;    // figures are compared only within one group
+  // encode: the GPU's max video clock (nvidia-smi -q), and the clock `value` was measured at (the
+  // NVENC note's card of this generation); the model scales `value` by their ratio when both exist.
+  std::optional<double> video_clock_mhz;
+  std::optional<double> reference_video_clock_mhz;
 };
 
 // One workload class of data/benchmarks.json (asr, diffusion, llm, training, render, encode).

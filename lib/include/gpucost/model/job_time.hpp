@@ -23,7 +23,7 @@ struct JobTime {
   double seconds = 0; // S on this GPU
   JobSecondsBasis basis = JobSecondsBasis::measured;
   std::string source;   // the measurement, benchmark group or spec figure it rests on
-  std::string fallback; // when a benchmark class fell back to the spec ratio: why (shared by GPUs)
+  std::string fallback; // why a class fell back (spec ratio; encode: no clock), shared by GPUs
 };
 
 // The spec-sheet class a benchmark class falls back to: memory for llm, compute for the others
