@@ -85,6 +85,23 @@ ProviderInfo runpod_info() {
   return info;
 }
 
+// RunPod with only its serverless product, capped at `cap` workers.
+ProviderTable runpod_serverless_table(int cap) {
+  ProviderInfo info = runpod_info();
+  info.products.emplace(Product::serverless, runpod_serverless(cap));
+  return ProviderTable({info});
+}
+
+// The GPU database of these tests: an RTX 3060 alone.
+GpuDatabase rtx3060_gpus() {
+  GpuSpec spec;
+  spec.name = "RTX 3060";
+  spec.vendor = "nvidia";
+  spec.memory_gb = 12;
+  spec.fp16_tflops = 51;
+  return GpuDatabase({spec});
+}
+
 Offer serverless_offer(const std::string& name = "3060 serverless") {
   Offer offer;
   offer.provider = "runpod";
@@ -349,17 +366,8 @@ TEST_SUITE("worker cap: fleet pricing") {
   }
 
   TEST_CASE("rank_options: rows over the cap are left out in one warning naming it") {
-    const GpuDatabase gpus({[] {
-      GpuSpec spec;
-      spec.name = "RTX 3060";
-      spec.vendor = "nvidia";
-      spec.memory_gb = 12;
-      spec.fp16_tflops = 51;
-      return spec;
-    }()});
-    ProviderInfo info = runpod_info();
-    info.products.emplace(Product::serverless, runpod_serverless(3));
-    const ProviderTable providers({info});
+    const GpuDatabase gpus = rtx3060_gpus();
+    const ProviderTable providers = runpod_serverless_table(3);
     const std::vector<Offer> offers = {serverless_offer("a"), serverless_offer("b")};
     const CompareResult result =
         rank_options(offers, gpus, providers, BenchmarkTable{}, seed003(140000), {}, 0);
@@ -379,17 +387,8 @@ TEST_SUITE("worker cap: fleet pricing") {
   }
 
   TEST_CASE("rank_options keeps a fleet row from the ranking pass: what it shows is that row") {
-    const GpuDatabase gpus({[] {
-      GpuSpec spec;
-      spec.name = "RTX 3060";
-      spec.vendor = "nvidia";
-      spec.memory_gb = 12;
-      spec.fp16_tflops = 51;
-      return spec;
-    }()});
-    ProviderInfo info = runpod_info();
-    info.products.emplace(Product::serverless, runpod_serverless(50));
-    const ProviderTable providers({info});
+    const GpuDatabase gpus = rtx3060_gpus();
+    const ProviderTable providers = runpod_serverless_table(50);
     // Three fleets of different prices, so that a kept row shown on the wrong candidate differs.
     std::vector<Offer> offers;
     for (const double usd_per_hour : {0.30, 0.18, 0.24}) {
@@ -408,8 +407,11 @@ TEST_SUITE("worker cap: fleet pricing") {
       ++fleets;
       const Offer& offer = *std::find_if(
           offers.begin(), offers.end(), [&](const Offer& o) { return o.name == row.offer.name; });
-      const PricedRow again =
-          price(offer, info.products.at(Product::serverless), workload, Mode::keep_alive).value();
+      const PricedRow again = price(offer,
+                                    providers.find("runpod")->products.at(Product::serverless),
+                                    workload,
+                                    Mode::keep_alive)
+                                  .value();
       CHECK(row.estimate.cost_per_job == again.estimate.cost_per_job);
       CHECK(row.estimate.mean_workers == again.estimate.mean_workers);
       CHECK(row.estimate.notes == again.estimate.notes);
@@ -461,17 +463,8 @@ TEST_SUITE("fleet rows that cannot be shown are not simulated") {
   }
 
   TEST_CASE("rank_options with --top shows and counts what the full ranking shows first") {
-    const GpuDatabase gpus({[] {
-      GpuSpec spec;
-      spec.name = "RTX 3060";
-      spec.vendor = "nvidia";
-      spec.memory_gb = 12;
-      spec.fp16_tflops = 51;
-      return spec;
-    }()});
-    ProviderInfo info = runpod_info();
-    info.products.emplace(Product::serverless, runpod_serverless(50));
-    const ProviderTable providers({info});
+    const GpuDatabase gpus = rtx3060_gpus();
+    const ProviderTable providers = runpod_serverless_table(50);
     // Fleets of many prices, two of them equal (equal offers: shown in the catalog's order), and
     // pods that are cheaper or dearer than the fleets.
     std::vector<Offer> offers;
