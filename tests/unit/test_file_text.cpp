@@ -145,6 +145,31 @@ TEST_CASE("sha256_hex: the FIPS 180-4 examples, and small and large texts hashed
         == "bcf7f9d1b4311c3352e60502255ce09a6744df84e8f2c89f79c4b5d74933a95a");
 }
 
+TEST_CASE("sha256_hex: the CPU's SHA instructions and the plain code give the same digests") {
+  MESSAGE("this CPU's SHA instructions used: " << gpucost::sha256_uses_cpu_instructions());
+  CHECK(gpucost::sha256_hex_portable("abc")
+        == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // Every length over four blocks, then long texts of many blocks: one wrong word of the message
+  // schedule or lane of the state changes every digest from the first block on.
+  std::string text;
+  std::uint32_t seed = 12345;
+  for (std::size_t length = 0; length <= 300; ++length) {
+    CAPTURE(length);
+    CHECK(gpucost::sha256_hex(text) == gpucost::sha256_hex_portable(text));
+    seed = seed * 1664525U + 1013904223U;
+    text += static_cast<char>(seed >> 24);
+  }
+  for (const std::size_t length : {std::size_t{4096}, std::size_t{65537}, std::size_t{1} << 20}) {
+    CAPTURE(length);
+    while (text.size() < length) {
+      seed = seed * 1664525U + 1013904223U;
+      text += static_cast<char>(seed >> 24);
+    }
+    CHECK(gpucost::sha256_hex(text.substr(0, length))
+          == gpucost::sha256_hex_portable(text.substr(0, length)));
+  }
+}
+
 // The resident kB of the mapping that holds `address`, from /proc/self/smaps; -1 if not found.
 long mapping_rss_kb(const void* address) {
   std::ifstream smaps("/proc/self/smaps");

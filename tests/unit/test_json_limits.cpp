@@ -11,9 +11,12 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
+#include <string_view>
 
 // Everything below is this file's own, so that files built together (unity build) never clash.
 namespace gpucost_test_json_limits {
@@ -35,6 +38,28 @@ std::string workload_with_gpu(const std::string& gpu_json) {
          + gpu_json + R"(, "job_seconds": 10, "jobs_per_month": 100})";
 }
 
+// find_excess_json_depth as one byte at a time: what the word-at-a-time scan must agree with.
+std::optional<std::size_t> excess_depth_bytewise(std::string_view text, std::size_t max_depth) {
+  std::size_t depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\') {
+          ++i;
+        }
+      }
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) {
+        return i;
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
 void write(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << text;
@@ -48,6 +73,25 @@ TEST_SUITE("json_limits") {
     CHECK(find_excess_json_depth(nested(6), 5) == 5U);
     CHECK_FALSE(find_excess_json_depth(R"(["[[[[[[[[[[", "\"[[[[[["])", 2));
     CHECK_FALSE(find_excess_json_depth("[][][][][][]", 1));
+  }
+
+  TEST_CASE("find_excess_json_depth agrees with a byte-at-a-time scan on random texts") {
+    // Brackets, quotes and backslashes at every offset of the 8-byte words, strings left open
+    // and a backslash as the last byte included.
+    constexpr std::string_view k_alphabet = "[]{}\"\\ax";
+    std::uint32_t seed = 7;
+    for (int round = 0; round < 3000; ++round) {
+      seed = seed * 1664525U + 1013904223U;
+      std::string text(seed % 70, ' ');
+      for (char& c : text) {
+        seed = seed * 1664525U + 1013904223U;
+        c = k_alphabet[(seed >> 16) % k_alphabet.size()];
+      }
+      const std::size_t limit = seed % 5;
+      CAPTURE(text);
+      CAPTURE(limit);
+      CHECK(find_excess_json_depth(text, limit) == excess_depth_bytewise(text, limit));
+    }
   }
 
   TEST_CASE("a workload nested 50,000 levels deep is an error naming the limit") {

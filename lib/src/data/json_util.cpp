@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <unordered_map>
 
 namespace gpucost {
@@ -237,16 +240,60 @@ std::string describe(const Json& value) {
 
 } // namespace
 
+namespace {
+
+constexpr std::uint64_t k_byte_ones = 0x0101010101010101U;
+constexpr std::uint64_t k_byte_highs = 0x8080808080808080U;
+
+// The high bit of each byte of `word` equal to `c`. A false flag can only follow a true one (the
+// borrow of the subtraction), so the lowest flag is always right.
+constexpr std::uint64_t bytes_equal(std::uint64_t word, unsigned char c) {
+  const std::uint64_t x = word ^ (k_byte_ones * c);
+  return (x - k_byte_ones) & ~x & k_byte_highs;
+}
+
+// The position of the first byte from `i` on for which `flags` (of eight bytes read little-endian)
+// is set, eight bytes at a time; `size` when there is none.
+template<typename Flags>
+std::size_t skip_unflagged(std::string_view text, std::size_t i, Flags flags) {
+  if constexpr (std::endian::native == std::endian::little) {
+    for (; i + 8 <= text.size(); i += 8) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      if (const std::uint64_t found = flags(word); found != 0) {
+        return i + static_cast<std::size_t>(std::countr_zero(found)) / 8;
+      }
+    }
+  }
+  return i;
+}
+
+} // namespace
+
 std::optional<std::size_t> find_excess_json_depth(std::string_view text, std::size_t max_depth) {
   std::size_t depth = 0;
   const std::size_t size = text.size();
-  for (std::size_t i = 0; i < size; ++i) {
+  // Only quotes and brackets matter outside strings, only quotes and backslashes inside: the
+  // runs between them are skipped eight bytes at a time (data files are read on every run).
+  const auto structural = [](std::uint64_t word) {
+    return bytes_equal(word, '"') | bytes_equal(word, '[') | bytes_equal(word, '{')
+           | bytes_equal(word, ']') | bytes_equal(word, '}');
+  };
+  const auto string_end = [](std::uint64_t word) {
+    return bytes_equal(word, '"') | bytes_equal(word, '\\');
+  };
+  for (std::size_t i = skip_unflagged(text, 0, structural); i < size;
+       i = skip_unflagged(text, i + 1, structural)) {
     const char c = text[i];
     if (c == '"') {
-      for (++i; i < size && text[i] != '"'; ++i) {
+      for (i = skip_unflagged(text, i + 1, string_end); i < size && text[i] != '"';
+           i = skip_unflagged(text, i + 1, string_end)) {
         if (text[i] == '\\') {
           ++i;
         }
+      }
+      if (i >= size) {
+        break;
       }
     } else if (c == '[' || c == '{') {
       if (++depth > max_depth) {
