@@ -1,5 +1,6 @@
 #include <gpucost/data/catalog_fast.hpp>
 #include <gpucost/model/units.hpp>
+#include <gpucost/util/number_text.hpp>
 #include <gpucost/util/suggest.hpp>
 #include <gpucost/util/time.hpp>
 
@@ -8,12 +9,10 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
-#include <system_error>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -160,15 +159,6 @@ NumberRule number_rule(Field field) {
     return {};
   }
 }
-
-// A JSON number as nlohmann would hold it: `value` is what get<double>() gives, and `integer` is
-// set for a number written without fraction or exponent that fits in 64 bits (is_number_integer).
-// `value` has no initializer on purpose: read_number always sets it, and zeroing the struct for
-// every number showed in profiles.
-struct JsonNumber {
-  double value;
-  std::optional<std::int64_t> integer;
-};
 
 // Fills one Offer from the fields of a catalog row as read_offer would, field by field. A key
 // given twice is an error of the checked reader, so it is handed over. Each method returns false
@@ -762,65 +752,15 @@ private:
     }
   }
 
-  static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-  // Reads a number as nlohmann would. A number beyond a double's range (1e999, 1e-999) is left to
-  // the checked reader, which refuses the first and reads the second as 0.
+  // Reads a number as nlohmann would (read_json_number). A number beyond a double's range (1e999,
+  // 1e-999) is left to the checked reader, which refuses the first and reads the second as 0.
   bool read_number(JsonNumber& out) {
-    const char* const start = m_pos;
-    const char* p = m_pos;
-    if (p != m_end && *p == '-') {
-      ++p;
-    }
-    if (p == m_end) {
+    const char* const end = read_json_number(m_pos, m_end, out);
+    if (end == nullptr) {
       return false;
     }
-    if (*p == '0') {
-      ++p;
-    } else if (*p >= '1' && *p <= '9') {
-      while (p != m_end && is_digit(*p)) {
-        ++p;
-      }
-    } else {
-      return false;
-    }
-    bool integer = true;
-    if (p != m_end && *p == '.') {
-      integer = false;
-      ++p;
-      if (p == m_end || !is_digit(*p)) {
-        return false;
-      }
-      while (p != m_end && is_digit(*p)) {
-        ++p;
-      }
-    }
-    if (p != m_end && (*p == 'e' || *p == 'E')) {
-      integer = false;
-      ++p;
-      if (p != m_end && (*p == '+' || *p == '-')) {
-        ++p;
-      }
-      if (p == m_end || !is_digit(*p)) {
-        return false;
-      }
-      while (p != m_end && is_digit(*p)) {
-        ++p;
-      }
-    }
-    m_pos = p;
-    if (integer) {
-      std::int64_t whole = 0;
-      if (std::from_chars(start, p, whole).ec == std::errc{}) {
-        out.value = static_cast<double>(whole); // "-0" is an integer 0 to nlohmann, so +0.0
-        out.integer = whole;
-        return true;
-      }
-      // Beyond 64 bits nlohmann reads an unsigned or a double, both rounded as strtod rounds.
-    }
-    out.integer.reset();
-    const auto result = std::from_chars(start, p, out.value);
-    return result.ec == std::errc{} && result.ptr == p;
+    m_pos = end;
+    return true;
   }
 
   // Reads `true`, `false` or `null`, whichever `literal` is; false when something else is next.
