@@ -18,6 +18,7 @@
 #include <set>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <unordered_map>
 
 namespace gpucost::cli {
 
@@ -349,16 +350,61 @@ std::filesystem::path digest_dir(const Context& context) {
   return dir ? *dir / "digests" : std::filesystem::path();
 }
 
+namespace {
+
+// Text from outside (provider names, regions, notes) reaches tables and messages escaped: an ESC
+// or CR in a catalog can neither drive the terminal nor forge a line.
+void make_terminal_safe(Offer& offer) {
+  for (auto* text : {&offer.provider, &offer.name, &offer.gpu, &offer.region, &offer.notes}) {
+    if (!is_terminal_safe(*text)) {
+      *text = terminal_safe(*text);
+    }
+  }
+}
+
+} // namespace
+
 Inputs load_inputs(const CatalogOptions& options,
                    Context& context,
-                   const std::vector<std::string>& shown_providers) {
+                   const std::vector<std::string>& shown_providers,
+                   const FilterOptions* shown) {
   Inputs inputs;
   inputs.now_s = value_or_throw(current_time(context.env));
   const std::string dir = value_or_throw(find_data_dir(context.env, context.executable));
   inputs.data = value_or_throw(load_data_set(dir));
+  // The filters resolved early, when offers they leave out need not be kept (see common.hpp).
+  std::optional<OfferFilters> early;
+  if (shown != nullptr && !options.catalogs.empty() && options.add_offers.empty()
+      && shown->providers.empty()) {
+    try {
+      early = resolve_filters(*shown, inputs.data, {}, nullptr);
+    } catch (const std::exception&) {
+      // The command resolves them again once the catalog is read, and says what is wrong.
+    }
+  }
   if (!options.catalogs.empty()) {
-    inputs.catalog = value_or_throw(load_catalog_files(
-        options.catalogs, PriceOrigin::file, inputs.data.fx, digest_dir(context)));
+    // An offer is made safe before it is matched, as rank_options would see it. GPU names are
+    // looked up once each: catalogs repeat a few over many offers.
+    std::unordered_map<std::string, const GpuSpec*> specs;
+    const auto keep = [&](Offer& offer, const OfferRead& read) {
+      if (!read.printable_ascii) {
+        make_terminal_safe(offer);
+      }
+      const GpuSpec* spec = nullptr;
+      if (offer.product != Product::api) {
+        auto [it, inserted] = specs.try_emplace(offer.gpu);
+        if (inserted) {
+          it->second = inputs.data.gpus.find(offer.gpu);
+        }
+        spec = it->second;
+      }
+      return offer_matches(offer, spec, *early);
+    };
+    inputs.catalog = value_or_throw(load_catalog_files(options.catalogs,
+                                                       PriceOrigin::file,
+                                                       inputs.data.fx,
+                                                       digest_dir(context),
+                                                       early ? KeepOffer(keep) : KeepOffer()));
   } else {
     PriceSourcePolicy policy;
     const auto offline_env = context.env("GPUCOST_OFFLINE");
@@ -403,13 +449,9 @@ Inputs load_inputs(const CatalogOptions& options,
     inputs.catalog.file_sha256.insert(
         inputs.catalog.file_sha256.end(), added.file_sha256.begin(), added.file_sha256.end());
   }
-  // Text from outside (provider names, regions, notes) reaches tables and messages escaped: an ESC
-  // or CR in a catalog can neither drive the terminal nor forge a line.
-  for (auto& offer : inputs.catalog.offers) {
-    for (auto* text : {&offer.provider, &offer.name, &offer.gpu, &offer.region, &offer.notes}) {
-      if (!is_terminal_safe(*text)) {
-        *text = terminal_safe(*text);
-      }
+  if (!early) { // the offers kept were made safe as they were read
+    for (auto& offer : inputs.catalog.offers) {
+      make_terminal_safe(offer);
     }
   }
   return inputs;

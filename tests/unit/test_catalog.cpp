@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <numeric>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -939,6 +940,72 @@ TEST_SUITE("parse_catalog fast path") {
     MESSAGE(accepted << " of " << rounds
                      << " mutated catalogs were valid and read by the fast reader");
     CHECK(accepted > static_cast<std::size_t>(rounds / 200));
+  }
+}
+
+TEST_SUITE("parse_catalog keep") {
+  TEST_CASE("offers it refuses are checked but left out, in order, on both readers") {
+    std::mt19937 random(20261202);
+    const std::string text = random_catalog(random, 600);
+    const auto all = gpucost::parse_catalog_checked(text, "c.json", k_rates);
+    REQUIRE(all.has_value());
+    // The one-pass reader reads this text; the second gives up on it (a number beyond a double's
+    // range, which the checked reader reads as 0), so the calls start again at index 0.
+    const std::string given_up = second_offer_is(with(base_offer(), "billing_minimum_s", "1e-999"));
+    REQUIRE(!gpucost::parse_catalog_fast(given_up, k_rates).has_value());
+    for (const std::string* catalog : {&text, &given_up}) {
+      std::vector<std::size_t> shown;
+      const auto kept = parse_catalog(*catalog, "c.json", k_rates, {}, [&](Offer&, auto read) {
+        shown.push_back(read.index);
+        return read.index % 3 == 1;
+      });
+      REQUIRE(kept.has_value());
+      const auto every = gpucost::parse_catalog_checked(*catalog, "c.json", k_rates);
+      REQUIRE(every.has_value());
+      std::vector<std::string> expected;
+      for (std::size_t i = 1; i < every->size(); i += 3) {
+        expected.push_back(describe((*every)[i]));
+      }
+      std::vector<std::string> got;
+      for (const auto& offer : *kept) {
+        got.push_back(describe(offer));
+      }
+      CHECK(got == expected);
+      // Every offer shown once, in order; the given-up text's first offer twice, once per reader.
+      std::vector<std::size_t> in_order(every->size());
+      std::iota(in_order.begin(), in_order.end(), std::size_t{0});
+      if (catalog == &given_up) {
+        in_order.insert(in_order.begin(), 0);
+      }
+      CHECK(shown == in_order);
+    }
+    CHECK(all->size() == 600);
+  }
+
+  TEST_CASE("an offer whose every string is printable ASCII as read is said to be") {
+    // What the one-pass reader says of offers[1] (offers[0] is the plain base offer).
+    const auto printable = [](const Fields& second) {
+      std::vector<bool> said;
+      const auto kept = gpucost::parse_catalog_fast(
+          second_offer_is(second), k_rates, nullptr, {}, [&](Offer&, auto read) {
+            said.push_back(read.printable_ascii);
+            return true;
+          });
+      REQUIRE(kept.has_value());
+      REQUIRE(said.size() == 2);
+      CHECK(said[0]);
+      return static_cast<bool>(said[1]);
+    };
+    CHECK(printable(base_offer()));
+    CHECK(printable(with(base_offer(), "name", R"(" ~!#$%&'()*+,-./:;<=>?@[]^_`{|}")")));
+    CHECK(printable(with(base_offer(), "name", R"("a name longer than eight bytes, twice over")")));
+    CHECK_FALSE(printable(with(base_offer(), "name", "\"del \x7f\"")));
+    CHECK_FALSE(printable(with(base_offer(), "region", "\"a long name with a del \x7f in it\"")));
+    CHECK_FALSE(printable(with(base_offer(), "provider", R"("esc\u001b[2J")")));
+    CHECK_FALSE(printable(with(base_offer(), "name", R"("an escaped \"quote\"")")));
+    CHECK_FALSE(printable(with(base_offer(), "notes", "\"caf\xC3\xA9\"")));
+    CHECK_FALSE(printable(with(base_offer(), "x_extra", "\"\xC2\x9B c1 control\"")));
+    CHECK_FALSE(printable(with(base_offer(), "currency", R"("EUR")"))); // a note from fx.json
   }
 }
 

@@ -228,6 +228,50 @@ TEST_CASE("a catalog of many MB is parsed and hashed as its pages are let go: of
   CHECK(loaded->file_sha256.at(0) == gpucost::sha256_hex(text));
 }
 
+TEST_CASE("load_catalog_files with `keep`: the sources count, date and name every offer read") {
+  TempDir dir;
+  const auto offer = [](const char* provider, const char* gpu, const char* fetched_at) {
+    return fmt::format(R"({{"provider": "{}", "product": "pod", "gpu": "{}", "gpu_count": 1,)"
+                       R"( "price_per_hour": 0.74, "source": "s", "fetched_at": "{}"}})",
+                       provider,
+                       gpu,
+                       fetched_at);
+  };
+  const std::string one = (dir.path() / "one.json").string();
+  write(one,
+        R"({"schema": "gpucost/catalog", "schemaVersion": 1, "offers": [)"
+            + offer("runpod", "L4", "2026-11-02T00:00:00Z") + ","
+            + offer("runpod", "RTX 4090", "2026-11-03T00:00:00Z") + ","
+            + offer("runpod", "L4", "2026-10-01T00:00:00Z") + "]}");
+  const std::string two = (dir.path() / "two.json").string();
+  write(two,
+        R"({"schema": "gpucost/catalog", "schemaVersion": 1, "offers": [)"
+            + offer("aws", "L4", "2026-11-05T00:00:00Z") + ","
+            + offer("gcp", "L4", "2026-11-04T00:00:00Z") + "]}");
+  std::vector<std::size_t> indices;
+  const auto loaded =
+      gpucost::load_catalog_files({one, two},
+                                  gpucost::PriceOrigin::file,
+                                  {},
+                                  {},
+                                  [&](gpucost::Offer& kept, const gpucost::OfferRead& read) {
+                                    indices.push_back(read.index);
+                                    CHECK(read.printable_ascii);
+                                    return kept.gpu == "RTX 4090";
+                                  });
+  REQUIRE(loaded);
+  CHECK(indices == std::vector<std::size_t>{0, 1, 2, 0, 1});
+  REQUIRE(loaded->offers.size() == 1);
+  CHECK(loaded->offers[0].fetched_at == "2026-11-03T00:00:00Z");
+  REQUIRE(loaded->sources.size() == 2);
+  CHECK(loaded->sources[0].offers == 3);
+  CHECK(loaded->sources[0].fetched_at == "2026-10-01T00:00:00Z"); // of an offer left out
+  CHECK(loaded->sources[0].provider == "runpod");
+  CHECK(loaded->sources[1].offers == 2);
+  CHECK(loaded->sources[1].fetched_at == "2026-11-04T00:00:00Z");
+  CHECK(loaded->sources[1].provider.empty()); // two providers
+}
+
 TEST_CASE("load_catalog_files remembers a file's SHA-256 only for the very version it hashed") {
   TempDir dir;
   const std::string text =

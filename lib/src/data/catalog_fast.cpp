@@ -356,7 +356,8 @@ public:
       }
       m_offer->gpu_count = *m_gpu_count;
     }
-    if (m_currency != "USD") {
+    m_converted = m_currency != "USD";
+    if (m_converted) {
       const FxRate* rate = find_rate(m_rates, m_currency);
       if (rate == nullptr) {
         return false;
@@ -366,10 +367,14 @@ public:
     return true;
   }
 
+  // Whether finish() converted the offer's prices to USD (and said so in its notes).
+  bool converted() const { return m_converted; }
+
 private:
   const std::vector<FxRate>& m_rates;
   Offer* m_offer = nullptr;
   bool m_has_product = false;
+  bool m_converted = false;
   std::optional<int> m_gpu_count;
   std::string m_currency = "USD";
   std::string m_last_valid_time;
@@ -415,10 +420,11 @@ bool equal_bytes(const char* a, const char* b, std::size_t size) {
   return true;
 }
 
-// 1 for the bytes a JSON string holds as they are: printable ASCII other than '"' and '\'.
+// 1 for the bytes a JSON string holds as they are that are printable ASCII: 0x20 to 0x7E, other
+// than '"' and '\'. (DEL, 0x7F, is held as it is too, but is not printable: read_string marks it.)
 constexpr std::array<std::uint8_t, 256> k_plain_byte = [] {
   std::array<std::uint8_t, 256> table{};
-  for (std::size_t c = 0x20; c < 0x80; ++c) {
+  for (std::size_t c = 0x20; c < 0x7F; ++c) {
     table[c] = c == '"' || c == '\\' ? 0 : 1;
   }
   return table;
@@ -433,10 +439,11 @@ public:
   CatalogScanner(std::string_view text,
                  const std::vector<FxRate>& rates,
                  CatalogEnvelope* envelope,
-                 const ReadProgress& progress)
+                 const ReadProgress& progress,
+                 const KeepOffer& keep)
       : m_begin(text.data()), m_pos(text.data()), m_end(text.data() + text.size()),
         m_builder(rates), m_size_hint(text.size()), m_envelope(envelope), m_progress(progress),
-        m_reported(text.data()) {}
+        m_keep(keep), m_reported(text.data()) {}
 
   // Reads the whole text: the offers, or nullopt for anything but a valid catalog.
   std::optional<std::vector<Offer>> read() {
@@ -579,7 +586,8 @@ private:
     return 0;
   }
 
-  // Moves `p` past bytes that a string holds as they are, eight at a time where it can.
+  // Moves `p` past printable ASCII bytes that a string holds as they are (k_plain_byte), eight at
+  // a time where it can.
   const char* skip_plain(const char* p) const {
     if constexpr (std::endian::native == std::endian::little) {
       constexpr std::uint64_t k_ones = 0x0101010101010101U;
@@ -591,9 +599,9 @@ private:
       while (m_end - p >= 8) {
         std::uint64_t word = 0;
         std::memcpy(&word, p, sizeof word);
-        const std::uint64_t special = below(word ^ (k_ones * '"'), 1)
-                                      | below(word ^ (k_ones * '\\'), 1) | below(word, 0x20)
-                                      | (word & k_highs);
+        const std::uint64_t special =
+            below(word ^ (k_ones * '"'), 1) | below(word ^ (k_ones * '\\'), 1)
+            | below(word ^ (k_ones * 0x7F), 1) | below(word, 0x20) | (word & k_highs);
         if (special != 0) {
           return p + std::countr_zero(special) / 8;
         }
@@ -717,12 +725,15 @@ private:
       if (c == '\\') {
         break;
       }
-      const std::size_t length = c < 0x80 ? 0 : utf8_length(p); // < 0x80: a control character
+      m_printable = false;
+      // DEL is held as it is; any other byte < 0x80 here is a control character.
+      const std::size_t length = c == 0x7F ? 1 : c < 0x80 ? 0 : utf8_length(p);
       if (length == 0) {
         return false;
       }
       p += length;
     }
+    m_printable = false;
     m_scratch.assign(start, p);
     while (true) {
       const char* const run = p;
@@ -743,7 +754,7 @@ private:
         }
         continue;
       }
-      const std::size_t length = c < 0x80 ? 0 : utf8_length(p);
+      const std::size_t length = c == 0x7F ? 1 : c < 0x80 ? 0 : utf8_length(p);
       if (length == 0) {
         return false;
       }
@@ -879,21 +890,38 @@ private:
     // reservation that no offer fills are never touched, so they cost no memory.
     offers.reserve(m_size_hint / 256);
     advise_huge_pages(offers.data(), offers.capacity() * sizeof(Offer));
-    return read_items(']', [&] {
+    std::size_t index = 0;
+    bool reuse = false; // the last offer was not kept: its place takes the next one
+    const bool read = read_items(']', [&] {
       if (!consume('{')) {
         return false;
       }
-      m_builder.start(offers.emplace_back());
+      if (!reuse) {
+        offers.emplace_back();
+      }
+      Offer& offer = offers.back();
+      m_builder.start(offer);
+      m_printable = true;
       if (!read_items('}', [&] { return read_offer_key() && read_field_value(); })
           || !m_builder.finish()) {
         return false;
       }
+      // A price converted has a note made from data/fx.json: not checked here.
+      reuse = m_keep && !m_keep(offer, {index, m_printable && !m_builder.converted()});
+      if (reuse) {
+        offer = Offer{}; // the strings keep their buffers for the next offer
+      }
+      ++index;
       if (m_progress && m_pos - m_reported >= k_progress_bytes) {
         m_progress(static_cast<std::size_t>(m_pos - m_begin));
         m_reported = m_pos;
       }
       return true;
     });
+    if (reuse) {
+      offers.pop_back();
+    }
+    return read;
   }
 
   // The envelope member that records top-level string `key`, or nullptr.
@@ -926,7 +954,9 @@ private:
   std::size_t m_size_hint;
   CatalogEnvelope* m_envelope;
   const ReadProgress& m_progress;
-  const char* m_reported; // where `progress` was last told of
+  const KeepOffer& m_keep;
+  bool m_printable = false; // no string of the offer read so far held anything but printable ASCII
+  const char* m_reported;   // where `progress` was last told of
   std::string m_scratch;
 };
 
@@ -1040,8 +1070,9 @@ std::optional<MisplacedField> misplaced_offer_field(const Offer& offer, bool has
 std::optional<std::vector<Offer>> parse_catalog_fast(std::string_view json_text,
                                                      const std::vector<FxRate>& rates,
                                                      CatalogEnvelope* envelope,
-                                                     const ReadProgress& progress) {
-  return CatalogScanner(json_text, rates, envelope, progress).read();
+                                                     const ReadProgress& progress,
+                                                     const KeepOffer& keep) {
+  return CatalogScanner(json_text, rates, envelope, progress, keep).read();
 }
 
 } // namespace gpucost

@@ -90,29 +90,68 @@ Expected<DataSet> load_data_set(const std::string& dir) {
   return data;
 }
 
-std::string oldest_fetched_at(const std::vector<Offer>& offers) {
-  std::string oldest;
-  std::optional<std::int64_t> oldest_s;
-  // Most offers of a file share one time: parse only when it differs from the previous offer's.
-  const std::string* previous = nullptr;
-  for (const auto& offer : offers) {
-    if (previous != nullptr && *previous == offer.fetched_at) {
-      continue;
+namespace {
+
+// What a file's offers come to in its CatalogSource, whether they are kept or not: how many, the
+// oldest fetched_at, and the provider when they all have one.
+class SourceTally {
+public:
+  // Counts `offer`.
+  void add(const Offer& offer) {
+    if (m_count == 0) {
+      m_provider = offer.provider;
+    } else if (m_one_provider && offer.provider != m_provider) {
+      m_one_provider = false;
     }
-    previous = &offer.fetched_at;
+    ++m_count;
+    // Most offers of a file share one time: parse only when it differs from the previous offer's.
+    if (m_count > 1 && offer.fetched_at == m_previous_time) {
+      return;
+    }
+    m_previous_time = offer.fetched_at;
     const auto at = parse_iso8601(offer.fetched_at);
-    if (at && (!oldest_s || *at < *oldest_s)) {
-      oldest_s = at;
-      oldest = offer.fetched_at;
+    if (at && (!m_oldest_s || *at < *m_oldest_s)) {
+      m_oldest_s = at;
+      m_oldest = offer.fetched_at;
     }
   }
-  return oldest;
+
+  // The oldest fetched_at counted (ISO 8601), or empty.
+  const std::string& oldest() const { return m_oldest; }
+
+  // Sets the count, the oldest time and the one provider of `source`.
+  void fill(CatalogSource& source) const {
+    source.offers = m_count;
+    source.fetched_at = m_oldest;
+    if (m_count > 0 && m_one_provider) {
+      source.provider = m_provider;
+    }
+  }
+
+private:
+  std::size_t m_count = 0;
+  std::string m_provider;
+  bool m_one_provider = true;
+  std::string m_previous_time;
+  std::string m_oldest;
+  std::optional<std::int64_t> m_oldest_s;
+};
+
+} // namespace
+
+std::string oldest_fetched_at(const std::vector<Offer>& offers) {
+  SourceTally tally;
+  for (const auto& offer : offers) {
+    tally.add(offer);
+  }
+  return tally.oldest();
 }
 
 Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths,
                                            PriceOrigin origin,
                                            const std::vector<FxRate>& fx,
-                                           const fs::path& digest_dir) {
+                                           const fs::path& digest_dir,
+                                           const KeepOffer& keep) {
   LoadedCatalog catalog;
   for (const auto& path : paths) {
     // The identity before and after opening: equal, the text read is that version of the file.
@@ -149,10 +188,22 @@ Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths
       });
     }
     std::size_t dropped = 0;
-    auto parsed = parse_catalog(view, path, fx, [&](std::size_t read) {
-      text.drop(dropped, read);
-      dropped = read;
-    });
+    SourceTally tally; // every offer read, kept or not
+    auto parsed = parse_catalog(
+        view,
+        path,
+        fx,
+        [&](std::size_t read) {
+          text.drop(dropped, read);
+          dropped = read;
+        },
+        [&](Offer& offer, const OfferRead& read) {
+          if (read.index == 0) {
+            tally = SourceTally(); // read again from the start (parse_catalog)
+          }
+          tally.add(offer);
+          return !keep || keep(offer, read);
+        });
     if (known) {
       catalog.file_sha256.push_back(std::move(*known));
     } else {
@@ -167,13 +218,7 @@ Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths
     CatalogSource source;
     source.origin = origin;
     source.location = path;
-    source.fetched_at = oldest_fetched_at(offers);
-    source.offers = offers.size();
-    if (!offers.empty() && std::all_of(offers.begin(), offers.end(), [&](const Offer& offer) {
-          return offer.provider == offers.front().provider;
-        })) {
-      source.provider = offers.front().provider;
-    }
+    tally.fill(source);
     catalog.sources.push_back(std::move(source));
     if (catalog.offers.empty()) {
       catalog.offers = std::move(offers);
