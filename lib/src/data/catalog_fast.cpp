@@ -579,8 +579,9 @@ private:
   // Whether `c` is the next byte.
   bool at(char c) const { return m_pos != m_end && *m_pos == c; }
 
-  // Skips JSON whitespace: space, tab, line feed, carriage return.
-  void skip_space() {
+  // Skips JSON whitespace: space, tab, line feed, carriage return. Inlined: called several times a
+  // field, the calls showed in profiles (5% of a 100k run).
+  [[gnu::always_inline]] void skip_space() {
     // Every JSON space is below '!': most calls find none, with one comparison.
     while (m_pos != m_end && static_cast<unsigned char>(*m_pos) <= ' '
            && (*m_pos == ' ' || *m_pos == '\n' || *m_pos == '\r' || *m_pos == '\t')) {
@@ -589,7 +590,7 @@ private:
   }
 
   // Skips space and `c`; false when `c` is not next.
-  bool consume(char c) {
+  [[gnu::always_inline]] bool consume(char c) {
     skip_space();
     if (!at(c)) {
       return false;
