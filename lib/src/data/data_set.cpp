@@ -10,8 +10,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <future>
+#include <limits>
+#include <optional>
+#include <thread>
 
 namespace gpucost {
 
@@ -137,6 +141,52 @@ private:
   std::optional<std::int64_t> m_oldest_s;
 };
 
+// Maps a file's pages on a thread of its own, at most k_ahead bytes ahead of where its reader says
+// it is (reader_at), until the reader is done (the destructor): the page faults of reading a 100k
+// catalog were 8% of the run, and they leave the reader's core. Never further ahead, so that with
+// the reader letting go of what it has read (FileText::drop) the file is never all in memory.
+class AheadOfReader {
+public:
+  explicit AheadOfReader(const FileText& text)
+      : m_thread([this, &text] {
+          const std::size_t size = text.view().size();
+          for (std::size_t at = 0; at < size; at += k_chunk) {
+            std::size_t reader = m_reader.load();
+            while (reader != k_done && at >= reader + k_ahead) {
+              m_reader.wait(reader);
+              reader = m_reader.load();
+            }
+            if (reader == k_done) {
+              return;
+            }
+            text.populate(at, at + k_chunk);
+          }
+        }) {}
+
+  AheadOfReader(const AheadOfReader&) = delete;
+  AheadOfReader& operator=(const AheadOfReader&) = delete;
+
+  ~AheadOfReader() {
+    m_reader.store(k_done);
+    m_reader.notify_all();
+    m_thread.join();
+  }
+
+  // The reader has read the first `read` bytes.
+  void reader_at(std::size_t read) {
+    m_reader.store(read);
+    m_reader.notify_all();
+  }
+
+private:
+  static constexpr std::size_t k_chunk = std::size_t{1} << 20;
+  static constexpr std::size_t k_ahead = std::size_t{12} << 20; // the reader tells every 4 MB
+  static constexpr std::size_t k_done = std::numeric_limits<std::size_t>::max();
+
+  std::atomic<std::size_t> m_reader{0};
+  std::thread m_thread; // last: it starts once the rest is made
+};
+
 } // namespace
 
 std::string oldest_fetched_at(const std::vector<Offer>& offers) {
@@ -187,6 +237,11 @@ Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths
         return hash.hex();
       });
     }
+    // Else map a large file's pages on a second core, ahead of the reader (AheadOfReader).
+    std::optional<AheadOfReader> ahead;
+    if (known && text.mapped() && view.size() >= k_hash_in_parallel_bytes) {
+      ahead.emplace(text);
+    }
     std::size_t dropped = 0;
     SourceTally tally; // every offer read, kept or not
     auto parsed = parse_catalog(
@@ -196,6 +251,9 @@ Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths
         [&](std::size_t read) {
           text.drop(dropped, read);
           dropped = read;
+          if (ahead) {
+            ahead->reader_at(read);
+          }
         },
         [&](Offer& offer, const OfferRead& read) {
           if (read.index == 0) {
@@ -204,6 +262,7 @@ Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths
           tally.add(offer);
           return !keep || keep(offer, read);
         });
+    ahead.reset();
     if (known) {
       catalog.file_sha256.push_back(std::move(*known));
     } else {
