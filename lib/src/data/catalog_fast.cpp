@@ -188,7 +188,7 @@ public:
     m_offer = &offer;
     m_has_product = false;
     m_gpu_count.reset();
-    m_currency = "USD";
+    m_in_usd = true;
     m_field = Field::unknown;
     m_next = 0;
     m_seen = 0;
@@ -239,7 +239,7 @@ public:
       m_offer->notes.clear();
       return true;
     case Field::currency:
-      m_currency = "USD";
+      m_in_usd = true;
       return true;
     case Field::cold_start_billed:
       m_offer->cold_start_billed.reset();
@@ -320,7 +320,10 @@ public:
       m_offer->region.assign(text);
       return true;
     case Field::currency:
-      m_currency.assign(text);
+      m_in_usd = text == "USD";
+      if (!m_in_usd) {
+        m_currency.assign(text);
+      }
       return true;
     case Field::source:
       m_offer->source.assign(text);
@@ -371,7 +374,7 @@ public:
       }
       m_offer->gpu_count = *m_gpu_count;
     }
-    m_converted = m_currency != "USD";
+    m_converted = !m_in_usd;
     if (m_converted) {
       const FxRate* rate = find_rate(m_rates, m_currency);
       if (rate == nullptr) {
@@ -391,7 +394,8 @@ private:
   bool m_has_product = false;
   bool m_converted = false;
   std::optional<int> m_gpu_count;
-  std::string m_currency = "USD";
+  bool m_in_usd = true;   // the offer's currency is USD (given or not): no conversion
+  std::string m_currency; // else its currency (set every time m_in_usd is false)
   std::string m_last_valid_time;
   Field m_field = Field::unknown;
   std::size_t m_next = 0;                  // the field expected next
