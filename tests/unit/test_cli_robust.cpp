@@ -136,7 +136,13 @@ TEST_SUITE("cli_robust") {
                            << offer("evil\\u001b[2J", "RTX 4090", "US\\r\\nforged", 0.5) << ","
                            << offer("cheap", "L4", "US\\r\\nforged", 0.1) << ","
                            << offer("del \x7f", "RTX 4090", "US\\r\\nother", 0.6) << ","
-                           << offer("plain", "RTX 4090", "US", 0.2) << "]}";
+                           << offer("plain", "RTX 4090", "US", 0.2) << ","
+                           << offer("alias", "GeForce RTX 4090", "US\\r\\nalias", 0.7);
+    for (int i = 0; i < 20; ++i) { // more names than the GPU lookups' first table holds
+      std::ofstream(catalog, std::ios::app)
+          << "," << offer("other", fmt::format("X{}", i).c_str(), "US\\r", 0.05);
+    }
+    std::ofstream(catalog, std::ios::app) << "]}";
     const auto outcome = run_cli({"compare",
                                   "--catalog",
                                   catalog.string(),
@@ -156,11 +162,13 @@ TEST_SUITE("cli_robust") {
     REQUIRE(outcome.code == 0);
     CHECK(outcome.out.find('\x1b') == std::string::npos);
     const auto json = nlohmann::json::parse(outcome.out);
-    REQUIRE(json["options"].size() == 2);
+    REQUIRE(json["options"].size() == 3);
     CHECK(json["options"][0]["name"] == "evil\\e[2J");
     CHECK(json["options"][0]["region"] == "US\\r\\nforged");
     CHECK(json["options"][1]["name"] == "del \\x7f");
-    CHECK(json["catalog"]["sources"][0]["offers"] == 4);
+    CHECK(json["options"][2]["name"] == "alias");
+    CHECK(json["options"][2]["gpu"] == "RTX 4090");
+    CHECK(json["catalog"]["sources"][0]["offers"] == 25);
   }
 
   TEST_CASE("whole-number flags are decimal: 010 is 10, 0x10 is refused") {
