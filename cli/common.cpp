@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <set>
 #include <sys/ioctl.h>
@@ -349,16 +350,121 @@ std::filesystem::path digest_dir(const Context& context) {
   return dir ? *dir / "digests" : std::filesystem::path();
 }
 
+namespace {
+
+// Text from outside (provider names, regions, notes) reaches tables and messages escaped: an ESC
+// or CR in a catalog can neither drive the terminal nor forge a line.
+void make_terminal_safe(Offer& offer) {
+  for (auto* text : {&offer.provider, &offer.name, &offer.gpu, &offer.region, &offer.notes}) {
+    if (!is_terminal_safe(*text)) {
+      *text = terminal_safe(*text);
+    }
+  }
+}
+
+// GPU specs by the names offers give, each name looked up in the database once: an open-addressing
+// table of a power of two slots, hashed 8 bytes at a time. A catalog repeats a few names over 100k
+// offers, and a std::unordered_map's bucket division and hashing were 5% of the 100k run.
+class GpuNameCache {
+public:
+  explicit GpuNameCache(const GpuDatabase& gpus) : m_gpus(gpus), m_slots(16) {}
+
+  // The spec of the GPU called `name` (gpus.find), or nullptr.
+  const GpuSpec* find(const std::string& name) {
+    for (std::size_t i = hash(name);; ++i) {
+      Slot& slot = m_slots[i & (m_slots.size() - 1)];
+      if (!slot.used) {
+        slot = {true, name, m_gpus.find(name)};
+        const GpuSpec* spec = slot.spec;
+        if (++m_used * 2 > m_slots.size()) {
+          grow();
+        }
+        return spec;
+      }
+      if (slot.name == name) {
+        return slot.spec;
+      }
+    }
+  }
+
+private:
+  struct Slot {
+    bool used = false;
+    std::string name;
+    const GpuSpec* spec = nullptr;
+  };
+
+  // Every byte of `name`, mixed 8 at a time.
+  static std::size_t hash(std::string_view name) {
+    constexpr std::uint64_t k_mix = 0x9E3779B97F4A7C15U;
+    std::uint64_t hash = name.size() * k_mix;
+    for (std::size_t at = 0; at < name.size(); at += 8) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, name.data() + at, std::min<std::size_t>(8, name.size() - at));
+      hash = (hash ^ word) * k_mix;
+      hash ^= hash >> 29;
+    }
+    return static_cast<std::size_t>(hash);
+  }
+
+  // Doubles the table, keeping it at most half full.
+  void grow() {
+    std::vector<Slot> old(m_slots.size() * 2);
+    old.swap(m_slots);
+    for (Slot& slot : old) {
+      if (!slot.used) {
+        continue;
+      }
+      for (std::size_t i = hash(slot.name);; ++i) {
+        Slot& into = m_slots[i & (m_slots.size() - 1)];
+        if (!into.used) {
+          into = std::move(slot);
+          break;
+        }
+      }
+    }
+  }
+
+  const GpuDatabase& m_gpus;
+  std::vector<Slot> m_slots; // a power of two of them
+  std::size_t m_used = 0;
+};
+
+} // namespace
+
 Inputs load_inputs(const CatalogOptions& options,
                    Context& context,
-                   const std::vector<std::string>& shown_providers) {
+                   const std::vector<std::string>& shown_providers,
+                   const FilterOptions* shown) {
   Inputs inputs;
   inputs.now_s = value_or_throw(current_time(context.env));
   const std::string dir = value_or_throw(find_data_dir(context.env, context.executable));
   inputs.data = value_or_throw(load_data_set(dir));
+  // The filters resolved early, when offers they leave out need not be kept (see common.hpp).
+  std::optional<OfferFilters> early;
+  if (shown != nullptr && !options.catalogs.empty() && options.add_offers.empty()
+      && shown->providers.empty()) {
+    try {
+      early = resolve_filters(*shown, inputs.data, {}, nullptr);
+    } catch (const std::exception&) {
+      // The command resolves them again once the catalog is read, and says what is wrong.
+    }
+  }
   if (!options.catalogs.empty()) {
-    inputs.catalog = value_or_throw(load_catalog_files(
-        options.catalogs, PriceOrigin::file, inputs.data.fx, digest_dir(context)));
+    // An offer is made safe before it is matched, as rank_options would see it.
+    GpuNameCache specs(inputs.data.gpus);
+    const auto keep = [&](Offer& offer, const OfferRead& read) {
+      if (!read.printable_ascii) {
+        make_terminal_safe(offer);
+      }
+      const GpuSpec* spec = offer.product == Product::api ? nullptr : specs.find(offer.gpu);
+      return offer_matches(offer, spec, *early);
+    };
+    inputs.catalog = value_or_throw(load_catalog_files(options.catalogs,
+                                                       PriceOrigin::file,
+                                                       inputs.data.fx,
+                                                       digest_dir(context),
+                                                       early ? KeepOffer(keep) : KeepOffer()));
   } else {
     PriceSourcePolicy policy;
     const auto offline_env = context.env("GPUCOST_OFFLINE");
@@ -403,13 +509,9 @@ Inputs load_inputs(const CatalogOptions& options,
     inputs.catalog.file_sha256.insert(
         inputs.catalog.file_sha256.end(), added.file_sha256.begin(), added.file_sha256.end());
   }
-  // Text from outside (provider names, regions, notes) reaches tables and messages escaped: an ESC
-  // or CR in a catalog can neither drive the terminal nor forge a line.
-  for (auto& offer : inputs.catalog.offers) {
-    for (auto* text : {&offer.provider, &offer.name, &offer.gpu, &offer.region, &offer.notes}) {
-      if (!is_terminal_safe(*text)) {
-        *text = terminal_safe(*text);
-      }
+  if (!early) { // the offers kept were made safe as they were read
+    for (auto& offer : inputs.catalog.offers) {
+      make_terminal_safe(offer);
     }
   }
   return inputs;

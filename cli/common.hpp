@@ -130,10 +130,16 @@ struct Inputs {
 
 // Loads data and the chosen catalog; throws Error with the file, line and field on bad input.
 // A refresh fetches only `shown_providers` (the command's --provider; empty = every live one),
-// gives up after --deadline and then uses the cache, stale or not, saying why.
+// gives up after --deadline and then uses the cache, stale or not, saying why. `shown`, if given,
+// is the filters the command applies to every offer before anything else (compare's): offers of
+// --catalog files they leave out are read and checked but not kept, so the catalog's sources count
+// more offers than `catalog.offers` holds. Not with --add-offers (an added offer replaces the base
+// offers of its key whatever the filters say) nor --provider (its check names every provider
+// read), nor when the filters are wrong (the command then says so as before).
 Inputs load_inputs(const CatalogOptions& options,
                    Context& context,
-                   const std::vector<std::string>& shown_providers = {});
+                   const std::vector<std::string>& shown_providers = {},
+                   const FilterOptions* shown = nullptr);
 
 // The table style for this context: width from COLUMNS or the terminal, colour only on a
 // terminal without NO_COLOR, every column when `output` asked for --wide.

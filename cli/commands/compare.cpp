@@ -34,7 +34,8 @@ void run_compare(const CompareOptions& options, Context& context) {
   if (options.top && *options.top < 0) {
     throw Error(fmt::format("--top: must be 0 (every row) or more (got {})", *options.top));
   }
-  Inputs inputs = load_inputs(options.catalog, context, options.filters.providers);
+  Inputs inputs =
+      load_inputs(options.catalog, context, options.filters.providers, &options.filters);
   const Workload workload = build_workload(options.workload, inputs.data);
   const OfferFilters filters =
       resolve_filters(options.filters, inputs.data, inputs.catalog.offers, &context.err);

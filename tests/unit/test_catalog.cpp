@@ -6,17 +6,20 @@
 #include <gpucost/data/catalog.hpp>
 #include <gpucost/data/catalog_fast.hpp>
 #include <gpucost/model/offer.hpp>
+#include <gpucost/util/number_text.hpp>
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <numeric>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -940,6 +943,72 @@ TEST_SUITE("parse_catalog fast path") {
   }
 }
 
+TEST_SUITE("parse_catalog keep") {
+  TEST_CASE("offers it refuses are checked but left out, in order, on both readers") {
+    std::mt19937 random(20261202);
+    const std::string text = random_catalog(random, 600);
+    const auto all = gpucost::parse_catalog_checked(text, "c.json", k_rates);
+    REQUIRE(all.has_value());
+    // The one-pass reader reads this text; the second gives up on it (a number beyond a double's
+    // range, which the checked reader reads as 0), so the calls start again at index 0.
+    const std::string given_up = second_offer_is(with(base_offer(), "billing_minimum_s", "1e-999"));
+    REQUIRE(!gpucost::parse_catalog_fast(given_up, k_rates).has_value());
+    for (const std::string* catalog : {&text, &given_up}) {
+      std::vector<std::size_t> shown;
+      const auto kept = parse_catalog(*catalog, "c.json", k_rates, {}, [&](Offer&, auto read) {
+        shown.push_back(read.index);
+        return read.index % 3 == 1;
+      });
+      REQUIRE(kept.has_value());
+      const auto every = gpucost::parse_catalog_checked(*catalog, "c.json", k_rates);
+      REQUIRE(every.has_value());
+      std::vector<std::string> expected;
+      for (std::size_t i = 1; i < every->size(); i += 3) {
+        expected.push_back(describe((*every)[i]));
+      }
+      std::vector<std::string> got;
+      for (const auto& offer : *kept) {
+        got.push_back(describe(offer));
+      }
+      CHECK(got == expected);
+      // Every offer shown once, in order; the given-up text's first offer twice, once per reader.
+      std::vector<std::size_t> in_order(every->size());
+      std::iota(in_order.begin(), in_order.end(), std::size_t{0});
+      if (catalog == &given_up) {
+        in_order.insert(in_order.begin(), 0);
+      }
+      CHECK(shown == in_order);
+    }
+    CHECK(all->size() == 600);
+  }
+
+  TEST_CASE("an offer whose every string is printable ASCII as read is said to be") {
+    // What the one-pass reader says of offers[1] (offers[0] is the plain base offer).
+    const auto printable = [](const Fields& second) {
+      std::vector<bool> said;
+      const auto kept = gpucost::parse_catalog_fast(
+          second_offer_is(second), k_rates, nullptr, {}, [&](Offer&, auto read) {
+            said.push_back(read.printable_ascii);
+            return true;
+          });
+      REQUIRE(kept.has_value());
+      REQUIRE(said.size() == 2);
+      CHECK(said[0]);
+      return static_cast<bool>(said[1]);
+    };
+    CHECK(printable(base_offer()));
+    CHECK(printable(with(base_offer(), "name", R"(" ~!#$%&'()*+,-./:;<=>?@[]^_`{|}")")));
+    CHECK(printable(with(base_offer(), "name", R"("a name longer than eight bytes, twice over")")));
+    CHECK_FALSE(printable(with(base_offer(), "name", "\"del \x7f\"")));
+    CHECK_FALSE(printable(with(base_offer(), "region", "\"a long name with a del \x7f in it\"")));
+    CHECK_FALSE(printable(with(base_offer(), "provider", R"("esc\u001b[2J")")));
+    CHECK_FALSE(printable(with(base_offer(), "name", R"("an escaped \"quote\"")")));
+    CHECK_FALSE(printable(with(base_offer(), "notes", "\"caf\xC3\xA9\"")));
+    CHECK_FALSE(printable(with(base_offer(), "x_extra", "\"\xC2\x9B c1 control\"")));
+    CHECK_FALSE(printable(with(base_offer(), "currency", R"("EUR")"))); // a note from fx.json
+  }
+}
+
 namespace {
 
 // An api offer as docs/catalog-format.md shows it.
@@ -1098,6 +1167,135 @@ TEST_CASE("merge_offers replaces every base offer with an added key and appends 
   }
   CHECK(prices == std::vector<double>{3, 4, 5, 10, 11, 12});
   CHECK(gpucost::merge_offers(base, {}).size() == base.size());
+}
+
+namespace {
+
+// What read_json_number gives for `text`, which must be read whole; nullopt when it refuses it.
+std::optional<gpucost::JsonNumber> read_number_text(const std::string& text) {
+  gpucost::JsonNumber number{};
+  const char* end = gpucost::read_json_number(text.data(), text.data() + text.size(), number);
+  if (end == nullptr) {
+    return std::nullopt;
+  }
+  REQUIRE_MESSAGE(end == text.data() + text.size(), text);
+  return number;
+}
+
+// Checks that read_json_number reads `text` as std::from_chars does, bit for bit, and as an
+// integer exactly when it is written as one that fits in 64 bits.
+void check_as_from_chars(const std::string& text) {
+  const char* const end = text.data() + text.size();
+  double expected = 0;
+  const auto parsed = std::from_chars(text.data(), end, expected);
+  const bool written_whole = text.find_first_of(".eE") == std::string::npos;
+  std::int64_t whole = 0;
+  const bool fits = written_whole && std::from_chars(text.data(), end, whole).ec == std::errc{};
+  const auto number = read_number_text(text);
+  if (parsed.ec != std::errc{} && !fits) {
+    CHECK_MESSAGE(!number, text);
+    return;
+  }
+  REQUIRE_MESSAGE(number.has_value(), text);
+  if (fits) {
+    expected = static_cast<double>(whole); // "-0" is +0, as nlohmann reads it
+    CHECK_MESSAGE(number->integer == std::optional<std::int64_t>(whole), text);
+  } else {
+    CHECK_MESSAGE(!number->integer, text);
+  }
+  CHECK_MESSAGE(std::bit_cast<std::uint64_t>(number->value)
+                    == std::bit_cast<std::uint64_t>(expected),
+                text << ": " << number->value << " instead of " << expected);
+}
+
+// A random decimal in JSON spelling, mostly near the edges of the one-operation fast path: 15 to
+// 20 digits, powers of ten around 22 either way, mantissas around 2^53.
+std::string random_decimal(std::mt19937_64& random) {
+  const auto digits = [&](std::size_t count, bool leading_zero_allowed) {
+    std::string text;
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto first = i == 0 && !leading_zero_allowed ? 1U : 0U;
+      text += static_cast<char>('0' + first + random() % (10 - first));
+    }
+    return text;
+  };
+  std::string text = random() % 4 == 0 ? "-" : "";
+  const std::size_t total = random() % 3 == 0 ? random() % 24 : 14 + random() % 7;
+  const std::size_t whole_digits = random() % (total + 1);
+  text += whole_digits == 0 ? "0" : digits(whole_digits, false);
+  if (total > whole_digits || random() % 2 == 0) {
+    text += "." + digits(std::max<std::size_t>(1, total - whole_digits), true);
+  }
+  if (random() % 2 == 0) {
+    const auto power = static_cast<int>(random() % 61) - 30;
+    text += fmt::format(
+        "{}{}{}", random() % 2 == 0 ? "e" : "E", power >= 0 && random() % 2 == 0 ? "+" : "", power);
+  }
+  return text;
+}
+
+} // namespace
+
+TEST_SUITE("read_json_number") {
+  TEST_CASE("reads every number bit for bit as std::from_chars does") {
+    for (const std::string text : {"0",
+                                   "-0",
+                                   "0.0",
+                                   "-0.0",
+                                   "0e5",
+                                   "-0e-5",
+                                   "1",
+                                   "0.1",
+                                   "0.59",
+                                   "2.5e1",
+                                   "1E-3",
+                                   "3e+2",
+                                   "9007199254740992",
+                                   "9007199254740993",
+                                   "9007199254740993.0",
+                                   "9007199254740992.0",
+                                   "900719925474099.3",
+                                   "900719925474099.35",
+                                   "1e22",
+                                   "1e23",
+                                   "1e-22",
+                                   "1e-23",
+                                   "0.1e-22",
+                                   "0.1e-21",
+                                   "123456789012345678e-5",
+                                   "1234567890123456789e-5",
+                                   "12345678901234567890e-5",
+                                   "0.1000000000000000055511151231257827",
+                                   "999999999999999999",
+                                   "9223372036854775807",
+                                   "-9223372036854775808",
+                                   "9223372036854775808",
+                                   "18446744073709551616",
+                                   "1.7976931348623157e308",
+                                   "5e-324",
+                                   "2.2250738585072014e-308",
+                                   "1e999",
+                                   "1e-999",
+                                   "1e99999999999999999999"}) {
+      check_as_from_chars(text);
+    }
+    std::mt19937_64 random(20261202);
+    const int count = gpucost::test::scaled(200000);
+    for (int i = 0; i < count; ++i) {
+      check_as_from_chars(random_decimal(random));
+    }
+  }
+
+  TEST_CASE("reads only the JSON grammar, and stops where the number does") {
+    for (const std::string text : {"", "-", "+1", ".5", "1.", "1.e5", "1e", "1e+", "-a", "--1"}) {
+      CHECK_MESSAGE(!read_number_text(text), text);
+    }
+    gpucost::JsonNumber number{};
+    const std::string text = "01, 2";
+    CHECK(gpucost::read_json_number(text.data(), text.data() + text.size(), number)
+          == text.data() + 1);
+    CHECK(number.integer == std::optional<std::int64_t>(0));
+  }
 }
 
 } // namespace gpucost_test_catalog

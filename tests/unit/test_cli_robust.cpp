@@ -7,6 +7,8 @@
 #include <gpucost/util/text_safety.hpp>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -114,6 +116,59 @@ TEST_SUITE("cli_robust") {
     CHECK(outcome.code == 0);
     CHECK(outcome.out.find('\x1b') == std::string::npos);
     CHECK(outcome.out.find('\r') == std::string::npos);
+  }
+
+  TEST_CASE("compare matches offers on their escaped text, and counts those it leaves out") {
+    // compare keeps only the offers its filters match as the catalog is read (load_inputs): they
+    // must match the text as it is shown, and the source still counts every offer.
+    TempDir temp;
+    const auto catalog = temp.path() / "evil.json";
+    const auto offer = [](const char* name, const char* gpu, const char* region, double price) {
+      return fmt::format(R"({{"provider":"vastai","product":"pod","name":"{}","gpu":"{}",)"
+                         R"("gpu_count":1,"region":"{}","price_per_hour":{},"source":"x",)"
+                         R"("fetched_at":"2026-11-20T00:00:00Z"}})",
+                         name,
+                         gpu,
+                         region,
+                         price);
+    };
+    std::ofstream(catalog) << R"({"schema":"gpucost/catalog","schemaVersion":1,"offers":[)"
+                           << offer("evil\\u001b[2J", "RTX 4090", "US\\r\\nforged", 0.5) << ","
+                           << offer("cheap", "L4", "US\\r\\nforged", 0.1) << ","
+                           << offer("del \x7f", "RTX 4090", "US\\r\\nother", 0.6) << ","
+                           << offer("plain", "RTX 4090", "US", 0.2) << ","
+                           << offer("alias", "GeForce RTX 4090", "US\\r\\nalias", 0.7);
+    for (int i = 0; i < 20; ++i) { // more names than the GPU lookups' first table holds
+      std::ofstream(catalog, std::ios::app)
+          << "," << offer("other", fmt::format("X{}", i).c_str(), "US\\r", 0.05);
+    }
+    std::ofstream(catalog, std::ios::app) << "]}";
+    const auto outcome = run_cli({"compare",
+                                  "--catalog",
+                                  catalog.string(),
+                                  "--ref-gpu",
+                                  "RTX 4090",
+                                  "--job-seconds",
+                                  "60",
+                                  "--gpu",
+                                  "RTX 4090",
+                                  "--mode",
+                                  "per-job",
+                                  "--region",
+                                  "US\\r",
+                                  "--format",
+                                  "json"},
+                                 pinned_env(temp.path().string()));
+    REQUIRE(outcome.code == 0);
+    CHECK(outcome.out.find('\x1b') == std::string::npos);
+    const auto json = nlohmann::json::parse(outcome.out);
+    REQUIRE(json["options"].size() == 3);
+    CHECK(json["options"][0]["name"] == "evil\\e[2J");
+    CHECK(json["options"][0]["region"] == "US\\r\\nforged");
+    CHECK(json["options"][1]["name"] == "del \\x7f");
+    CHECK(json["options"][2]["name"] == "alias");
+    CHECK(json["options"][2]["gpu"] == "RTX 4090");
+    CHECK(json["catalog"]["sources"][0]["offers"] == 25);
   }
 
   TEST_CASE("whole-number flags are decimal: 010 is 10, 0x10 is refused") {

@@ -217,6 +217,25 @@ TEST_CASE("drop lets a mapped file's pages go, and they read the same again") {
   CHECK(*copied == text);
 }
 
+TEST_CASE("populate maps a mapped file's pages before they are read") {
+  TempDir dir;
+  const std::string text(std::size_t{3} << 20, 'x');
+  const std::string path = (dir.path() / "ahead.txt").string();
+  write(path, text);
+  const auto file = gpucost::FileText::open(path);
+  REQUIRE(file);
+  REQUIRE(file->mapped());
+  const long before = mapping_rss_kb(file->view().data());
+  if (before < 0) {
+    MESSAGE("no /proc/self/smaps: resident size not checked");
+  } else {
+    CHECK(before < 1000); // nothing read yet
+    file->populate(0, text.size());
+    CHECK(mapping_rss_kb(file->view().data()) >= 3000);
+  }
+  CHECK(file->view() == text);
+}
+
 TEST_CASE("a catalog of many MB is parsed and hashed as its pages are let go: offers and digest "
           "intact") {
   TempDir dir;
@@ -253,13 +272,67 @@ TEST_CASE("a catalog of many MB is parsed and hashed as its pages are let go: of
   CHECK(loaded->file_sha256.at(0) == gpucost::sha256_hex(text));
 }
 
+TEST_CASE("load_catalog_files with `keep`: the sources count, date and name every offer read") {
+  TempDir dir;
+  const auto offer = [](const char* provider, const char* gpu, const char* fetched_at) {
+    return fmt::format(R"({{"provider": "{}", "product": "pod", "gpu": "{}", "gpu_count": 1,)"
+                       R"( "price_per_hour": 0.74, "source": "s", "fetched_at": "{}"}})",
+                       provider,
+                       gpu,
+                       fetched_at);
+  };
+  const std::string one = (dir.path() / "one.json").string();
+  write(one,
+        R"({"schema": "gpucost/catalog", "schemaVersion": 1, "offers": [)"
+            + offer("runpod", "L4", "2026-11-02T00:00:00Z") + ","
+            + offer("runpod", "RTX 4090", "2026-11-03T00:00:00Z") + ","
+            + offer("runpod", "L4", "2026-10-01T00:00:00Z") + "]}");
+  const std::string two = (dir.path() / "two.json").string();
+  write(two,
+        R"({"schema": "gpucost/catalog", "schemaVersion": 1, "offers": [)"
+            + offer("aws", "L4", "2026-11-05T00:00:00Z") + ","
+            + offer("gcp", "L4", "2026-11-04T00:00:00Z") + "]}");
+  std::vector<std::size_t> indices;
+  const auto loaded =
+      gpucost::load_catalog_files({one, two},
+                                  gpucost::PriceOrigin::file,
+                                  {},
+                                  {},
+                                  [&](gpucost::Offer& kept, const gpucost::OfferRead& read) {
+                                    indices.push_back(read.index);
+                                    CHECK(read.printable_ascii);
+                                    return kept.gpu == "RTX 4090";
+                                  });
+  REQUIRE(loaded);
+  CHECK(indices == std::vector<std::size_t>{0, 1, 2, 0, 1});
+  REQUIRE(loaded->offers.size() == 1);
+  CHECK(loaded->offers[0].fetched_at == "2026-11-03T00:00:00Z");
+  REQUIRE(loaded->sources.size() == 2);
+  CHECK(loaded->sources[0].offers == 3);
+  CHECK(loaded->sources[0].fetched_at == "2026-10-01T00:00:00Z"); // of an offer left out
+  CHECK(loaded->sources[0].provider == "runpod");
+  CHECK(loaded->sources[1].offers == 2);
+  CHECK(loaded->sources[1].fetched_at == "2026-11-04T00:00:00Z");
+  CHECK(loaded->sources[1].provider.empty()); // two providers
+}
+
 TEST_CASE("load_catalog_files remembers a file's SHA-256 only for the very version it hashed") {
   TempDir dir;
-  const std::string text =
+  // Past 1 MB, so that a run that knows the digest maps the pages ahead of the reader instead.
+  std::string text =
       R"({"schema": "gpucost/catalog", "schemaVersion": 1, "offers": [)"
       R"({"provider": "runpod", "product": "pod", "gpu": "RTX 4090", "gpu_count": 1,)"
       R"( "price_per_hour": 0.74, "source": "s",)"
-      R"( "fetched_at": "2026-11-01T00:00:00Z"}]})";
+      R"( "fetched_at": "2026-11-01T00:00:00Z"})";
+  const int count = 12000;
+  for (int i = 1; i < count; ++i) {
+    text += fmt::format(R"(,{{"provider": "runpod", "product": "pod", "gpu": "RTX 4090",)"
+                        R"( "gpu_count": 1, "region": "r{}", "price_per_hour": 1.5,)"
+                        R"( "source": "s", "fetched_at": "2026-11-01T00:00:00Z"}})",
+                        i);
+  }
+  text += "]}";
+  REQUIRE(text.size() > (std::size_t{1} << 20));
   const std::string path = (dir.path() / "c.json").string();
   const fs::path digests = dir.path() / "cache" / "digests";
   write(path, text);
@@ -281,6 +354,8 @@ TEST_CASE("load_catalog_files remembers a file's SHA-256 only for the very versi
   loaded = gpucost::load_catalog_files({path}, gpucost::PriceOrigin::file, {}, digests);
   REQUIRE(loaded);
   CHECK(loaded->file_sha256.at(0) == gpucost::sha256_hex(text));
+  REQUIRE(loaded->offers.size() == count); // read whole with the pages mapped ahead
+  CHECK(loaded->offers.back().region == fmt::format("r{}", count - 1));
 
   // Rewritten in place, same size, modification time put back: the change time differs.
   std::string edited = text;

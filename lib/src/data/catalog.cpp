@@ -197,13 +197,19 @@ Expected<std::vector<Offer>> parse_catalog_checked(std::string_view json_text,
 Expected<std::vector<Offer>> parse_catalog(std::string_view json_text,
                                            const std::string& origin,
                                            const std::vector<FxRate>& rates,
-                                           const ReadProgress& progress) {
+                                           const ReadProgress& progress,
+                                           const KeepOffer& keep) {
   // The one-pass reader reads any valid catalog; for anything else the DOM reader says what is
   // wrong (it reads the text again, which costs only on the error path).
-  if (auto offers = parse_catalog_fast(json_text, rates, nullptr, progress)) {
+  if (auto offers = parse_catalog_fast(json_text, rates, nullptr, progress, keep)) {
     return std::move(*offers);
   }
-  return parse_catalog_checked(json_text, origin, rates);
+  GPUCOST_TRY_ASSIGN(auto offers, parse_catalog_checked(json_text, origin, rates));
+  if (keep) {
+    std::size_t index = 0;
+    std::erase_if(offers, [&](Offer& offer) { return !keep(offer, {index++, false}); });
+  }
+  return offers;
 }
 
 std::string serialize_catalog(const std::vector<Offer>& offers) {

@@ -1,5 +1,6 @@
 #include <gpucost/data/catalog_fast.hpp>
 #include <gpucost/model/units.hpp>
+#include <gpucost/util/number_text.hpp>
 #include <gpucost/util/suggest.hpp>
 #include <gpucost/util/time.hpp>
 
@@ -8,12 +9,10 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
-#include <system_error>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -115,7 +114,7 @@ constexpr double k_max_monthly_price = k_max_price_per_hour * k_hours_per_month;
 constexpr double k_min_monthly_price = k_min_price_per_hour * k_hours_per_month;
 
 // The same ranges as read_offer in catalog.cpp gives JsonReader::number_field.
-NumberRule number_rule(Field field) {
+constexpr NumberRule field_number_rule(Field field) {
   switch (field) {
   case Field::gpu_memory_gb:
     return {&Offer::gpu_memory_gb, true};
@@ -161,14 +160,20 @@ NumberRule number_rule(Field field) {
   }
 }
 
-// A JSON number as nlohmann would hold it: `value` is what get<double>() gives, and `integer` is
-// set for a number written without fraction or exponent that fits in 64 bits (is_number_integer).
-// `value` has no initializer on purpose: read_number always sets it, and zeroing the struct for
-// every number showed in profiles.
-struct JsonNumber {
-  double value;
-  std::optional<std::int64_t> integer;
-};
+// field_number_rule of every field, Field::unknown included, looked up rather than switched on for
+// each number read.
+constexpr std::array<NumberRule, k_field_count + 1> k_number_rules = [] {
+  std::array<NumberRule, k_field_count + 1> rules{};
+  for (std::size_t i = 0; i <= k_field_count; ++i) {
+    rules[i] = field_number_rule(static_cast<Field>(i));
+  }
+  return rules;
+}();
+
+// The rule of a field's numbers.
+const NumberRule& number_rule(Field field) {
+  return k_number_rules[static_cast<std::size_t>(field)];
+}
 
 // Fills one Offer from the fields of a catalog row as read_offer would, field by field. A key
 // given twice is an error of the checked reader, so it is handed over. Each method returns false
@@ -183,7 +188,7 @@ public:
     m_offer = &offer;
     m_has_product = false;
     m_gpu_count.reset();
-    m_currency = "USD";
+    m_in_usd = true;
     m_field = Field::unknown;
     m_next = 0;
     m_seen = 0;
@@ -234,7 +239,7 @@ public:
       m_offer->notes.clear();
       return true;
     case Field::currency:
-      m_currency = "USD";
+      m_in_usd = true;
       return true;
     case Field::cold_start_billed:
       m_offer->cold_start_billed.reset();
@@ -251,7 +256,7 @@ public:
     case Field::unknown:
       return true;
     default:
-      if (const NumberRule rule = number_rule(m_field); rule.known()) {
+      if (const NumberRule& rule = number_rule(m_field); rule.known()) {
         rule.in(*m_offer).reset();
         return true;
       }
@@ -278,7 +283,7 @@ public:
       m_gpu_count = static_cast<int>(*number.integer);
       return true;
     }
-    const NumberRule rule = number_rule(m_field);
+    const NumberRule& rule = number_rule(m_field);
     if (!rule.known()) {
       return m_field == Field::unknown;
     }
@@ -315,7 +320,10 @@ public:
       m_offer->region.assign(text);
       return true;
     case Field::currency:
-      m_currency.assign(text);
+      m_in_usd = text == "USD";
+      if (!m_in_usd) {
+        m_currency.assign(text);
+      }
       return true;
     case Field::source:
       m_offer->source.assign(text);
@@ -366,7 +374,8 @@ public:
       }
       m_offer->gpu_count = *m_gpu_count;
     }
-    if (m_currency != "USD") {
+    m_converted = !m_in_usd;
+    if (m_converted) {
       const FxRate* rate = find_rate(m_rates, m_currency);
       if (rate == nullptr) {
         return false;
@@ -376,12 +385,17 @@ public:
     return true;
   }
 
+  // Whether finish() converted the offer's prices to USD (and said so in its notes).
+  bool converted() const { return m_converted; }
+
 private:
   const std::vector<FxRate>& m_rates;
   Offer* m_offer = nullptr;
   bool m_has_product = false;
+  bool m_converted = false;
   std::optional<int> m_gpu_count;
-  std::string m_currency = "USD";
+  bool m_in_usd = true;   // the offer's currency is USD (given or not): no conversion
+  std::string m_currency; // else its currency (set every time m_in_usd is false)
   std::string m_last_valid_time;
   Field m_field = Field::unknown;
   std::size_t m_next = 0;                  // the field expected next
@@ -425,10 +439,60 @@ bool equal_bytes(const char* a, const char* b, std::size_t size) {
   return true;
 }
 
-// 1 for the bytes a JSON string holds as they are: printable ASCII other than '"' and '\'.
+// A field's key as it stands in the text after its opening quote, `name"`, as 8-byte words to
+// compare with a load each (the bytes past its end masked off): comparing a key with the one
+// expected next was a third of the reader's own time byte by byte.
+struct KeyWords {
+  std::array<std::uint64_t, 4> words{};
+  std::array<std::uint64_t, 4> masks{};
+  std::size_t count = 0; // words used
+};
+
+// The longest key, its closing quote included, that KeyWords holds: 4 words.
+constexpr std::size_t k_key_word_bytes = 32;
+
+constexpr std::array<KeyWords, k_field_count> k_key_words = [] {
+  std::array<KeyWords, k_field_count> all{};
+  for (std::size_t i = 0; i < k_field_count; ++i) {
+    const std::string_view name = k_field_names[i];
+    const std::size_t size = name.size() + 1;
+    all[i].count = (size + 7) / 8;
+    for (std::size_t w = 0; w < all[i].count; ++w) {
+      std::array<char, 8> bytes{};
+      std::array<unsigned char, 8> mask{};
+      for (std::size_t b = 0; b < 8 && w * 8 + b < size; ++b) {
+        const std::size_t at = w * 8 + b;
+        bytes[b] = at < name.size() ? name[at] : '"';
+        mask[b] = 0xFF;
+      }
+      all[i].words[w] = std::bit_cast<std::uint64_t>(bytes);
+      all[i].masks[w] = std::bit_cast<std::uint64_t>(mask);
+    }
+  }
+  return all;
+}();
+static_assert(std::all_of(k_field_names.begin(),
+                          k_field_names.end(),
+                          [](std::string_view name) { return name.size() < k_key_word_bytes; }),
+              "every key fits in KeyWords");
+
+// Whether the text at `p`, which has at least k_key_word_bytes bytes, starts with `key`.
+bool starts_with_key(const char* p, const KeyWords& key) {
+  for (std::size_t w = 0; w < key.count; ++w) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p + w * 8, 8);
+    if ((word & key.masks[w]) != key.words[w]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// 1 for the bytes a JSON string holds as they are that are printable ASCII: 0x20 to 0x7E, other
+// than '"' and '\'. (DEL, 0x7F, is held as it is too, but is not printable: read_string marks it.)
 constexpr std::array<std::uint8_t, 256> k_plain_byte = [] {
   std::array<std::uint8_t, 256> table{};
-  for (std::size_t c = 0x20; c < 0x80; ++c) {
+  for (std::size_t c = 0x20; c < 0x7F; ++c) {
     table[c] = c == '"' || c == '\\' ? 0 : 1;
   }
   return table;
@@ -443,10 +507,11 @@ public:
   CatalogScanner(std::string_view text,
                  const std::vector<FxRate>& rates,
                  CatalogEnvelope* envelope,
-                 const ReadProgress& progress)
+                 const ReadProgress& progress,
+                 const KeepOffer& keep)
       : m_begin(text.data()), m_pos(text.data()), m_end(text.data() + text.size()),
         m_builder(rates), m_size_hint(text.size()), m_envelope(envelope), m_progress(progress),
-        m_reported(text.data()) {}
+        m_keep(keep), m_reported(text.data()) {}
 
   // Reads the whole text: the offers, or nullopt for anything but a valid catalog.
   std::optional<std::vector<Offer>> read() {
@@ -518,16 +583,18 @@ private:
   // Whether `c` is the next byte.
   bool at(char c) const { return m_pos != m_end && *m_pos == c; }
 
-  // Skips JSON whitespace: space, tab, line feed, carriage return.
-  void skip_space() {
-    while (m_pos != m_end
+  // Skips JSON whitespace: space, tab, line feed, carriage return. Inlined: called several times a
+  // field, the calls showed in profiles (5% of a 100k run).
+  [[gnu::always_inline]] void skip_space() {
+    // Every JSON space is below '!': most calls find none, with one comparison.
+    while (m_pos != m_end && static_cast<unsigned char>(*m_pos) <= ' '
            && (*m_pos == ' ' || *m_pos == '\n' || *m_pos == '\r' || *m_pos == '\t')) {
       ++m_pos;
     }
   }
 
   // Skips space and `c`; false when `c` is not next.
-  bool consume(char c) {
+  [[gnu::always_inline]] bool consume(char c) {
     skip_space();
     if (!at(c)) {
       return false;
@@ -589,7 +656,8 @@ private:
     return 0;
   }
 
-  // Moves `p` past bytes that a string holds as they are, eight at a time where it can.
+  // Moves `p` past printable ASCII bytes that a string holds as they are (k_plain_byte), eight at
+  // a time where it can.
   const char* skip_plain(const char* p) const {
     if constexpr (std::endian::native == std::endian::little) {
       constexpr std::uint64_t k_ones = 0x0101010101010101U;
@@ -601,9 +669,9 @@ private:
       while (m_end - p >= 8) {
         std::uint64_t word = 0;
         std::memcpy(&word, p, sizeof word);
-        const std::uint64_t special = below(word ^ (k_ones * '"'), 1)
-                                      | below(word ^ (k_ones * '\\'), 1) | below(word, 0x20)
-                                      | (word & k_highs);
+        const std::uint64_t special =
+            below(word ^ (k_ones * '"'), 1) | below(word ^ (k_ones * '\\'), 1)
+            | below(word ^ (k_ones * 0x7F), 1) | below(word, 0x20) | (word & k_highs);
         if (special != 0) {
           return p + std::countr_zero(special) / 8;
         }
@@ -727,12 +795,15 @@ private:
       if (c == '\\') {
         break;
       }
-      const std::size_t length = c < 0x80 ? 0 : utf8_length(p); // < 0x80: a control character
+      m_printable = false;
+      // DEL is held as it is; any other byte < 0x80 here is a control character.
+      const std::size_t length = c == 0x7F ? 1 : c < 0x80 ? 0 : utf8_length(p);
       if (length == 0) {
         return false;
       }
       p += length;
     }
+    m_printable = false;
     m_scratch.assign(start, p);
     while (true) {
       const char* const run = p;
@@ -753,7 +824,7 @@ private:
         }
         continue;
       }
-      const std::size_t length = c < 0x80 ? 0 : utf8_length(p);
+      const std::size_t length = c == 0x7F ? 1 : c < 0x80 ? 0 : utf8_length(p);
       if (length == 0) {
         return false;
       }
@@ -762,65 +833,15 @@ private:
     }
   }
 
-  static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-  // Reads a number as nlohmann would. A number beyond a double's range (1e999, 1e-999) is left to
-  // the checked reader, which refuses the first and reads the second as 0.
+  // Reads a number as nlohmann would (read_json_number). A number beyond a double's range (1e999,
+  // 1e-999) is left to the checked reader, which refuses the first and reads the second as 0.
   bool read_number(JsonNumber& out) {
-    const char* const start = m_pos;
-    const char* p = m_pos;
-    if (p != m_end && *p == '-') {
-      ++p;
-    }
-    if (p == m_end) {
+    const char* const end = read_json_number(m_pos, m_end, out);
+    if (end == nullptr) {
       return false;
     }
-    if (*p == '0') {
-      ++p;
-    } else if (*p >= '1' && *p <= '9') {
-      while (p != m_end && is_digit(*p)) {
-        ++p;
-      }
-    } else {
-      return false;
-    }
-    bool integer = true;
-    if (p != m_end && *p == '.') {
-      integer = false;
-      ++p;
-      if (p == m_end || !is_digit(*p)) {
-        return false;
-      }
-      while (p != m_end && is_digit(*p)) {
-        ++p;
-      }
-    }
-    if (p != m_end && (*p == 'e' || *p == 'E')) {
-      integer = false;
-      ++p;
-      if (p != m_end && (*p == '+' || *p == '-')) {
-        ++p;
-      }
-      if (p == m_end || !is_digit(*p)) {
-        return false;
-      }
-      while (p != m_end && is_digit(*p)) {
-        ++p;
-      }
-    }
-    m_pos = p;
-    if (integer) {
-      std::int64_t whole = 0;
-      if (std::from_chars(start, p, whole).ec == std::errc{}) {
-        out.value = static_cast<double>(whole); // "-0" is an integer 0 to nlohmann, so +0.0
-        out.integer = whole;
-        return true;
-      }
-      // Beyond 64 bits nlohmann reads an unsigned or a double, both rounded as strtod rounds.
-    }
-    out.integer.reset();
-    const auto result = std::from_chars(start, p, out.value);
-    return result.ec == std::errc{} && result.ptr == p;
+    m_pos = end;
+    return true;
   }
 
   // Reads `true`, `false` or `null`, whichever `literal` is; false when something else is next.
@@ -885,12 +906,14 @@ private:
     // Most keys are a known name as it is, and the expected one or soon after it: compare the
     // text with those before reading a string.
     const auto left = static_cast<std::size_t>(m_end - m_pos);
+    const bool by_words = left > k_key_word_bytes; // all but the text's last bytes
     const std::size_t next = m_builder.next_field();
     for (std::size_t k = 0; k < k_field_count; ++k) {
       const std::size_t i = next + k < k_field_count ? next + k : next + k - k_field_count;
       const std::string_view name = k_field_names[i];
-      if (left > name.size() + 1 && equal_bytes(m_pos + 1, name.data(), name.size())
-          && m_pos[name.size() + 1] == '"') {
+      if (by_words ? starts_with_key(m_pos + 1, k_key_words[i])
+                   : left > name.size() + 1 && equal_bytes(m_pos + 1, name.data(), name.size())
+                         && m_pos[name.size() + 1] == '"') {
         m_pos += name.size() + 2;
         if (!m_builder.select(static_cast<Field>(i)) || !consume(':')) {
           return false;
@@ -939,21 +962,38 @@ private:
     // reservation that no offer fills are never touched, so they cost no memory.
     offers.reserve(m_size_hint / 256);
     advise_huge_pages(offers.data(), offers.capacity() * sizeof(Offer));
-    return read_items(']', [&] {
+    std::size_t index = 0;
+    bool reuse = false; // the last offer was not kept: its place takes the next one
+    const bool read = read_items(']', [&] {
       if (!consume('{')) {
         return false;
       }
-      m_builder.start(offers.emplace_back());
+      if (!reuse) {
+        offers.emplace_back();
+      }
+      Offer& offer = offers.back();
+      m_builder.start(offer);
+      m_printable = true;
       if (!read_items('}', [&] { return read_offer_key() && read_field_value(); })
           || !m_builder.finish()) {
         return false;
       }
+      // A price converted has a note made from data/fx.json: not checked here.
+      reuse = m_keep && !m_keep(offer, {index, m_printable && !m_builder.converted()});
+      if (reuse) {
+        offer = Offer{}; // the strings keep their buffers for the next offer
+      }
+      ++index;
       if (m_progress && m_pos - m_reported >= k_progress_bytes) {
         m_progress(static_cast<std::size_t>(m_pos - m_begin));
         m_reported = m_pos;
       }
       return true;
     });
+    if (reuse) {
+      offers.pop_back();
+    }
+    return read;
   }
 
   // The envelope member that records top-level string `key`, or nullptr.
@@ -986,7 +1026,9 @@ private:
   std::size_t m_size_hint;
   CatalogEnvelope* m_envelope;
   const ReadProgress& m_progress;
-  const char* m_reported; // where `progress` was last told of
+  const KeepOffer& m_keep;
+  bool m_printable = false; // no string of the offer read so far held anything but printable ASCII
+  const char* m_reported;   // where `progress` was last told of
   std::string m_scratch;
 };
 
@@ -1100,8 +1142,9 @@ std::optional<MisplacedField> misplaced_offer_field(const Offer& offer, bool has
 std::optional<std::vector<Offer>> parse_catalog_fast(std::string_view json_text,
                                                      const std::vector<FxRate>& rates,
                                                      CatalogEnvelope* envelope,
-                                                     const ReadProgress& progress) {
-  return CatalogScanner(json_text, rates, envelope, progress).read();
+                                                     const ReadProgress& progress,
+                                                     const KeepOffer& keep) {
+  return CatalogScanner(json_text, rates, envelope, progress, keep).read();
 }
 
 } // namespace gpucost

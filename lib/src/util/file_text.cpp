@@ -114,6 +114,21 @@ void FileText::drop(std::size_t begin, std::size_t end) const noexcept {
   }
 }
 
+void FileText::populate([[maybe_unused]] std::size_t begin,
+                        [[maybe_unused]] std::size_t end) const noexcept {
+#if defined(MADV_POPULATE_READ)
+  if (m_map == nullptr) {
+    return;
+  }
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  begin = begin / page * page;
+  end = std::min(end, m_map_size);
+  if (begin < end) {
+    ::madvise(static_cast<char*>(m_map) + begin, end - begin, MADV_POPULATE_READ);
+  }
+#endif
+}
+
 std::string_view FileText::view() const {
   if (m_map != nullptr) {
     return {static_cast<const char*>(m_map), m_map_size};

@@ -26,13 +26,30 @@ Expected<std::vector<FxRate>> parse_fx_rates(std::string_view json_text, const s
 // start: what it will not read again, so that the caller can let it go (FileText::drop).
 using ReadProgress = std::function<void(std::size_t read)>;
 
+// What a catalog reader knows of an offer it has read, beside the offer.
+struct OfferRead {
+  std::size_t index = 0;        // its place in the catalog's offers array, from 0
+  bool printable_ascii = false; // every string of it was printable ASCII (0x20-0x7E), unescaped,
+                                // as it stands in the offer: none needs terminal_safe. False when
+                                // not known.
+};
+
+// Decides, for each offer a catalog reader has read and checked, whether to keep it; it may change
+// the offer it keeps. When the one-pass reader gives up on a text, the checked reader reads it
+// again and the calls start again at index 0: a caller that counts what it is shown starts over
+// there.
+using KeepOffer = std::function<bool(Offer& offer, const OfferRead& read)>;
+
 // Parses one catalog document (docs/catalog-format.md) into offers, converting non-USD prices with
 // `rates`; errors name `origin`, the line and the field ("c.json:12: offers[2].price_per_hour:
 // ..."). `progress`, if given, follows the one-pass reader (a text it gives up on is read again).
+// `keep`, if given, is shown every offer once it is checked, in order; the offers it refuses are
+// left out of the result (every offer is still checked, so the errors are the same).
 Expected<std::vector<Offer>> parse_catalog(std::string_view json_text,
                                            const std::string& origin,
                                            const std::vector<FxRate>& rates,
-                                           const ReadProgress& progress = {});
+                                           const ReadProgress& progress = {},
+                                           const KeepOffer& keep = {});
 
 // Serializes offers as a catalog document, the inverse of parse_catalog (prices in USD).
 std::string serialize_catalog(const std::vector<Offer>& offers);

@@ -29,11 +29,14 @@ struct CatalogEnvelope {
 // Reads a catalog in one pass; nullopt when the text is not a valid catalog (or uses JSON this
 // reader leaves to the checked one), never a different result from parse_catalog_checked. When
 // `envelope` is given and the read succeeds, it holds the top-level fields above. `progress`, if
-// given, is told every few MB of offers how far the reader has read.
+// given, is told every few MB of offers how far the reader has read. `keep`, if given, is shown
+// each offer once it is read and checked, in order; an offer it refuses is not kept (its place is
+// filled by the next, so 100k offers of which few are kept need not all be in memory at once).
 std::optional<std::vector<Offer>> parse_catalog_fast(std::string_view json_text,
                                                      const std::vector<FxRate>& rates,
                                                      CatalogEnvelope* envelope = nullptr,
-                                                     const ReadProgress& progress = {});
+                                                     const ReadProgress& progress = {},
+                                                     const KeepOffer& keep = {});
 
 // Reads a catalog through a nlohmann DOM, with errors that name `origin`, the line and the field.
 Expected<std::vector<Offer>> parse_catalog_checked(std::string_view json_text,

@@ -27,7 +27,8 @@ struct DataSet {
 // Offers and where they came from.
 struct LoadedCatalog {
   std::vector<Offer> offers;            // each source's offers, source after source
-  std::vector<CatalogSource> sources;   // their `offers` counts add up to offers.size()
+  std::vector<CatalogSource> sources;   // their `offers` counts add up to offers.size(), unless
+                                        // load_catalog_files was given a `keep` that left some out
   std::vector<std::string> file_sha256; // hex SHA-256 of each file read, in order
 };
 
@@ -50,11 +51,14 @@ Expected<DataSet> load_data_set(const std::string& dir);
 // Reads catalog files; `origin` (file, bundled, cache) is recorded in each source. Each
 // file's SHA-256 goes into `file_sha256`; when `digest_dir` is not empty, a digest record there
 // (util/file_identity.hpp, one per file path, the directory created when missing) spares hashing
-// a file whose identity (inode, size, mtime, ctime) is that of the last run.
+// a file whose identity (inode, size, mtime, ctime) is that of the last run. `keep`, if given,
+// decides which offers are kept (parse_catalog): the sources still count, date and name every
+// offer read, so `offers` then holds fewer than the sources count.
 Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths,
                                            PriceOrigin origin,
                                            const std::vector<FxRate>& fx,
-                                           const std::filesystem::path& digest_dir = {});
+                                           const std::filesystem::path& digest_dir = {},
+                                           const KeepOffer& keep = {});
 
 // The bundled catalog: every *.json in `data_dir`/catalog, in name order.
 Expected<LoadedCatalog> load_bundled_catalog(const std::string& data_dir,

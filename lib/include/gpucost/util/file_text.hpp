@@ -40,6 +40,15 @@ public:
   // range it has read in turn drops every page it read but the last.
   void drop(std::size_t begin, std::size_t end) const noexcept;
 
+  // Says that bytes [begin, end) of view() will be read soon: a mapped file's pages there are
+  // mapped now (MADV_POPULATE_READ), so that reading them takes no page faults; from a second
+  // thread, ahead of the reader, that work leaves the reader's core. Nothing for text read into
+  // memory, or where the system cannot. Safe from several threads.
+  void populate(std::size_t begin, std::size_t end) const noexcept;
+
+  // Whether the text is a mapped file (drop and populate act on it).
+  bool mapped() const { return m_map != nullptr; }
+
 private:
   FileText() = default;
   void release() noexcept;
