@@ -165,6 +165,23 @@ TEST_SUITE("model pipeline: row plans") {
     CHECK(gpucost::to_string(Product::prediction) == "prediction");
   }
 
+  TEST_CASE("parse_product reads each spelling and nothing near one") {
+    for (const Product product : {Product::pod,
+                                  Product::vm,
+                                  Product::serverless,
+                                  Product::dedicated,
+                                  Product::training,
+                                  Product::prediction,
+                                  Product::api}) {
+      CHECK(gpucost::parse_product(gpucost::to_string(product)) == product);
+    }
+    // Same length and first letter as a spelling, a prefix, a case change, empty.
+    for (const char* near : {"pox", "vn", "serverles", "serverlesx", "apo", "Pod", "", "p"}) {
+      CAPTURE(near);
+      CHECK_FALSE(gpucost::parse_product(near));
+    }
+  }
+
   TEST_CASE("an offer without any price plans no row") {
     Offer o = offer("p", Product::vm, "L4", 0);
     o.price_per_hour.reset();

@@ -498,6 +498,9 @@ constexpr std::array<std::uint8_t, 256> k_plain_byte = [] {
   return table;
 }();
 
+// What an offer not kept is reset to before the next is read into its place.
+const Offer k_empty_offer{};
+
 // A strict one-pass JSON reader for catalogs, accepting exactly what nlohmann accepts or less:
 // RFC 8259 with a leading UTF-8 byte-order mark allowed; strings must be well-formed UTF-8 (RFC
 // 3629) and may not hold control characters; no comments. Whatever it does not accept, the
@@ -981,7 +984,7 @@ private:
       // A price converted has a note made from data/fx.json: not checked here.
       reuse = m_keep && !m_keep(offer, {index, m_printable && !m_builder.converted()});
       if (reuse) {
-        offer = Offer{}; // the strings keep their buffers for the next offer
+        offer = k_empty_offer; // copied: the strings keep their buffers for the next offer
       }
       ++index;
       if (m_progress && m_pos - m_reported >= k_progress_bytes) {

@@ -18,6 +18,20 @@ constexpr std::array<std::pair<Product, std::string_view>, 7> k_products = {{
     {Product::api, "api"},
 }};
 
+// parse_product relies on this: no two spellings share both length and first letter.
+static_assert([] {
+  for (std::size_t i = 0; i < k_products.size(); ++i) {
+    for (std::size_t k = i + 1; k < k_products.size(); ++k) {
+      const std::string_view a = k_products[i].second;
+      const std::string_view b = k_products[k].second;
+      if (a.empty() || (a.size() == b.size() && a.front() == b.front())) {
+        return false;
+      }
+    }
+  }
+  return true;
+}());
+
 constexpr std::array<WorkUnit, 6> k_work_units = {WorkUnit::audio_minute,
                                                   WorkUnit::character_1k,
                                                   WorkUnit::token_1m,
@@ -37,9 +51,11 @@ std::string_view to_string(Product product) {
 }
 
 std::optional<Product> parse_product(std::string_view name) {
+  // The catalog reader asks this for every offer: the spellings differ in length or first letter,
+  // so one comparison of the whole name decides (no memcmp call per spelling).
   for (const auto& [value, spelling] : k_products) {
-    if (spelling == name) {
-      return value;
+    if (spelling.size() == name.size() && spelling.front() == name.front()) {
+      return spelling == name ? std::optional<Product>(value) : std::nullopt;
     }
   }
   return std::nullopt;
