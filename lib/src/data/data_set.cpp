@@ -120,9 +120,6 @@ public:
     }
   }
 
-  // The oldest fetched_at counted (ISO 8601), or empty.
-  const std::string& oldest() const { return m_oldest; }
-
   // Sets the count, the oldest time and the one provider of `source`.
   void fill(CatalogSource& source) const {
     source.offers = m_count;
@@ -188,14 +185,6 @@ private:
 };
 
 } // namespace
-
-std::string oldest_fetched_at(const std::vector<Offer>& offers) {
-  SourceTally tally;
-  for (const auto& offer : offers) {
-    tally.add(offer);
-  }
-  return tally.oldest();
-}
 
 Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths,
                                            PriceOrigin origin,

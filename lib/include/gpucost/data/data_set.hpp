@@ -64,7 +64,4 @@ Expected<LoadedCatalog> load_catalog_files(const std::vector<std::string>& paths
 Expected<LoadedCatalog> load_bundled_catalog(const std::string& data_dir,
                                              const std::vector<FxRate>& fx);
 
-// The oldest fetched_at among offers (ISO 8601), or empty when there are none.
-std::string oldest_fetched_at(const std::vector<Offer>& offers);
-
 } // namespace gpucost
