@@ -838,9 +838,9 @@ std::string random_catalog(std::mt19937& random, std::size_t count) {
 
 // The offers of `text` as the fast and the checked readers see them; fails the test where they
 // differ. Returns whether the fast reader read the text.
-bool same_as_checked(const std::string& text) {
-  const auto fast = gpucost::parse_catalog_fast(text, k_rates);
-  const auto checked = gpucost::parse_catalog_checked(text, "c.json", k_rates);
+bool same_as_checked(const std::string& text, const std::vector<FxRate>& rates = k_rates) {
+  const auto fast = gpucost::parse_catalog_fast(text, rates);
+  const auto checked = gpucost::parse_catalog_checked(text, "c.json", rates);
   if (!fast) {
     return false;
   }
@@ -874,13 +874,19 @@ TEST_SUITE("parse_catalog fast path") {
   TEST_CASE("reads a catalog with a byte-order mark, and the bundled catalogs") {
     CHECK(same_as_checked("\xEF\xBB\xBF" + catalog_of({base_offer()})));
     CHECK(same_as_checked(catalog_of({base_offer(), with(base_offer(), "currency", R"("EUR")")})));
+    // The bundled catalogs are priced in the currencies of the bundled data/fx.json.
+    std::ifstream fx_in(GPUCOST_SOURCE_DIR "/data/fx.json", std::ios::binary);
+    std::ostringstream fx_text;
+    fx_text << fx_in.rdbuf();
+    const auto bundled_rates = gpucost::parse_fx_rates(fx_text.str(), "fx.json");
+    REQUIRE(bundled_rates.has_value());
     std::size_t files = 0;
     for (const auto& entry :
          std::filesystem::directory_iterator(GPUCOST_SOURCE_DIR "/data/catalog")) {
       std::ifstream in(entry.path(), std::ios::binary);
       std::ostringstream text;
       text << in.rdbuf();
-      CHECK_MESSAGE(same_as_checked(text.str()), entry.path());
+      CHECK_MESSAGE(same_as_checked(text.str(), *bundled_rates), entry.path());
       ++files;
     }
     CHECK(files > 0);
