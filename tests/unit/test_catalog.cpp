@@ -5,6 +5,7 @@
 
 #include <gpucost/data/catalog.hpp>
 #include <gpucost/data/catalog_fast.hpp>
+#include <gpucost/data/data_set.hpp>
 #include <gpucost/model/offer.hpp>
 #include <gpucost/util/number_text.hpp>
 
@@ -875,18 +876,15 @@ TEST_SUITE("parse_catalog fast path") {
     CHECK(same_as_checked("\xEF\xBB\xBF" + catalog_of({base_offer()})));
     CHECK(same_as_checked(catalog_of({base_offer(), with(base_offer(), "currency", R"("EUR")")})));
     // The bundled catalogs are priced in the currencies of the bundled data/fx.json.
-    std::ifstream fx_in(GPUCOST_SOURCE_DIR "/data/fx.json", std::ios::binary);
-    std::ostringstream fx_text;
-    fx_text << fx_in.rdbuf();
-    const auto bundled_rates = gpucost::parse_fx_rates(fx_text.str(), "fx.json");
-    REQUIRE(bundled_rates.has_value());
+    const auto bundled = gpucost::load_data_set(GPUCOST_SOURCE_DIR "/data");
+    REQUIRE(bundled.has_value());
     std::size_t files = 0;
     for (const auto& entry :
          std::filesystem::directory_iterator(GPUCOST_SOURCE_DIR "/data/catalog")) {
       std::ifstream in(entry.path(), std::ios::binary);
       std::ostringstream text;
       text << in.rdbuf();
-      CHECK_MESSAGE(same_as_checked(text.str(), *bundled_rates), entry.path());
+      CHECK_MESSAGE(same_as_checked(text.str(), bundled->fx), entry.path());
       ++files;
     }
     CHECK(files > 0);
